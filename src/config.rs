@@ -1,0 +1,42 @@
+//! Settings: defaults, then `SASAEAI_*` environment variables, then command-line flags.
+//!
+//! Built once in `main` (or by a test) and passed down; nothing reads the environment later.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// Everything a running service needs to know about its deployment.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `sqlite://PATH` or `postgres://…`.
+    pub database_url: String,
+    /// Address the HTTP server listens on.
+    pub bind: SocketAddr,
+    /// Largest request body accepted, in bytes; larger ones get 413.
+    pub body_limit_bytes: usize,
+    /// Items per page when a list request names no limit.
+    pub list_limit_default: i64,
+    /// Largest page a list request may ask for; larger limits are capped to it.
+    pub list_limit_max: i64,
+    /// Database connections kept open.
+    pub pool_size: u32,
+    /// How long a request waits for a database connection before answering 503.
+    pub db_timeout: Duration,
+    /// HTTP worker threads (0: one per core).
+    pub workers: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            database_url: "sqlite://sasaeai.db".to_owned(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            body_limit_bytes: 1024 * 1024,
+            list_limit_default: 50,
+            list_limit_max: 200,
+            pool_size: 8,
+            db_timeout: Duration::from_secs(5),
+            workers: 0,
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! Plain types and rules of the evacuation-support register.
+//!
+//! This layer knows the law's vocabulary (registrants, supporters, shelters, districts, hazard
+//! zones, consents) and the rules that a value must satisfy to be stored. It depends on serde
+//! (the shapes travel as JSON and CSV) and utoipa (to describe them), and on nothing that does
+//! I/O: no diesel, actix, rstar or printpdf.
+
+pub mod codes;
+pub mod consent;
+pub mod district;
+pub mod error;
+pub mod hazard;
+pub mod ids;
+pub mod location;
+pub mod registrant;
+pub mod shelter;
+pub mod supporter;
+pub mod text;
+
+pub use error::{FieldError, ValidationErrors};
+pub use ids::{DistrictId, HazardZoneId, RegistrantId, ShelterId, SupporterId};
+pub use location::GeoPoint;

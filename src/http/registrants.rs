@@ -1,0 +1,187 @@
+//! `/api/v1/registrants`: the register of people who need help evacuating.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, patch, post, web};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::extract::{IfMatch, JsonBody, with_etag};
+use super::{ACTOR, ApiError, Problem, block};
+use crate::domain::RegistrantId;
+use crate::domain::consent::{Consent, ConsentInput};
+use crate::domain::registrant::{Registrant, RegistrantInput, StatusChangeInput};
+use crate::services::registrants::{self, ListQuery};
+use crate::services::{AppContext, Page};
+use crate::storage::change_log::HistoryEntry;
+
+type Ctx = web::Data<AppContext>;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_registrants)
+        .service(create_registrant)
+        .service(get_registrant)
+        .service(patch_registrant)
+        .service(change_registrant_status)
+        .service(registrant_history)
+        .service(list_registrant_consents)
+        .service(record_registrant_consent);
+}
+
+/// A list of items with the same shape as every list of the API.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Items<T> {
+    pub items: Vec<T>,
+}
+
+/// Lists registrants, newest ids last, a page at a time.
+#[utoipa::path(
+    tag = "registrants",
+    params(ListQuery),
+    responses(
+        (status = 200, body = Page<Registrant>),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/registrants")]
+async fn list_registrants(ctx: Ctx, query: web::Query<ListQuery>) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let page = block(&ctx, move |ctx| registrants::list(ctx, &query)).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Adds a person to the register.
+#[utoipa::path(
+    tag = "registrants",
+    request_body = RegistrantInput,
+    responses(
+        (status = 201, body = Registrant, headers(("ETag" = String, description = "the version to send back in If-Match"))),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/registrants")]
+async fn create_registrant(ctx: Ctx, body: JsonBody) -> Result<HttpResponse, ApiError> {
+    let input: RegistrantInput = body.into_input()?;
+    let registrant = block(&ctx, move |ctx| registrants::create(ctx, &input, ACTOR)).await?;
+    Ok(with_etag(StatusCode::CREATED, &registrant, registrant.version))
+}
+
+/// Reads one registrant.
+#[utoipa::path(
+    tag = "registrants",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, body = Registrant, headers(("ETag" = String))),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/registrants/{id}")]
+async fn get_registrant(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let id = RegistrantId(id.into_inner());
+    let registrant = block(&ctx, move |ctx| registrants::get(ctx, id)).await?;
+    Ok(with_etag(StatusCode::OK, &registrant, registrant.version))
+}
+
+/// Corrects a registrant with a JSON merge patch (RFC 7396); requires the ETag in `If-Match`.
+#[utoipa::path(
+    tag = "registrants",
+    params(("id" = i64, Path), ("If-Match" = String, Header, description = "ETag of the version read")),
+    request_body(content = RegistrantInput, description = "only the fields to change; null clears a field"),
+    responses(
+        (status = 200, body = Registrant, headers(("ETag" = String))),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 428, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/registrants/{id}")]
+async fn patch_registrant(
+    ctx: Ctx,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
+    let id = RegistrantId(id.into_inner());
+    let registrant = block(&ctx, move |ctx| registrants::patch(ctx, id, if_match.0, &body.0, ACTOR)).await?;
+    Ok(with_etag(StatusCode::OK, &registrant, registrant.version))
+}
+
+/// Changes the lifecycle status (moved, deceased, withdrawn, in care facility, active); requires
+/// `If-Match`.
+#[utoipa::path(
+    tag = "registrants",
+    params(("id" = i64, Path), ("If-Match" = String, Header)),
+    request_body = StatusChangeInput,
+    responses(
+        (status = 200, body = Registrant, headers(("ETag" = String))),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 428, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/registrants/{id}/status")]
+async fn change_registrant_status(
+    ctx: Ctx,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
+    let id = RegistrantId(id.into_inner());
+    let input: StatusChangeInput = body.into_input()?;
+    let registrant = block(&ctx, move |ctx| registrants::change_status(ctx, id, if_match.0, &input, ACTOR)).await?;
+    Ok(with_etag(StatusCode::OK, &registrant, registrant.version))
+}
+
+/// Every version of a registrant, oldest first.
+#[utoipa::path(
+    tag = "registrants",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, body = Items<HistoryEntry>),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/registrants/{id}/history")]
+async fn registrant_history(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let id = RegistrantId(id.into_inner());
+    let items = block(&ctx, move |ctx| registrants::history(ctx, id)).await?;
+    Ok(HttpResponse::Ok().json(Items { items }))
+}
+
+/// Every consent recorded for a registrant, oldest first (the latest per kind is in force).
+#[utoipa::path(
+    tag = "registrants",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, body = Items<Consent>),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/registrants/{id}/consents")]
+async fn list_registrant_consents(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let id = RegistrantId(id.into_inner());
+    let items = block(&ctx, move |ctx| registrants::consents(ctx, id)).await?;
+    Ok(HttpResponse::Ok().json(Items { items }))
+}
+
+/// Records a consent given or refused, with its date and evidence.
+#[utoipa::path(
+    tag = "registrants",
+    params(("id" = i64, Path)),
+    request_body = ConsentInput,
+    responses(
+        (status = 201, body = Consent),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/registrants/{id}/consents")]
+async fn record_registrant_consent(ctx: Ctx, id: web::Path<i64>, body: JsonBody) -> Result<HttpResponse, ApiError> {
+    let id = RegistrantId(id.into_inner());
+    let input: ConsentInput = body.into_input()?;
+    let consent = block(&ctx, move |ctx| registrants::record_consent(ctx, id, &input, ACTOR)).await?;
+    Ok(HttpResponse::Created().json(consent))
+}

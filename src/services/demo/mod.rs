@@ -1,0 +1,213 @@
+//! The demo town of `serve --demo`: the geodata in `geodata/` (embedded in the binary) and a
+//! deterministic synthetic population, loaded into an empty database so a newcomer sees a
+//! living town.
+
+mod names;
+mod population;
+
+use diesel::Connection;
+use geo::{BoundingRect, MultiPolygon};
+use geojson::{Feature, FeatureCollection};
+
+use super::records::record_change;
+use super::{AppContext, ServiceError, ServiceResult};
+use crate::domain::codes::{ConsentKind, HazardType};
+use crate::domain::consent::ConsentData;
+use crate::domain::district::NewDistrict;
+use crate::domain::hazard::{LandslidePhenomenon, NewHazardZone};
+use crate::domain::registrant::RegistrantData;
+use crate::domain::shelter::{ShelterData, ShelterInput};
+use crate::domain::supporter::SupporterData;
+use crate::domain::{GeoPoint, ValidationErrors};
+use crate::storage::change_log::Action;
+use crate::storage::{self, consents, registrants, shelters, supporters};
+
+const DISTRICTS: &str = include_str!("../../../geodata/districts.geojson");
+const SHELTERS: &str = include_str!("../../../geodata/shelters.geojson");
+const HAZARD_ZONES: &str = include_str!("../../../geodata/hazard_zones.geojson");
+
+/// The fictional town's name, used in addresses.
+pub const TOWN_NAME: &str = "ひばり野市";
+/// Registrants in the demo town.
+pub const REGISTRANTS: usize = 1_500;
+/// Supporters in the demo town.
+pub const SUPPORTERS: usize = 3_000;
+const SEED: u64 = 0x5a5a_e1a1;
+const ACTOR: &str = "demo";
+
+/// What was loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub districts: usize,
+    pub hazard_zones: usize,
+    pub shelters: usize,
+    pub registrants: usize,
+    pub supporters: usize,
+}
+
+fn broken(what: &str, message: impl std::fmt::Display) -> ServiceError {
+    ValidationErrors::one(format!("geodata/{what}"), message.to_string()).into()
+}
+
+fn collection(what: &str, text: &str) -> ServiceResult<FeatureCollection> {
+    text.parse::<FeatureCollection>().map_err(|e| broken(what, e))
+}
+
+fn text_property(feature: &Feature, key: &str) -> Option<String> {
+    feature.property(key).and_then(|v| v.as_str()).map(str::to_owned)
+}
+
+fn area(what: &str, feature: &Feature) -> ServiceResult<MultiPolygon<f64>> {
+    let geometry = feature.geometry.clone().ok_or_else(|| broken(what, "feature without geometry"))?;
+    match geo::Geometry::<f64>::try_from(geometry).map_err(|e| broken(what, e))? {
+        geo::Geometry::Polygon(p) => Ok(MultiPolygon(vec![p])),
+        geo::Geometry::MultiPolygon(mp) => Ok(mp),
+        _ => Err(broken(what, "not a polygon")),
+    }
+}
+
+fn demo_districts() -> ServiceResult<Vec<NewDistrict>> {
+    collection("districts.geojson", DISTRICTS)?
+        .features
+        .iter()
+        .map(|f| {
+            Ok(NewDistrict {
+                code: text_property(f, "code").ok_or_else(|| broken("districts.geojson", "code missing"))?,
+                name: text_property(f, "name").ok_or_else(|| broken("districts.geojson", "name missing"))?,
+                boundary: area("districts.geojson", f)?,
+            })
+        })
+        .collect()
+}
+
+fn demo_hazard_zones() -> ServiceResult<Vec<NewHazardZone>> {
+    collection("hazard_zones.geojson", HAZARD_ZONES)?
+        .features
+        .iter()
+        .map(|f| {
+            let what = "hazard_zones.geojson";
+            let hazard_type = text_property(f, "hazard_type").unwrap_or_default();
+            Ok(NewHazardZone {
+                hazard_type: HazardType::parse(&hazard_type).map_err(|e| broken(what, e))?,
+                level: f
+                    .property("level")
+                    .and_then(serde_json::Value::as_i64)
+                    .and_then(|l| i32::try_from(l).ok())
+                    .ok_or_else(|| broken(what, "level missing"))?,
+                phenomenon: text_property(f, "phenomenon").and_then(|p| LandslidePhenomenon::parse(&p)),
+                name: text_property(f, "name").unwrap_or_default(),
+                area: area(what, f)?,
+            })
+        })
+        .collect()
+}
+
+fn demo_shelters() -> ServiceResult<Vec<ShelterInput>> {
+    collection("shelters.geojson", SHELTERS)?
+        .features
+        .iter()
+        .map(|f| {
+            let point = match f.geometry.as_ref().map(|g| &g.value) {
+                Some(geojson::GeometryValue::Point { coordinates }) if coordinates.len() >= 2 => coordinates.clone(),
+                _ => return Err(broken("shelters.geojson", "shelter without a point")),
+            };
+            let mut properties = serde_json::Value::Object(f.properties.clone().unwrap_or_default());
+            if let serde_json::Value::Object(map) = &mut properties {
+                map.insert("longitude".to_owned(), point[0].into());
+                map.insert("latitude".to_owned(), point[1].into());
+            }
+            super::input::from_json(properties).map_err(ServiceError::from)
+        })
+        .collect()
+}
+
+/// Loads the demo town into an empty database; does nothing when any district or registrant is
+/// already stored (returns `None`).
+///
+/// # Errors
+/// A storage error, or [`ServiceError::Invalid`] if the embedded geodata does not parse; nothing
+/// is written then.
+pub fn load(ctx: &AppContext) -> ServiceResult<Option<DemoSummary>> {
+    {
+        let mut conn = ctx.conn()?;
+        if storage::districts::count(&mut conn)? > 0 || registrants::count(&mut conn)? > 0 {
+            return Ok(None);
+        }
+    }
+    let districts = demo_districts()?;
+    let zones = demo_hazard_zones()?;
+    let today = ctx.today();
+    let shelter_data = demo_shelters()?
+        .iter()
+        .map(|input| ShelterData::parse(input, today))
+        .collect::<Result<Vec<_>, _>>()?;
+    super::districts::add_geodata(ctx, &districts, &zones)?;
+
+    let spatial = ctx.spatial();
+    let district_names: Vec<String> = districts.iter().map(|d| d.name.clone()).collect();
+    let codes: Vec<&str> = districts.iter().map(|d| d.code.as_str()).collect();
+    let stored = super::districts::list(ctx)?;
+    let bounds = districts
+        .iter()
+        .filter_map(|d| d.boundary.bounding_rect())
+        .reduce(|a, b| {
+            geo::Rect::new(
+                geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+                geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+            )
+        })
+        .ok_or_else(|| broken("districts.geojson", "no districts"))?;
+    let place = |u: f64, v: f64| -> Option<(GeoPoint, usize)> {
+        let lon = bounds.min().x + u * bounds.width();
+        let lat = bounds.min().y + v * bounds.height();
+        let point = GeoPoint::new(lat, lon).ok()?;
+        let id = spatial.district_of(point)?;
+        let code = stored.iter().find(|d| d.id == id)?.code.as_str();
+        Some((point, codes.iter().position(|c| *c == code)?))
+    };
+    let people = population::generate(SEED, REGISTRANTS, SUPPORTERS, today, TOWN_NAME, &district_names, &place);
+    let registrant_data = people
+        .registrants
+        .iter()
+        .map(|input| RegistrantData::parse(input, today))
+        .collect::<Result<Vec<_>, _>>()?;
+    let supporter_data = people
+        .supporters
+        .iter()
+        .map(|input| SupporterData::parse(input, today))
+        .collect::<Result<Vec<_>, _>>()?;
+    let locate = |p: Option<GeoPoint>| p.and_then(|p| spatial.district_of(p));
+
+    let mut conn = ctx.conn()?;
+    let now = storage::now();
+    conn.transaction(|conn| {
+        for data in &shelter_data {
+            let shelter = shelters::insert(conn, data, locate(data.location()), now)?;
+            record_change(conn, &shelter, Action::Created, &[], ACTOR)?;
+        }
+        for (i, data) in registrant_data.iter().enumerate() {
+            let registrant = registrants::insert(conn, data, locate(data.location()), now)?;
+            record_change(conn, &registrant, Action::Created, &[], ACTOR)?;
+            // Most people agreed to share the register when they applied; some refused.
+            let consent = ConsentData {
+                kind: ConsentKind::RegisterSharing,
+                given: i % 10 != 0,
+                date: today - chrono::Days::new(30 + (i as u64 % 700)),
+                evidence_note: "登録申請書の同意欄".to_owned(),
+            };
+            consents::insert(conn, registrant.id, &consent, now)?;
+        }
+        for data in &supporter_data {
+            let supporter = supporters::insert(conn, data, locate(data.location()), now)?;
+            record_change(conn, &supporter, Action::Created, &[], ACTOR)?;
+        }
+        Ok::<_, ServiceError>(())
+    })?;
+    Ok(Some(DemoSummary {
+        districts: districts.len(),
+        hazard_zones: zones.len(),
+        shelters: shelter_data.len(),
+        registrants: registrant_data.len(),
+        supporters: supporter_data.len(),
+    }))
+}

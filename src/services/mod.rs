@@ -1,0 +1,139 @@
+//! Use cases shared by HTTP and the command line.
+//!
+//! The only layer that opens transactions and updates the spatial index: a service commits to
+//! the database first, then brings the in-memory index up to date. Depends on `storage`,
+//! `spatial` and `domain`; nothing here knows about HTTP.
+
+pub mod demo;
+pub mod districts;
+pub mod health;
+pub mod input;
+mod records;
+pub mod registrants;
+pub mod shelters;
+pub mod supporters;
+
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::config::Settings;
+use crate::domain::ValidationErrors;
+use crate::spatial::SpatialIndex;
+use crate::storage::{self, DatabaseUrl, Pool, PooledConnection, StorageError};
+
+/// Who made a change, as written into the history (a user name once access control exists).
+pub type Actor<'a> = &'a str;
+
+/// What a service call can fail with, in terms the caller can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Invalid(#[from] ValidationErrors),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The client's version is not the stored one: someone else changed the record first.
+    #[error("version conflict: the record is at version {current}")]
+    VersionConflict { current: i64 },
+    /// A unique value (external id, GSI id, code) is already used by another record.
+    #[error("duplicate value in {field}")]
+    Duplicate { field: &'static str },
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Storage(StorageError),
+}
+
+impl From<StorageError> for ServiceError {
+    fn from(error: StorageError) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error as Diesel};
+        match error {
+            StorageError::Pool(e) => Self::Unavailable(e.to_string()),
+            StorageError::Connection(e) => Self::Unavailable(e.to_string()),
+            StorageError::Query(Diesel::DatabaseError(DatabaseErrorKind::ClosedConnection, info)) => {
+                Self::Unavailable(info.message().to_owned())
+            }
+            StorageError::Query(Diesel::DatabaseError(DatabaseErrorKind::UniqueViolation, info)) => {
+                // Both backends name the column (SQLite) or the constraint (PostgreSQL).
+                let message = info.message();
+                let field = ["external_id", "gsi_id", "code"]
+                    .into_iter()
+                    .find(|f| message.contains(f))
+                    .unwrap_or("id");
+                Self::Duplicate { field }
+            }
+            other => Self::Storage(other),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for ServiceError {
+    fn from(error: diesel::result::Error) -> Self {
+        StorageError::from(error).into()
+    }
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// One page of a list, with the cursor for the next page (`None` on the last page).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+/// The shared state of a running service: the database pool, the spatial index and settings.
+pub struct AppContext {
+    pub settings: Settings,
+    pool: Pool,
+    spatial: RwLock<SpatialIndex>,
+}
+
+impl AppContext {
+    /// Connects, applies pending migrations and builds the spatial index.
+    ///
+    /// # Errors
+    /// [`ServiceError::Unavailable`] when the database cannot be reached, or a storage error
+    /// when a migration fails.
+    pub fn open(settings: Settings) -> ServiceResult<Self> {
+        let url = DatabaseUrl::parse(&settings.database_url)?;
+        let pool = storage::pool(&url, settings.pool_size, settings.db_timeout);
+        let mut conn = pool.get().map_err(StorageError::from)?;
+        let applied = storage::run_migrations(&mut conn)?;
+        if applied > 0 {
+            log::info!("applied {applied} migration(s) on {}", url.backend());
+        }
+        let districts = storage::districts::all(&mut conn)?;
+        drop(conn);
+        Ok(Self { settings, pool, spatial: RwLock::new(SpatialIndex::build(&districts)) })
+    }
+
+    /// A context over a pool that may not reach its database; nothing is read at start.
+    /// Used to serve `/healthz` while the database is down.
+    pub fn detached(settings: Settings) -> ServiceResult<Self> {
+        let url = DatabaseUrl::parse(&settings.database_url)?;
+        let pool = storage::pool(&url, settings.pool_size, settings.db_timeout);
+        Ok(Self { settings, pool, spatial: RwLock::new(SpatialIndex::default()) })
+    }
+
+    /// A pooled connection, or [`ServiceError::Unavailable`].
+    pub(crate) fn conn(&self) -> ServiceResult<PooledConnection> {
+        Ok(self.pool.get().map_err(StorageError::from)?)
+    }
+
+    pub(crate) fn spatial(&self) -> RwLockReadGuard<'_, SpatialIndex> {
+        // The index is derived data; a panic while writing it leaves it no worse than stale.
+        self.spatial.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn spatial_mut(&self) -> RwLockWriteGuard<'_, SpatialIndex> {
+        self.spatial.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Today's date for validation (the server's UTC date; good enough for birth and consent
+    /// dates, which are whole days).
+    pub(crate) fn today(&self) -> chrono::NaiveDate {
+        chrono::Utc::now().date_naive()
+    }
+}

@@ -1,0 +1,254 @@
+//! The register of people who need help evacuating: create, read, correct, change status, list,
+//! consents, and the history of every change.
+
+use diesel::Connection;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::records::{prepare_patch, record_change, stale_or_missing};
+use super::{Actor, AppContext, Page, ServiceError, ServiceResult};
+use crate::domain::codes::RegistrantStatus;
+use crate::domain::consent::{Consent, ConsentData, ConsentInput};
+use crate::domain::registrant::{Registrant, RegistrantData, RegistrantInput, StatusChange, StatusChangeInput};
+use crate::domain::{DistrictId, RegistrantId, ValidationErrors};
+use crate::storage::change_log::{self, Action, Change, Entity, HistoryEntry};
+use crate::storage::{self, DbConnection, consents, registrants};
+
+/// Query parameters of a registrant list, as received.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// Only registrants of this district.
+    pub district_id: Option<i64>,
+    /// A status code, or `any`; `active` when omitted.
+    pub status: Option<String>,
+    /// Part of the name or of the kana (hiragana is accepted).
+    pub q: Option<String>,
+    /// Items per page; capped by the server's maximum.
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Validates the limit and cursor shared by every list.
+pub(super) fn page_params(
+    ctx: &AppContext,
+    limit: Option<i64>,
+    cursor: Option<&str>,
+    errors: &mut ValidationErrors,
+) -> (i64, Option<i64>) {
+    let limit = match limit {
+        None => ctx.settings.list_limit_default,
+        Some(l) if l >= 1 => l.min(ctx.settings.list_limit_max),
+        Some(_) => {
+            errors.push("limit", "1以上の数を指定してください");
+            1
+        }
+    };
+    let after = cursor.filter(|c| !c.is_empty()).and_then(|c| match c.parse::<i64>() {
+        Ok(id) if id >= 0 => Some(id),
+        _ => {
+            errors.push("cursor", "カーソルが正しくありません");
+            None
+        }
+    });
+    (limit, after)
+}
+
+/// Builds a page from `limit + 1` fetched items.
+pub(super) fn page<T>(mut items: Vec<T>, limit: i64, id: impl Fn(&T) -> i64) -> Page<T> {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let next_cursor = if items.len() > limit {
+        items.truncate(limit);
+        items.last().map(|item| id(item).to_string())
+    } else {
+        None
+    };
+    Page { items, next_cursor }
+}
+
+fn district_of(ctx: &AppContext, data: &RegistrantData) -> Option<DistrictId> {
+    data.location().and_then(|p| ctx.spatial().district_of(p))
+}
+
+/// Adds a person to the register, with status `active` and version 1.
+///
+/// # Errors
+/// [`ServiceError::Invalid`] naming each invalid field; [`ServiceError::Duplicate`] for a used
+/// external id.
+pub fn create(ctx: &AppContext, input: &RegistrantInput, actor: Actor<'_>) -> ServiceResult<Registrant> {
+    let data = RegistrantData::parse(input, ctx.today())?;
+    let district = district_of(ctx, &data);
+    let mut conn = ctx.conn()?;
+    conn.transaction(|conn| {
+        let registrant = registrants::insert(conn, &data, district, storage::now())?;
+        record_change(conn, &registrant, Action::Created, &[], actor)?;
+        Ok(registrant)
+    })
+}
+
+/// Reads one registrant.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] for an unknown id.
+pub fn get(ctx: &AppContext, id: RegistrantId) -> ServiceResult<Registrant> {
+    registrants::find(&mut *ctx.conn()?, id)?.ok_or(ServiceError::NotFound("registrant"))
+}
+
+/// Corrects a registrant's data with a JSON merge patch, if `expected_version` is still current.
+/// A patch that changes nothing returns the record as it is.
+///
+/// # Errors
+/// [`ServiceError::NotFound`], [`ServiceError::VersionConflict`] (also when another change
+/// commits first), [`ServiceError::Invalid`], [`ServiceError::Duplicate`].
+pub fn patch(
+    ctx: &AppContext,
+    id: RegistrantId,
+    expected_version: i64,
+    patch: &Value,
+    actor: Actor<'_>,
+) -> ServiceResult<Registrant> {
+    let current = get(ctx, id)?;
+    let Some((data, fields)) = prepare_patch(&current, expected_version, patch, ctx.today())? else {
+        return Ok(current);
+    };
+    let district = district_of(ctx, &data);
+    let mut conn = ctx.conn()?;
+    conn.transaction(|conn| {
+        // The conditional update comes first so that SQLite takes its write lock at once.
+        let updated = registrants::update_data(conn, id, expected_version, &data, district, storage::now())?
+            .ok_or_else(|| conflict(conn, id))?;
+        record_change(conn, &updated, Action::Updated, &fields, actor)?;
+        Ok(updated)
+    })
+}
+
+fn conflict(conn: &mut DbConnection, id: RegistrantId) -> ServiceError {
+    match registrants::find(conn, id) {
+        Ok(found) => stale_or_missing(found.map(|r| r.version), "registrant"),
+        Err(e) => e.into(),
+    }
+}
+
+/// Moves a registrant through the lifecycle (moved, deceased, withdrawn, in care facility, or
+/// back to active); nobody is ever deleted.
+///
+/// # Errors
+/// As [`patch`].
+pub fn change_status(
+    ctx: &AppContext,
+    id: RegistrantId,
+    expected_version: i64,
+    input: &StatusChangeInput,
+    actor: Actor<'_>,
+) -> ServiceResult<Registrant> {
+    let change = StatusChange::parse(input, ctx.today())?;
+    let mut conn = ctx.conn()?;
+    conn.transaction(|conn| {
+        let updated = registrants::update_status(conn, id, expected_version, &change, storage::now())?
+            .ok_or_else(|| conflict(conn, id))?;
+        record_change(conn, &updated, Action::StatusChanged, &["status".to_owned()], actor)?;
+        Ok(updated)
+    })
+}
+
+/// Every version of a registrant, oldest first.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] for an unknown id.
+pub fn history(ctx: &AppContext, id: RegistrantId) -> ServiceResult<Vec<HistoryEntry>> {
+    let mut conn = ctx.conn()?;
+    if registrants::find(&mut conn, id)?.is_none() {
+        return Err(ServiceError::NotFound("registrant"));
+    }
+    Ok(change_log::history(&mut conn, Entity::Registrant, id.0)?)
+}
+
+/// Lists registrants in id order, one page at a time.
+///
+/// # Errors
+/// [`ServiceError::Invalid`] for an unknown status, a bad limit or cursor.
+pub fn list(ctx: &AppContext, query: &ListQuery) -> ServiceResult<Page<Registrant>> {
+    let mut errors = ValidationErrors::new();
+    let status = match query.status.as_deref().map(str::trim) {
+        None | Some("") => Some(RegistrantStatus::Active),
+        Some("any") => None,
+        Some(code) => errors.check("status", RegistrantStatus::parse(code)),
+    };
+    let (limit, after) = page_params(ctx, query.limit, query.cursor.as_deref(), &mut errors);
+    let text = query
+        .q
+        .as_deref()
+        .map(crate::domain::text::normalize_spaces)
+        .filter(|q| !q.is_empty());
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let filter = registrants::ListFilter {
+        district: query.district_id.map(DistrictId),
+        status,
+        text,
+        after: after.map(RegistrantId),
+        limit: limit + 1,
+    };
+    let items = registrants::list(&mut *ctx.conn()?, &filter)?;
+    Ok(page(items, limit, |r| r.id.0))
+}
+
+/// Records a consent given or refused; earlier ones stay as evidence.
+///
+/// # Errors
+/// [`ServiceError::NotFound`], [`ServiceError::Invalid`].
+pub fn record_consent(
+    ctx: &AppContext,
+    id: RegistrantId,
+    input: &ConsentInput,
+    actor: Actor<'_>,
+) -> ServiceResult<Consent> {
+    let data = ConsentData::parse(input, ctx.today())?;
+    let mut conn = ctx.conn()?;
+    conn.transaction(|conn| {
+        let consent = consents::insert(conn, id, &data, storage::now()).map_err(|e| missing_registrant(e, "registrant"))?;
+        let registrant = registrants::find(conn, id)?.ok_or(ServiceError::NotFound("registrant"))?;
+        let mut snapshot = serde_json::to_value(&registrant).unwrap_or(Value::Null);
+        if let Value::Object(map) = &mut snapshot {
+            map.insert("consent".to_owned(), serde_json::to_value(&consent).unwrap_or(Value::Null));
+        }
+        change_log::append(
+            conn,
+            &Change {
+                entity: Entity::Registrant,
+                entity_id: id.0,
+                version: registrant.version,
+                action: Action::ConsentRecorded,
+                changed_fields: &[format!("consents.{}", data.kind)],
+                snapshot: &snapshot,
+                changed_by: actor,
+                changed_at: consent.recorded_at,
+            },
+        )?;
+        Ok(consent)
+    })
+}
+
+/// A foreign-key failure on insert means the parent id does not exist.
+fn missing_registrant(error: storage::StorageError, what: &'static str) -> ServiceError {
+    use diesel::result::{DatabaseErrorKind, Error as Diesel};
+    match error {
+        storage::StorageError::Query(Diesel::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _)) => {
+            ServiceError::NotFound(what)
+        }
+        other => other.into(),
+    }
+}
+
+/// Every consent of a registrant, oldest first.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] for an unknown id.
+pub fn consents(ctx: &AppContext, id: RegistrantId) -> ServiceResult<Vec<Consent>> {
+    let mut conn = ctx.conn()?;
+    if registrants::find(&mut conn, id)?.is_none() {
+        return Err(ServiceError::NotFound("registrant"));
+    }
+    Ok(consents::list_for(&mut conn, id)?)
+}

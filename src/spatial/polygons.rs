@@ -1,0 +1,71 @@
+//! An R-tree of polygon bounding boxes with exact point-in-polygon after.
+
+use geo::{BoundingRect, Intersects, MultiPolygon, Point};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+
+use crate::domain::GeoPoint;
+
+type BoxEntry = GeomWithData<Rectangle<[f64; 2]>, usize>;
+
+/// Polygons keyed by `K`, in lon/lat degrees.
+///
+/// ```
+/// use geo::{MultiPolygon, polygon};
+/// use sasaeai::domain::GeoPoint;
+/// use sasaeai::spatial::PolygonIndex;
+///
+/// let square = MultiPolygon(vec![polygon![(x: 130.0, y: 33.0), (x: 131.0, y: 33.0), (x: 131.0, y: 34.0), (x: 130.0, y: 34.0)]]);
+/// let index = PolygonIndex::build(vec![(7_u32, square)]);
+/// assert_eq!(index.containing(GeoPoint::new(33.5, 130.5).unwrap()).collect::<Vec<_>>(), vec![7]);
+/// assert_eq!(index.containing(GeoPoint::new(35.0, 130.5).unwrap()).count(), 0);
+/// ```
+#[derive(Debug)]
+pub struct PolygonIndex<K> {
+    tree: RTree<BoxEntry>,
+    polygons: Vec<(K, MultiPolygon<f64>)>,
+}
+
+impl<K> Default for PolygonIndex<K> {
+    fn default() -> Self {
+        Self { tree: RTree::new(), polygons: Vec::new() }
+    }
+}
+
+impl<K: Copy> PolygonIndex<K> {
+    /// Bulk-loads the bounding boxes; empty polygons are kept but never match.
+    pub fn build(polygons: Vec<(K, MultiPolygon<f64>)>) -> Self {
+        let boxes = polygons
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, area))| {
+                let rect = area.bounding_rect()?;
+                Some(GeomWithData::new(
+                    Rectangle::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]),
+                    i,
+                ))
+            })
+            .collect();
+        Self { tree: RTree::bulk_load(boxes), polygons }
+    }
+
+    /// Keys of every polygon that contains `point` or has it on its boundary.
+    pub fn containing(&self, point: GeoPoint) -> impl Iterator<Item = K> + '_ {
+        let p = Point::new(point.lon(), point.lat());
+        self.tree
+            .locate_in_envelope_intersecting(&AABB::from_point([p.x(), p.y()]))
+            .filter_map(move |entry| {
+                let (key, area) = &self.polygons[entry.data];
+                area.intersects(&p).then_some(*key)
+            })
+    }
+
+    /// How many polygons the index holds.
+    pub fn len(&self) -> usize {
+        self.polygons.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.polygons.is_empty()
+    }
+}

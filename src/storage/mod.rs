@@ -1,0 +1,175 @@
+//! Storage: diesel over one connection type for SQLite and PostgreSQL.
+//!
+//! The URL scheme picks the backend (`sqlite://…` or `postgres://…`). Migrations for both trees
+//! are embedded in the binary. Each table has its own query file; services open transactions and
+//! call these functions, nothing above `services` touches this module.
+
+pub mod change_log;
+pub mod consents;
+pub mod districts;
+pub mod hazard_zones;
+pub mod json;
+pub mod registrants;
+pub mod schema;
+pub mod shelters;
+pub mod supporters;
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// One connection to either backend; every query in this crate is written once against it.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Sqlite(SqliteConnection),
+    Postgres(PgConnection),
+}
+
+/// Errors of the storage layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://…")]
+    UnsupportedUrl(String),
+    #[error("cannot connect to the database: {0}")]
+    Connection(#[from] diesel::ConnectionError),
+    #[error("database connection pool: {0}")]
+    Pool(#[from] r2d2::PoolError),
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+}
+
+pub type StorageResult<T> = Result<T, StorageError>;
+
+/// Which database a URL points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// A file path (created when missing).
+    Sqlite(String),
+    /// A libpq connection URL.
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// `sqlite://sasaeai.db` (relative), `sqlite:///var/lib/sasaeai.db` (absolute),
+    /// `postgres://user:pass@host/db` or `postgresql://…`.
+    ///
+    /// # Errors
+    /// [`StorageError::UnsupportedUrl`] for any other scheme or an empty SQLite path.
+    pub fn parse(url: &str) -> StorageResult<Self> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres(url.to_owned()));
+        }
+        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"));
+        match path {
+            Some(path) if !path.is_empty() => Ok(Self::Sqlite(path.to_owned())),
+            _ => Err(StorageError::UnsupportedUrl(url.to_owned())),
+        }
+    }
+
+    /// The backend's name, for logs (never the URL: it may hold a password).
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Opens one connection, with SQLite's pragmas set: WAL, foreign keys, busy timeout.
+    ///
+    /// # Errors
+    /// [`StorageError::Connection`] when the database cannot be reached or opened.
+    pub fn connect(&self) -> StorageResult<DbConnection> {
+        match self {
+            Self::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(path)?;
+                conn.batch_execute(
+                    // The busy timeout first: switching to WAL takes a lock that other
+                    // connections of the pool, opening at the same time, must wait for.
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                )
+                .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+            Self::Postgres(url) => Ok(DbConnection::Postgres(PgConnection::establish(url)?)),
+        }
+    }
+}
+
+/// Opens connections for the pool by the URL's own scheme (diesel's derived `establish` would try
+/// each backend in turn and could open a file named like a PostgreSQL URL).
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = StorageError;
+
+    fn connect(&self) -> Result<DbConnection, StorageError> {
+        self.url.connect()
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), StorageError> {
+        conn.ping().map_err(StorageError::from)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager>;
+pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
+
+/// Builds a pool without connecting yet, so that a server can start (and report 503 on
+/// `/healthz`) while its database is down.
+pub fn pool(url: &DatabaseUrl, max_size: u32, connection_timeout: Duration) -> Pool {
+    r2d2::Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(connection_timeout)
+        .build_unchecked(ConnectionManager { url: url.clone() })
+}
+
+/// Applies pending migrations of the connection's backend; returns how many ran.
+///
+/// # Errors
+/// [`StorageError::Migration`] when a migration fails.
+pub fn run_migrations(conn: &mut DbConnection) -> StorageResult<usize> {
+    let applied = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+    };
+    applied.map_err(|e| StorageError::Migration(e.to_string()))
+}
+
+/// Reverts every migration (for tests of the down scripts).
+///
+/// # Errors
+/// [`StorageError::Migration`] when a down script fails.
+pub fn revert_all_migrations(conn: &mut DbConnection) -> StorageResult<usize> {
+    let reverted = match conn {
+        DbConnection::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        DbConnection::Postgres(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+    };
+    reverted.map_err(|e| StorageError::Migration(e.to_string()))
+}
+
+/// Current time as stored: UTC without zone, whole microseconds (PostgreSQL's precision), so that
+/// a value reads back equal on both backends.
+pub fn now() -> chrono::NaiveDateTime {
+    let now = chrono::Utc::now().naive_utc();
+    let micros = now.and_utc().timestamp_micros();
+    chrono::DateTime::from_timestamp_micros(micros).map_or(now, |t| t.naive_utc())
+}

@@ -1,0 +1,311 @@
+//! Queries on `registrants`.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::json::{code, from_text, to_text};
+use super::schema::registrants;
+use super::{DbConnection, StorageResult};
+use crate::domain::codes::{
+    CommunicationNeed, Household, MedicalDevice, Mobility, RegistrantStatus, Sex, SupportReason,
+};
+use crate::domain::registrant::{CareManager, Contact, Disability, Doctor, Dwelling, Registrant, RegistrantData, StatusChange};
+use crate::domain::{DistrictId, RegistrantId};
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = registrants)]
+struct Row {
+    id: i64,
+    version: i64,
+    status: String,
+    status_reason: Option<String>,
+    status_date: Option<NaiveDate>,
+    external_id: Option<String>,
+    district_id: Option<i64>,
+    name: String,
+    name_kana: Option<String>,
+    birth_date: NaiveDate,
+    sex: String,
+    address: String,
+    phone: Option<String>,
+    support_reasons: String,
+    reason_note: Option<String>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    household: Option<String>,
+    care_level: Option<i32>,
+    mobility: Option<String>,
+    electricity_dependent: bool,
+    profile: String,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// The practical fields that no query filters on, kept together as one JSON column.
+#[derive(Serialize, Deserialize, Default)]
+struct Profile {
+    #[serde(default)]
+    medical_devices: Vec<MedicalDevice>,
+    #[serde(default)]
+    communication_needs: Vec<CommunicationNeed>,
+    dwelling: Option<Dwelling>,
+    disability: Option<Disability>,
+    intractable_disease: Option<String>,
+    #[serde(default)]
+    emergency_contacts: Vec<Contact>,
+    family_doctor: Option<Doctor>,
+    medicines: Option<String>,
+    allergies: Option<String>,
+    care_manager: Option<CareManager>,
+    notes: Option<String>,
+}
+
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = registrants, treat_none_as_null = true)]
+struct DataColumns<'a> {
+    external_id: Option<&'a str>,
+    district_id: Option<i64>,
+    name: &'a str,
+    name_kana: Option<&'a str>,
+    birth_date: NaiveDate,
+    sex: &'a str,
+    address: &'a str,
+    phone: Option<&'a str>,
+    support_reasons: String,
+    reason_note: Option<&'a str>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    household: Option<&'a str>,
+    care_level: Option<i32>,
+    mobility: Option<&'a str>,
+    electricity_dependent: bool,
+    profile: String,
+    updated_at: NaiveDateTime,
+}
+
+impl<'a> DataColumns<'a> {
+    fn new(data: &'a RegistrantData, district: Option<DistrictId>, now: NaiveDateTime) -> Self {
+        let profile = Profile {
+            medical_devices: data.medical_devices.clone(),
+            communication_needs: data.communication_needs.clone(),
+            dwelling: data.dwelling.clone(),
+            disability: data.disability.clone(),
+            intractable_disease: data.intractable_disease.clone(),
+            emergency_contacts: data.emergency_contacts.clone(),
+            family_doctor: data.family_doctor.clone(),
+            medicines: data.medicines.clone(),
+            allergies: data.allergies.clone(),
+            care_manager: data.care_manager.clone(),
+            notes: data.notes.clone(),
+        };
+        Self {
+            external_id: data.external_id.as_deref(),
+            district_id: district.map(|d| d.0),
+            name: &data.name,
+            name_kana: data.name_kana.as_deref(),
+            birth_date: data.birth_date,
+            sex: data.sex.as_str(),
+            address: &data.address,
+            phone: data.phone.as_deref(),
+            support_reasons: to_text(&data.support_reasons),
+            reason_note: data.reason_note.as_deref(),
+            latitude: data.latitude,
+            longitude: data.longitude,
+            household: data.household.map(Household::as_str),
+            care_level: data.care_level.map(i32::from),
+            mobility: data.mobility.map(Mobility::as_str),
+            electricity_dependent: data.electricity_dependent,
+            profile: to_text(&profile),
+            updated_at: now,
+        }
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = registrants)]
+struct NewRow<'a> {
+    version: i64,
+    status: &'a str,
+    created_at: NaiveDateTime,
+    #[diesel(embed)]
+    data: DataColumns<'a>,
+}
+
+impl TryFrom<Row> for Registrant {
+    type Error = super::StorageError;
+
+    fn try_from(row: Row) -> StorageResult<Self> {
+        let profile: Profile = from_text("registrants.profile", &row.profile)?;
+        Ok(Self {
+            id: RegistrantId(row.id),
+            version: row.version,
+            status: code("registrants.status", &row.status, RegistrantStatus::parse)?,
+            status_reason: row.status_reason,
+            status_date: row.status_date,
+            district_id: row.district_id.map(DistrictId),
+            data: RegistrantData {
+                name: row.name,
+                name_kana: row.name_kana,
+                birth_date: row.birth_date,
+                sex: code("registrants.sex", &row.sex, Sex::parse)?,
+                address: row.address,
+                phone: row.phone,
+                support_reasons: from_text::<Vec<SupportReason>>("registrants.support_reasons", &row.support_reasons)?,
+                reason_note: row.reason_note,
+                latitude: row.latitude,
+                longitude: row.longitude,
+                external_id: row.external_id,
+                household: row.household.as_deref().map(|h| code("registrants.household", h, Household::parse)).transpose()?,
+                care_level: row.care_level.and_then(|c| u8::try_from(c).ok()),
+                mobility: row.mobility.as_deref().map(|m| code("registrants.mobility", m, Mobility::parse)).transpose()?,
+                medical_devices: profile.medical_devices,
+                electricity_dependent: row.electricity_dependent,
+                communication_needs: profile.communication_needs,
+                dwelling: profile.dwelling,
+                disability: profile.disability,
+                intractable_disease: profile.intractable_disease,
+                emergency_contacts: profile.emergency_contacts,
+                family_doctor: profile.family_doctor,
+                medicines: profile.medicines,
+                allergies: profile.allergies,
+                care_manager: profile.care_manager,
+                notes: profile.notes,
+            },
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+/// Inserts an active registrant at version 1.
+pub fn insert(
+    conn: &mut DbConnection,
+    data: &RegistrantData,
+    district: Option<DistrictId>,
+    now: NaiveDateTime,
+) -> StorageResult<Registrant> {
+    let row = diesel::insert_into(registrants::table)
+        .values(NewRow {
+            version: 1,
+            status: RegistrantStatus::Active.as_str(),
+            created_at: now,
+            data: DataColumns::new(data, district, now),
+        })
+        .returning(registrants::id)
+        .get_result(conn)?;
+    find_existing(conn, row)
+}
+
+/// Reads back a row this transaction has just written.
+fn find_existing(conn: &mut DbConnection, id: i64) -> StorageResult<Registrant> {
+    find(conn, RegistrantId(id))?.ok_or(super::StorageError::Query(diesel::result::Error::NotFound))
+}
+
+/// Reads one registrant.
+pub fn find(conn: &mut DbConnection, id: RegistrantId) -> StorageResult<Option<Registrant>> {
+    registrants::table
+        .find(id.0)
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?
+        .map(Registrant::try_from)
+        .transpose()
+}
+
+/// Replaces the data of a registrant if it is still at `expected_version`; returns the new
+/// record, or `None` when the version moved on (or the id is unknown).
+pub fn update_data(
+    conn: &mut DbConnection,
+    id: RegistrantId,
+    expected_version: i64,
+    data: &RegistrantData,
+    district: Option<DistrictId>,
+    now: NaiveDateTime,
+) -> StorageResult<Option<Registrant>> {
+    diesel::update(registrants::table.filter(registrants::id.eq(id.0)).filter(registrants::version.eq(expected_version)))
+        .set((DataColumns::new(data, district, now), registrants::version.eq(expected_version + 1)))
+        .returning(registrants::id)
+        .get_result::<i64>(conn)
+        .optional()?
+        .map(|id| find_existing(conn, id))
+        .transpose()
+}
+
+/// Sets the lifecycle status if the record is still at `expected_version`.
+pub fn update_status(
+    conn: &mut DbConnection,
+    id: RegistrantId,
+    expected_version: i64,
+    change: &StatusChange,
+    now: NaiveDateTime,
+) -> StorageResult<Option<Registrant>> {
+    diesel::update(registrants::table.filter(registrants::id.eq(id.0)).filter(registrants::version.eq(expected_version)))
+        .set((
+            registrants::status.eq(change.status.as_str()),
+            registrants::status_reason.eq(change.reason.as_deref()),
+            registrants::status_date.eq(Some(change.date)),
+            registrants::version.eq(expected_version + 1),
+            registrants::updated_at.eq(now),
+        ))
+        .returning(registrants::id)
+        .get_result::<i64>(conn)
+        .optional()?
+        .map(|id| find_existing(conn, id))
+        .transpose()
+}
+
+/// Filters of a registrant list; ids ascend, `after` is the cursor.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub district: Option<DistrictId>,
+    pub status: Option<RegistrantStatus>,
+    /// Substring of the name or the kana (already converted to katakana).
+    pub text: Option<String>,
+    pub after: Option<RegistrantId>,
+    pub limit: i64,
+}
+
+/// Escapes `%`, `_` and the escape character itself for a LIKE pattern.
+pub(super) fn like_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// Lists registrants in id order.
+pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> StorageResult<Vec<Registrant>> {
+    let mut query = registrants::table.select(Row::as_select()).order(registrants::id.asc()).limit(filter.limit).into_boxed();
+    if let Some(district) = filter.district {
+        query = query.filter(registrants::district_id.eq(district.0));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(registrants::status.eq(status.as_str()));
+    }
+    if let Some(text) = &filter.text {
+        let pattern = like_pattern(text);
+        query = query.filter(
+            registrants::name
+                .like(pattern.clone())
+                .escape('\\')
+                .or(registrants::name_kana.like(pattern).escape('\\')),
+        );
+    }
+    if let Some(after) = filter.after {
+        query = query.filter(registrants::id.gt(after.0));
+    }
+    query.load(conn)?.into_iter().map(Registrant::try_from).collect()
+}
+
+/// How many registrants are stored, in any status.
+pub fn count(conn: &mut DbConnection) -> StorageResult<i64> {
+    Ok(registrants::table.count().get_result(conn)?)
+}
+

@@ -1,0 +1,142 @@
+//! Table definitions shared by both backends (portable column types only).
+
+diesel::table! {
+    districts (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        boundary -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    hazard_zones (id) {
+        id -> BigInt,
+        hazard_type -> Text,
+        level -> Integer,
+        phenomenon -> Nullable<Text>,
+        name -> Text,
+        area -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    registrants (id) {
+        id -> BigInt,
+        version -> BigInt,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        status_date -> Nullable<Date>,
+        external_id -> Nullable<Text>,
+        district_id -> Nullable<BigInt>,
+        name -> Text,
+        name_kana -> Nullable<Text>,
+        birth_date -> Date,
+        sex -> Text,
+        address -> Text,
+        phone -> Nullable<Text>,
+        support_reasons -> Text,
+        reason_note -> Nullable<Text>,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        household -> Nullable<Text>,
+        care_level -> Nullable<Integer>,
+        mobility -> Nullable<Text>,
+        electricity_dependent -> Bool,
+        profile -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    registrant_consents (id) {
+        id -> BigInt,
+        registrant_id -> BigInt,
+        kind -> Text,
+        given -> Bool,
+        consent_date -> Date,
+        evidence_note -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    supporters (id) {
+        id -> BigInt,
+        version -> BigInt,
+        district_id -> Nullable<BigInt>,
+        name -> Text,
+        name_kana -> Nullable<Text>,
+        phone -> Text,
+        address -> Text,
+        latitude -> Double,
+        longitude -> Double,
+        kind -> Text,
+        status -> Text,
+        capacity -> Integer,
+        capabilities -> Text,
+        consent_given -> Bool,
+        consent_date -> Nullable<Date>,
+        consent_note -> Nullable<Text>,
+        external_id -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shelters (id) {
+        id -> BigInt,
+        version -> BigInt,
+        district_id -> Nullable<BigInt>,
+        gsi_id -> Nullable<Text>,
+        name -> Text,
+        address -> Text,
+        latitude -> Double,
+        longitude -> Double,
+        kind -> Text,
+        hazards -> Text,
+        capacity -> Nullable<Integer>,
+        welfare_targets -> Text,
+        accessibility -> Text,
+        is_open -> Bool,
+        notes -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    change_log (id) {
+        id -> BigInt,
+        entity -> Text,
+        entity_id -> BigInt,
+        version -> BigInt,
+        action -> Text,
+        changed_fields -> Text,
+        snapshot -> Text,
+        changed_by -> Text,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(registrants -> districts (district_id));
+diesel::joinable!(registrant_consents -> registrants (registrant_id));
+diesel::joinable!(supporters -> districts (district_id));
+diesel::joinable!(shelters -> districts (district_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    districts,
+    hazard_zones,
+    registrants,
+    registrant_consents,
+    supporters,
+    shelters,
+    change_log,
+);

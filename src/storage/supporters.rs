@@ -1,0 +1,202 @@
+//! Queries on `supporters`.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::json::{code, from_text, to_text};
+use super::registrants::like_pattern;
+use super::schema::supporters;
+use super::{DbConnection, StorageError, StorageResult};
+use crate::domain::codes::{Capability, SupporterKind, SupporterStatus};
+use crate::domain::supporter::{Supporter, SupporterData};
+use crate::domain::{DistrictId, SupporterId};
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = supporters)]
+struct Row {
+    id: i64,
+    version: i64,
+    district_id: Option<i64>,
+    name: String,
+    name_kana: Option<String>,
+    phone: String,
+    address: String,
+    latitude: f64,
+    longitude: f64,
+    kind: String,
+    status: String,
+    capacity: i32,
+    capabilities: String,
+    consent_given: bool,
+    consent_date: Option<NaiveDate>,
+    consent_note: Option<String>,
+    external_id: Option<String>,
+    notes: Option<String>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = supporters, treat_none_as_null = true)]
+struct DataColumns<'a> {
+    district_id: Option<i64>,
+    name: &'a str,
+    name_kana: Option<&'a str>,
+    phone: &'a str,
+    address: &'a str,
+    latitude: f64,
+    longitude: f64,
+    kind: &'a str,
+    status: &'a str,
+    capacity: i32,
+    capabilities: String,
+    consent_given: bool,
+    consent_date: Option<NaiveDate>,
+    consent_note: Option<&'a str>,
+    external_id: Option<&'a str>,
+    notes: Option<&'a str>,
+    updated_at: NaiveDateTime,
+}
+
+impl<'a> DataColumns<'a> {
+    fn new(data: &'a SupporterData, district: Option<DistrictId>, now: NaiveDateTime) -> Self {
+        Self {
+            district_id: district.map(|d| d.0),
+            name: &data.name,
+            name_kana: data.name_kana.as_deref(),
+            phone: &data.phone,
+            address: &data.address,
+            latitude: data.latitude,
+            longitude: data.longitude,
+            kind: data.kind.as_str(),
+            status: data.status.as_str(),
+            capacity: data.capacity,
+            capabilities: to_text(&data.capabilities),
+            consent_given: data.consent_given,
+            consent_date: data.consent_date,
+            consent_note: data.consent_note.as_deref(),
+            external_id: data.external_id.as_deref(),
+            notes: data.notes.as_deref(),
+            updated_at: now,
+        }
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = supporters)]
+struct NewRow<'a> {
+    version: i64,
+    created_at: NaiveDateTime,
+    #[diesel(embed)]
+    data: DataColumns<'a>,
+}
+
+impl TryFrom<Row> for Supporter {
+    type Error = StorageError;
+
+    fn try_from(row: Row) -> StorageResult<Self> {
+        Ok(Self {
+            id: SupporterId(row.id),
+            version: row.version,
+            district_id: row.district_id.map(DistrictId),
+            data: SupporterData {
+                name: row.name,
+                name_kana: row.name_kana,
+                phone: row.phone,
+                address: row.address,
+                latitude: row.latitude,
+                longitude: row.longitude,
+                kind: code("supporters.kind", &row.kind, SupporterKind::parse)?,
+                status: code("supporters.status", &row.status, SupporterStatus::parse)?,
+                capacity: row.capacity,
+                capabilities: from_text::<Vec<Capability>>("supporters.capabilities", &row.capabilities)?,
+                consent_given: row.consent_given,
+                consent_date: row.consent_date,
+                consent_note: row.consent_note,
+                external_id: row.external_id,
+                notes: row.notes,
+            },
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+/// Inserts a supporter at version 1.
+pub fn insert(
+    conn: &mut DbConnection,
+    data: &SupporterData,
+    district: Option<DistrictId>,
+    now: NaiveDateTime,
+) -> StorageResult<Supporter> {
+    let id = diesel::insert_into(supporters::table)
+        .values(NewRow { version: 1, created_at: now, data: DataColumns::new(data, district, now) })
+        .returning(supporters::id)
+        .get_result(conn)?;
+    find_existing(conn, id)
+}
+
+/// Reads back a row this transaction has just written.
+fn find_existing(conn: &mut DbConnection, id: i64) -> StorageResult<Supporter> {
+    find(conn, SupporterId(id))?.ok_or(super::StorageError::Query(diesel::result::Error::NotFound))
+}
+
+/// Reads one supporter.
+pub fn find(conn: &mut DbConnection, id: SupporterId) -> StorageResult<Option<Supporter>> {
+    supporters::table
+        .find(id.0)
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?
+        .map(Supporter::try_from)
+        .transpose()
+}
+
+/// Replaces the data if still at `expected_version`; `None` when it moved on or is unknown.
+pub fn update_data(
+    conn: &mut DbConnection,
+    id: SupporterId,
+    expected_version: i64,
+    data: &SupporterData,
+    district: Option<DistrictId>,
+    now: NaiveDateTime,
+) -> StorageResult<Option<Supporter>> {
+    diesel::update(supporters::table.filter(supporters::id.eq(id.0)).filter(supporters::version.eq(expected_version)))
+        .set((DataColumns::new(data, district, now), supporters::version.eq(expected_version + 1)))
+        .returning(supporters::id)
+        .get_result::<i64>(conn)
+        .optional()?
+        .map(|id| find_existing(conn, id))
+        .transpose()
+}
+
+/// Filters of a supporter list.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub district: Option<DistrictId>,
+    pub kind: Option<SupporterKind>,
+    pub text: Option<String>,
+    pub after: Option<SupporterId>,
+    pub limit: i64,
+}
+
+/// Lists supporters in id order.
+pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> StorageResult<Vec<Supporter>> {
+    let mut query = supporters::table.select(Row::as_select()).order(supporters::id.asc()).limit(filter.limit).into_boxed();
+    if let Some(district) = filter.district {
+        query = query.filter(supporters::district_id.eq(district.0));
+    }
+    if let Some(kind) = filter.kind {
+        query = query.filter(supporters::kind.eq(kind.as_str()));
+    }
+    if let Some(text) = &filter.text {
+        let pattern = like_pattern(text);
+        query = query.filter(
+            supporters::name.like(pattern.clone()).escape('\\').or(supporters::name_kana.like(pattern).escape('\\')),
+        );
+    }
+    if let Some(after) = filter.after {
+        query = query.filter(supporters::id.gt(after.0));
+    }
+    query.load(conn)?.into_iter().map(Supporter::try_from).collect()
+}
