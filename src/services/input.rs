@@ -18,7 +18,8 @@ pub fn from_json<T: DeserializeOwned>(value: Value) -> Result<T, ValidationError
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();
         if let Some(field) = inner.strip_prefix("unknown field `").and_then(|s| s.split('`').next()) {
-            let field = if path == "." { field.to_owned() } else { format!("{path}.{field}") };
+            // The path already ends with the unknown key, except at the top level.
+            let field = if path == "." { field.to_owned() } else { path };
             ValidationErrors::one(field, "この項目は使えません")
         } else if path == "." {
             ValidationErrors::one("", "JSON オブジェクトを送ってください")

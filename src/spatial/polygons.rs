@@ -11,11 +11,12 @@ type BoxEntry = GeomWithData<Rectangle<[f64; 2]>, usize>;
 /// Polygons keyed by `K`, in lon/lat degrees.
 ///
 /// ```
-/// use geo::{MultiPolygon, polygon};
+/// use geo::{LineString, MultiPolygon, Polygon};
 /// use sasaeai::domain::GeoPoint;
 /// use sasaeai::spatial::PolygonIndex;
 ///
-/// let square = MultiPolygon(vec![polygon![(x: 130.0, y: 33.0), (x: 131.0, y: 33.0), (x: 131.0, y: 34.0), (x: 130.0, y: 34.0)]]);
+/// let ring = LineString::from(vec![(130.0, 33.0), (131.0, 33.0), (131.0, 34.0), (130.0, 34.0), (130.0, 33.0)]);
+/// let square = MultiPolygon(vec![Polygon::new(ring, vec![])]);
 /// let index = PolygonIndex::build(vec![(7_u32, square)]);
 /// assert_eq!(index.containing(GeoPoint::new(33.5, 130.5).unwrap()).collect::<Vec<_>>(), vec![7]);
 /// assert_eq!(index.containing(GeoPoint::new(35.0, 130.5).unwrap()).count(), 0);

@@ -291,11 +291,13 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> StorageResult<Vec<R
     }
     if let Some(text) = &filter.text {
         let pattern = like_pattern(text);
+        // Kana is stored in katakana; a search typed in hiragana still finds it.
+        let kana = like_pattern(&crate::domain::text::to_katakana(text));
         query = query.filter(
             registrants::name
                 .like(pattern.clone())
                 .escape('\\')
-                .or(registrants::name_kana.like(pattern).escape('\\')),
+                .or(registrants::name_kana.like(kana).escape('\\')),
         );
     }
     if let Some(after) = filter.after {

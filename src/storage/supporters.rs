@@ -191,8 +191,10 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> StorageResult<Vec<S
     }
     if let Some(text) = &filter.text {
         let pattern = like_pattern(text);
+        // Kana is stored in katakana; a search typed in hiragana still finds it.
+        let kana = like_pattern(&crate::domain::text::to_katakana(text));
         query = query.filter(
-            supporters::name.like(pattern.clone()).escape('\\').or(supporters::name_kana.like(pattern).escape('\\')),
+            supporters::name.like(pattern.clone()).escape('\\').or(supporters::name_kana.like(kana).escape('\\')),
         );
     }
     if let Some(after) = filter.after {

@@ -1,0 +1,292 @@
+//! Test harness: a real server on port 0 over a fresh database, and a small HTTP client.
+//!
+//! The backend is SQLite (a temporary file) unless `TEST_DATABASE_URL` names a PostgreSQL
+//! server; then every test gets a database of its own, created here and dropped afterwards.
+
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use sasaeai::config::Settings;
+use sasaeai::domain::district::NewDistrict;
+use sasaeai::services::AppContext;
+use serde_json::{Value, json};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A database made for one test, removed when dropped.
+pub struct TestDatabase {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    pub fn new() -> Self {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let tag = format!("{}_{}_{}", std::process::id(), n, nanos());
+        match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+            Some(admin_url) => {
+                let name = format!("sasaeai_test_{tag}");
+                let mut conn = PgConnection::establish(&admin_url).expect("connect to TEST_DATABASE_URL");
+                diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).expect("create test database");
+                let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b);
+                let url = format!("{base}/{name}");
+                Self { url, cleanup: Cleanup::Postgres { admin_url, name } }
+            }
+            None => {
+                let path = std::env::temp_dir().join(format!("sasaeai_test_{tag}.db"));
+                Self { url: format!("sqlite://{}", path.display()), cleanup: Cleanup::File(path) }
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.cleanup, Cleanup::Postgres { .. })
+    }
+}
+
+fn nanos() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                if let Ok(mut conn) = PgConnection::establish(admin_url) {
+                    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn);
+                }
+            }
+        }
+    }
+}
+
+/// One HTTP response, body parsed as JSON when it is JSON.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub etag: Option<String>,
+    pub content_type: String,
+    pub text: String,
+    pub json: Value,
+}
+
+impl Resp {
+    /// The `field`s of a problem's `errors`.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.json["errors"]
+            .as_array()
+            .map(|a| a.iter().map(|e| e["field"].as_str().unwrap_or_default().to_owned()).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn code(&self) -> &str {
+        self.json["code"].as_str().unwrap_or_default()
+    }
+
+    /// Asserts a problem+json response with this status and code.
+    pub fn assert_problem(&self, status: u16, code: &str) {
+        assert_eq!(self.status, status, "status of {}", self.text);
+        assert_eq!(self.content_type, "application/problem+json", "content type of {}", self.text);
+        assert_eq!(self.code(), code, "code of {}", self.text);
+        assert_eq!(self.json["status"], status, "status field of {}", self.text);
+        assert!(self.json["title"].is_string() && self.json["detail"].is_string(), "{}", self.text);
+    }
+}
+
+/// A running server over its own database.
+pub struct TestServer {
+    pub base: String,
+    pub ctx: Arc<AppContext>,
+    handle: actix_web::dev::ServerHandle,
+    agent: ureq::Agent,
+    pub db: TestDatabase,
+}
+
+impl TestServer {
+    pub fn start() -> Self {
+        Self::start_with(|_| {})
+    }
+
+    pub fn start_with(adjust: impl FnOnce(&mut Settings)) -> Self {
+        let db = TestDatabase::new();
+        let mut settings = Settings { database_url: db.url.clone(), workers: 2, pool_size: 4, ..Settings::default() };
+        adjust(&mut settings);
+        let ctx = Arc::new(AppContext::open(settings).expect("open test database"));
+        Self::serve(ctx, db)
+    }
+
+    /// Serves an already built context (e.g. one whose database is unreachable).
+    pub fn serve(ctx: Arc<AppContext>, db: TestDatabase) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
+        let base = format!("http://{}", listener.local_addr().expect("local addr"));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let server_ctx = ctx.clone();
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let server = sasaeai::http::serve(server_ctx, listener).expect("start server");
+                tx.send(server.handle()).expect("send handle");
+                let _ = server.await;
+            });
+        });
+        let handle = rx.recv().expect("server started");
+        let agent = ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
+        Self { base, ctx, handle, agent, db }
+    }
+
+    /// Adds two square districts side by side: D1 west of lon 130.51, D2 east of it, both
+    /// between lat 33.30 and 33.32.
+    pub fn with_districts(self) -> Self {
+        let square = |x0: f64, x1: f64| {
+            let ring = vec![(x0, 33.30), (x1, 33.30), (x1, 33.32), (x0, 33.32), (x0, 33.30)];
+            geo::MultiPolygon(vec![geo::Polygon::new(geo::LineString::from(ring), vec![])])
+        };
+        let districts = [
+            NewDistrict { code: "D1".into(), name: "西校区".into(), boundary: square(130.49, 130.51) },
+            NewDistrict { code: "D2".into(), name: "東校区".into(), boundary: square(130.51, 130.53) },
+        ];
+        sasaeai::services::districts::add_geodata(&self.ctx, &districts, &[]).expect("add districts");
+        self
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    fn finish(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Resp {
+        let mut response = response.expect("request reaches the server");
+        let header = |name: &str| {
+            response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+        };
+        let etag = header("etag");
+        let content_type = header("content-type").unwrap_or_default();
+        let status = response.status().as_u16();
+        let text = response.body_mut().with_config().limit(64 * 1024 * 1024).read_to_string().unwrap_or_default();
+        let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Resp { status, etag, content_type, text, json }
+    }
+
+    pub fn get(&self, path: &str) -> Resp {
+        Self::finish(self.agent.get(&self.url(path)).call())
+    }
+
+    pub fn post(&self, path: &str, body: &Value) -> Resp {
+        self.send("POST", path, "application/json", body.to_string().as_bytes(), None)
+    }
+
+    pub fn patch(&self, path: &str, body: &Value, if_match: Option<&str>) -> Resp {
+        self.send("PATCH", path, "application/merge-patch+json", body.to_string().as_bytes(), if_match)
+    }
+
+    pub fn post_if_match(&self, path: &str, body: &Value, if_match: Option<&str>) -> Resp {
+        self.send("POST", path, "application/json", body.to_string().as_bytes(), if_match)
+    }
+
+    /// A request with any content type and raw body.
+    pub fn send(&self, method: &str, path: &str, content_type: &str, body: &[u8], if_match: Option<&str>) -> Resp {
+        let url = self.url(path);
+        let mut request = match method {
+            "POST" => self.agent.post(&url),
+            "PATCH" => self.agent.patch(&url),
+            "PUT" => self.agent.put(&url),
+            other => panic!("unsupported method {other}"),
+        };
+        if !content_type.is_empty() {
+            request = request.header("content-type", content_type);
+        }
+        if let Some(tag) = if_match {
+            request = request.header("if-match", tag);
+        }
+        Self::finish(request.send(body))
+    }
+
+    /// Every registrant in any status, as the API shows them: used to prove nothing changed.
+    pub fn all_registrants(&self) -> Value {
+        let mut all = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let page = self.get(&format!("/api/v1/registrants?status=any&limit=200&cursor={cursor}"));
+            assert_eq!(page.status, 200, "{}", page.text);
+            all.extend(page.json["items"].as_array().cloned().unwrap_or_default());
+            match page.json["next_cursor"].as_str() {
+                Some(next) => cursor = next.to_owned(),
+                None => return Value::Array(all),
+            }
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        // Stop the server so that its connections close before the database is dropped.
+        let handle = self.handle.clone();
+        let stopped = std::thread::spawn(move || actix_web::rt::System::new().block_on(handle.stop(false)));
+        let _ = stopped.join();
+    }
+}
+
+/// A valid registrant at lon 130.50 (district D1 of `with_districts`).
+pub fn registrant() -> Value {
+    json!({
+        "name": "久留米 花子",
+        "name_kana": "くるめ はなこ",
+        "birth_date": "1941-03-15",
+        "sex": "female",
+        "address": "ひばり野市本町1-2-3",
+        "phone": "0942-00-1234",
+        "support_reasons": ["elderly_only_household", "care_level"],
+        "latitude": 33.31,
+        "longitude": 130.50,
+        "household": "alone",
+        "care_level": 3,
+        "mobility": "wheelchair",
+        "emergency_contacts": [{"name": "久留米 一郎", "relation": "長男", "phone": "090-0000-1111"}]
+    })
+}
+
+/// A valid supporter near the registrant.
+pub fn supporter() -> Value {
+    json!({
+        "name": "筑後 太郎",
+        "name_kana": "チクゴ タロウ",
+        "phone": "090-0000-2222",
+        "address": "ひばり野市本町1-5-8",
+        "latitude": 33.3105,
+        "longitude": 130.5005,
+        "kind": "neighbour",
+        "capacity": 2,
+        "capabilities": ["wheelchair", "night_time"],
+        "consent_given": true,
+        "consent_date": "2026-04-01",
+        "consent_note": "同意書受領"
+    })
+}
+
+/// A valid designated shelter in district D2.
+pub fn shelter() -> Value {
+    json!({
+        "gsi_id": "E4099900009001",
+        "name": "東小学校 体育館",
+        "address": "ひばり野市東町2-1",
+        "latitude": 33.305,
+        "longitude": 130.52,
+        "kind": "designated_shelter",
+        "hazards": ["earthquake", "large_fire"],
+        "capacity": 400,
+        "accessibility": ["step_free", "accessible_toilet"]
+    })
+}
