@@ -55,7 +55,13 @@ impl Cli {
         if let Some(url) = &self.database {
             settings.database_url.clone_from(url);
         }
-        if let Command::Serve { bind, body_limit_bytes, workers, .. } = &self.command {
+        if let Command::Serve {
+            bind,
+            body_limit_bytes,
+            workers,
+            ..
+        } = &self.command
+        {
             settings.bind = *bind;
             settings.body_limit_bytes = body_limit_bytes.unwrap_or(settings.body_limit_bytes);
             settings.workers = workers.unwrap_or(settings.workers);
@@ -99,7 +105,9 @@ fn serve(settings: Settings, demo: bool) -> Result<(), CliError> {
     let listener = TcpListener::bind(bind)?;
     let addr = listener.local_addr()?;
     if addr.ip().is_loopback() {
-        log::info!("listening on http://{addr} (loopback only: access control is not in place yet)");
+        log::info!(
+            "listening on http://{addr} (loopback only: access control is not in place yet)"
+        );
     } else {
         log::warn!(
             "listening on http://{addr}, reachable from other machines, WITHOUT access control: \

@@ -54,12 +54,18 @@ impl ConsentData {
         let kind = require("kind", input.kind.as_deref(), &mut e)
             .and_then(|v| e.check("kind", ConsentKind::parse(v.trim())));
         let given = require("given", input.given.as_ref(), &mut e).copied();
-        let date = require("date", input.date.as_deref(), &mut e).and_then(|v| e.check("date", past_date(v, today)));
+        let date = require("date", input.date.as_deref(), &mut e)
+            .and_then(|v| e.check("date", past_date(v, today)));
         let evidence_note = require("evidence_note", input.evidence_note.as_deref(), &mut e)
             .and_then(|v| e.check("evidence_note", text::required(v, MAX_NOTE)));
         match (kind, given, date, evidence_note) {
             (Some(kind), Some(given), Some(date), Some(evidence_note)) if e.is_empty() => {
-                Ok(Self { kind, given, date, evidence_note })
+                Ok(Self {
+                    kind,
+                    given,
+                    date,
+                    evidence_note,
+                })
             }
             _ => Err(e),
         }

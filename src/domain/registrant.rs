@@ -212,12 +212,20 @@ pub(crate) fn past_date(value: &str, today: NaiveDate) -> Result<NaiveDate, Stri
     Ok(date)
 }
 
-fn in_range(field: &str, value: Option<i64>, range: std::ops::RangeInclusive<i64>, errors: &mut ValidationErrors) -> Option<u8> {
+fn in_range(
+    field: &str,
+    value: Option<i64>,
+    range: std::ops::RangeInclusive<i64>,
+    errors: &mut ValidationErrors,
+) -> Option<u8> {
     let value = value?;
     if range.contains(&value) {
         u8::try_from(value).ok()
     } else {
-        errors.push(field, format!("{}〜{}の範囲で入力してください", range.start(), range.end()));
+        errors.push(
+            field,
+            format!("{}〜{}の範囲で入力してください", range.start(), range.end()),
+        );
         None
     }
 }
@@ -232,7 +240,11 @@ fn optional_code<T>(
     errors.check(field, parse(value))
 }
 
-fn optional_phone(field: &str, value: Option<&str>, errors: &mut ValidationErrors) -> Option<String> {
+fn optional_phone(
+    field: &str,
+    value: Option<&str>,
+    errors: &mut ValidationErrors,
+) -> Option<String> {
     let value = value.map(str::trim).filter(|v| !v.is_empty())?;
     errors.check(field, text::phone(value))
 }
@@ -270,27 +282,49 @@ impl RegistrantData {
         let address = require("address", input.address.as_deref(), &mut e)
             .and_then(|v| e.check("address", text::required(v, MAX_SHORT)));
         let phone = optional_phone("phone", input.phone.as_deref(), &mut e);
-        let support_reasons = match require("support_reasons", input.support_reasons.as_ref(), &mut e) {
-            Some(codes) if codes.is_empty() => {
-                e.push("support_reasons", "支援が必要な理由を1つ以上選んでください");
-                Vec::new()
-            }
-            Some(codes) => parse_code_list("support_reasons", codes, SupportReason::parse, &mut e),
-            None => Vec::new(),
-        };
+        let support_reasons =
+            match require("support_reasons", input.support_reasons.as_ref(), &mut e) {
+                Some(codes) if codes.is_empty() => {
+                    e.push("support_reasons", "支援が必要な理由を1つ以上選んでください");
+                    Vec::new()
+                }
+                Some(codes) => {
+                    parse_code_list("support_reasons", codes, SupportReason::parse, &mut e)
+                }
+                None => Vec::new(),
+            };
         let reason_note = e
-            .check("reason_note", text::optional(input.reason_note.as_deref(), MAX_NOTE))
+            .check(
+                "reason_note",
+                text::optional(input.reason_note.as_deref(), MAX_NOTE),
+            )
             .flatten();
         if support_reasons.contains(&SupportReason::Other) && reason_note.is_none() {
-            e.push("reason_note", "理由に「その他」を選んだときは内容を入力してください");
+            e.push(
+                "reason_note",
+                "理由に「その他」を選んだときは内容を入力してください",
+            );
         }
         let location = GeoPoint::parse_pair(input.latitude, input.longitude, &mut e);
         let external_id = e
-            .check("external_id", text::optional(input.external_id.as_deref(), 64))
+            .check(
+                "external_id",
+                text::optional(input.external_id.as_deref(), 64),
+            )
             .flatten();
-        let household = optional_code("household", input.household.as_deref(), Household::parse, &mut e);
+        let household = optional_code(
+            "household",
+            input.household.as_deref(),
+            Household::parse,
+            &mut e,
+        );
         let care_level = in_range("care_level", input.care_level, 1..=5, &mut e);
-        let mobility = optional_code("mobility", input.mobility.as_deref(), Mobility::parse, &mut e);
+        let mobility = optional_code(
+            "mobility",
+            input.mobility.as_deref(),
+            Mobility::parse,
+            &mut e,
+        );
         let medical_devices = parse_code_list(
             "medical_devices",
             input.medical_devices.as_deref().unwrap_or_default(),
@@ -304,17 +338,28 @@ impl RegistrantData {
             &mut e,
         );
         let dwelling = input.dwelling.as_ref().map(|d| Dwelling {
-            building_type: optional_code("dwelling.building_type", d.building_type.as_deref(), BuildingType::parse, &mut e),
+            building_type: optional_code(
+                "dwelling.building_type",
+                d.building_type.as_deref(),
+                BuildingType::parse,
+                &mut e,
+            ),
             bedroom_floor: d.bedroom_floor.and_then(|f| {
                 if (-5..=100).contains(&f) {
                     i32::try_from(f).ok()
                 } else {
-                    e.push("dwelling.bedroom_floor", "階数は -5〜100 の範囲で入力してください");
+                    e.push(
+                        "dwelling.bedroom_floor",
+                        "階数は -5〜100 の範囲で入力してください",
+                    );
                     None
                 }
             }),
             daytime_situation: e
-                .check("dwelling.daytime_situation", text::optional(d.daytime_situation.as_deref(), MAX_SHORT))
+                .check(
+                    "dwelling.daytime_situation",
+                    text::optional(d.daytime_situation.as_deref(), MAX_SHORT),
+                )
                 .flatten(),
         });
         let disability = input.disability.as_ref().map(|d| Disability {
@@ -328,11 +373,17 @@ impl RegistrantData {
             mental_grade: in_range("disability.mental_grade", d.mental_grade, 1..=3, &mut e),
         });
         let intractable_disease = e
-            .check("intractable_disease", text::optional(input.intractable_disease.as_deref(), MAX_SHORT))
+            .check(
+                "intractable_disease",
+                text::optional(input.intractable_disease.as_deref(), MAX_SHORT),
+            )
             .flatten();
         let contacts = input.emergency_contacts.as_deref().unwrap_or_default();
         if contacts.len() > MAX_EMERGENCY_CONTACTS {
-            e.push("emergency_contacts", format!("緊急連絡先は{MAX_EMERGENCY_CONTACTS}件までです"));
+            e.push(
+                "emergency_contacts",
+                format!("緊急連絡先は{MAX_EMERGENCY_CONTACTS}件までです"),
+            );
         }
         let emergency_contacts = contacts
             .iter()
@@ -340,25 +391,65 @@ impl RegistrantData {
             .filter_map(|(i, c)| {
                 let f = |name: &str| format!("emergency_contacts[{i}].{name}");
                 let name = e.check(&f("name"), text::required(&c.name, MAX_SHORT));
-                let relation = e.check(&f("relation"), text::optional(c.relation.as_deref(), MAX_SHORT)).flatten();
+                let relation = e
+                    .check(
+                        &f("relation"),
+                        text::optional(c.relation.as_deref(), MAX_SHORT),
+                    )
+                    .flatten();
                 let phone = e.check(&f("phone"), text::phone(&c.phone));
-                Some(Contact { name: name?, relation, phone: phone? })
+                Some(Contact {
+                    name: name?,
+                    relation,
+                    phone: phone?,
+                })
             })
             .collect();
         let family_doctor = input.family_doctor.as_ref().map(|d| Doctor {
-            name: e.check("family_doctor.name", text::optional(d.name.as_deref(), MAX_SHORT)).flatten(),
-            clinic: e.check("family_doctor.clinic", text::optional(d.clinic.as_deref(), MAX_SHORT)).flatten(),
+            name: e
+                .check(
+                    "family_doctor.name",
+                    text::optional(d.name.as_deref(), MAX_SHORT),
+                )
+                .flatten(),
+            clinic: e
+                .check(
+                    "family_doctor.clinic",
+                    text::optional(d.clinic.as_deref(), MAX_SHORT),
+                )
+                .flatten(),
             phone: optional_phone("family_doctor.phone", d.phone.as_deref(), &mut e),
         });
-        let medicines = e.check("medicines", text::optional(input.medicines.as_deref(), MAX_NOTE)).flatten();
-        let allergies = e.check("allergies", text::optional(input.allergies.as_deref(), MAX_NOTE)).flatten();
+        let medicines = e
+            .check(
+                "medicines",
+                text::optional(input.medicines.as_deref(), MAX_NOTE),
+            )
+            .flatten();
+        let allergies = e
+            .check(
+                "allergies",
+                text::optional(input.allergies.as_deref(), MAX_NOTE),
+            )
+            .flatten();
         let care_manager = input.care_manager.as_ref().and_then(|c| {
             let name = e.check("care_manager.name", text::required(&c.name, MAX_SHORT));
-            let office = e.check("care_manager.office", text::optional(c.office.as_deref(), MAX_SHORT)).flatten();
+            let office = e
+                .check(
+                    "care_manager.office",
+                    text::optional(c.office.as_deref(), MAX_SHORT),
+                )
+                .flatten();
             let phone = optional_phone("care_manager.phone", c.phone.as_deref(), &mut e);
-            Some(CareManager { name: name?, office, phone })
+            Some(CareManager {
+                name: name?,
+                office,
+                phone,
+            })
         });
-        let notes = e.check("notes", text::optional(input.notes.as_deref(), MAX_NOTE)).flatten();
+        let notes = e
+            .check("notes", text::optional(input.notes.as_deref(), MAX_NOTE))
+            .flatten();
 
         match (name, birth_date, sex, address) {
             (Some(name), Some(birth_date), Some(sex), Some(address)) if e.is_empty() => Ok(Self {
@@ -431,7 +522,9 @@ impl StatusChange {
         let mut e = ValidationErrors::new();
         let status = require("status", input.status.as_deref(), &mut e)
             .and_then(|v| e.check("status", RegistrantStatus::parse(v.trim())));
-        let reason = e.check("reason", text::optional(input.reason.as_deref(), MAX_NOTE)).flatten();
+        let reason = e
+            .check("reason", text::optional(input.reason.as_deref(), MAX_NOTE))
+            .flatten();
         if reason.is_none() && status.is_some_and(|s| s != RegistrantStatus::Active) {
             e.push("reason", "登録状態を変更する理由を入力してください");
         }
@@ -440,7 +533,11 @@ impl StatusChange {
             None => Some(today),
         };
         match (status, date) {
-            (Some(status), Some(date)) if e.is_empty() => Ok(Self { status, reason, date }),
+            (Some(status), Some(date)) if e.is_empty() => Ok(Self {
+                status,
+                reason,
+                date,
+            }),
             _ => Err(e),
         }
     }
@@ -490,7 +587,11 @@ mod tests {
             latitude: Some(91.0),
             longitude: Some(130.0),
             care_level: Some(6),
-            emergency_contacts: Some(vec![Contact { name: "子".into(), relation: None, phone: "abc".into() }]),
+            emergency_contacts: Some(vec![Contact {
+                name: "子".into(),
+                relation: None,
+                phone: "abc".into(),
+            }]),
             ..RegistrantInput::default()
         };
         let errors = RegistrantData::parse(&input, today()).unwrap_err();
@@ -511,15 +612,30 @@ mod tests {
 
     #[test]
     fn other_reason_needs_a_note() {
-        let input = RegistrantInput { support_reasons: Some(vec!["other".into()]), ..minimal() };
-        assert_eq!(RegistrantData::parse(&input, today()).unwrap_err().fields(), vec!["reason_note"]);
+        let input = RegistrantInput {
+            support_reasons: Some(vec!["other".into()]),
+            ..minimal()
+        };
+        assert_eq!(
+            RegistrantData::parse(&input, today()).unwrap_err().fields(),
+            vec!["reason_note"]
+        );
     }
 
     #[test]
     fn leaving_the_register_needs_a_reason() {
-        let input = StatusChangeInput { status: Some("moved".into()), ..Default::default() };
-        assert_eq!(StatusChange::parse(&input, today()).unwrap_err().fields(), vec!["reason"]);
-        let back = StatusChangeInput { status: Some("active".into()), ..Default::default() };
+        let input = StatusChangeInput {
+            status: Some("moved".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            StatusChange::parse(&input, today()).unwrap_err().fields(),
+            vec!["reason"]
+        );
+        let back = StatusChangeInput {
+            status: Some("active".into()),
+            ..Default::default()
+        };
         assert_eq!(StatusChange::parse(&back, today()).unwrap().date, today());
     }
 }

@@ -73,7 +73,9 @@ impl ShelterData {
     /// [`ValidationErrors`] naming each invalid field.
     pub fn parse(input: &ShelterInput, _today: NaiveDate) -> Result<Self, ValidationErrors> {
         let mut e = ValidationErrors::new();
-        let gsi_id = e.check("gsi_id", text::optional(input.gsi_id.as_deref(), 64)).flatten();
+        let gsi_id = e
+            .check("gsi_id", text::optional(input.gsi_id.as_deref(), 64))
+            .flatten();
         let name = require("name", input.name.as_deref(), &mut e)
             .and_then(|v| e.check("name", text::required(v, MAX_SHORT)));
         let address = require("address", input.address.as_deref(), &mut e)
@@ -84,9 +86,20 @@ impl ShelterData {
         let location = GeoPoint::parse_pair(input.latitude, input.longitude, &mut e);
         let kind = require("kind", input.kind.as_deref(), &mut e)
             .and_then(|v| e.check("kind", ShelterKind::parse(v.trim())));
-        let hazards = parse_code_list("hazards", input.hazards.as_deref().unwrap_or_default(), HazardType::parse, &mut e);
-        if kind == Some(ShelterKind::EmergencySite) && hazards.is_empty() && input.hazards.as_deref().is_none_or(<[String]>::is_empty) {
-            e.push("hazards", "指定緊急避難場所は対象とする災害の種類を1つ以上選んでください");
+        let hazards = parse_code_list(
+            "hazards",
+            input.hazards.as_deref().unwrap_or_default(),
+            HazardType::parse,
+            &mut e,
+        );
+        if kind == Some(ShelterKind::EmergencySite)
+            && hazards.is_empty()
+            && input.hazards.as_deref().is_none_or(<[String]>::is_empty)
+        {
+            e.push(
+                "hazards",
+                "指定緊急避難場所は対象とする災害の種類を1つ以上選んでください",
+            );
         }
         let capacity = match input.capacity {
             None => None,
@@ -103,7 +116,10 @@ impl ShelterData {
             &mut e,
         );
         if !welfare_targets.is_empty() && kind.is_some_and(|k| k != ShelterKind::WelfareShelter) {
-            e.push("welfare_targets", "受入対象者は福祉避難所にだけ設定できます");
+            e.push(
+                "welfare_targets",
+                "受入対象者は福祉避難所にだけ設定できます",
+            );
         }
         let accessibility = parse_code_list(
             "accessibility",
@@ -111,7 +127,9 @@ impl ShelterData {
             Accessibility::parse,
             &mut e,
         );
-        let notes = e.check("notes", text::optional(input.notes.as_deref(), MAX_NOTE)).flatten();
+        let notes = e
+            .check("notes", text::optional(input.notes.as_deref(), MAX_NOTE))
+            .flatten();
         match (name, address, location, kind) {
             (Some(name), Some(address), Some(location), Some(kind)) if e.is_empty() => Ok(Self {
                 gsi_id,

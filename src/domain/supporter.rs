@@ -111,7 +111,10 @@ impl SupporterData {
             None => Some(1),
             Some(c) if (1..=MAX_CAPACITY).contains(&c) => i32::try_from(c).ok(),
             Some(_) => {
-                e.push("capacity", format!("支援できる人数は1〜{MAX_CAPACITY}の範囲で入力してください"));
+                e.push(
+                    "capacity",
+                    format!("支援できる人数は1〜{MAX_CAPACITY}の範囲で入力してください"),
+                );
                 None
             }
         };
@@ -127,34 +130,55 @@ impl SupporterData {
             .as_deref()
             .filter(|v| !v.trim().is_empty())
             .and_then(|v| e.check("consent_date", past_date(v, today)));
-        if consent_given && input.consent_date.as_deref().is_none_or(|v| v.trim().is_empty()) {
+        if consent_given
+            && input
+                .consent_date
+                .as_deref()
+                .is_none_or(|v| v.trim().is_empty())
+        {
             e.push("consent_date", "同意を得た日を入力してください");
         }
-        let consent_note = e.check("consent_note", text::optional(input.consent_note.as_deref(), MAX_NOTE)).flatten();
-        let external_id = e.check("external_id", text::optional(input.external_id.as_deref(), 64)).flatten();
-        let notes = e.check("notes", text::optional(input.notes.as_deref(), MAX_NOTE)).flatten();
+        let consent_note = e
+            .check(
+                "consent_note",
+                text::optional(input.consent_note.as_deref(), MAX_NOTE),
+            )
+            .flatten();
+        let external_id = e
+            .check(
+                "external_id",
+                text::optional(input.external_id.as_deref(), 64),
+            )
+            .flatten();
+        let notes = e
+            .check("notes", text::optional(input.notes.as_deref(), MAX_NOTE))
+            .flatten();
         match (name, phone, address, location, kind, status, capacity) {
-            (Some(name), Some(phone), Some(address), Some(location), Some(kind), Some(status), Some(capacity))
-                if e.is_empty() =>
-            {
-                Ok(Self {
-                    name,
-                    name_kana,
-                    phone,
-                    address,
-                    latitude: location.lat(),
-                    longitude: location.lon(),
-                    kind,
-                    status,
-                    capacity,
-                    capabilities,
-                    consent_given,
-                    consent_date,
-                    consent_note,
-                    external_id,
-                    notes,
-                })
-            }
+            (
+                Some(name),
+                Some(phone),
+                Some(address),
+                Some(location),
+                Some(kind),
+                Some(status),
+                Some(capacity),
+            ) if e.is_empty() => Ok(Self {
+                name,
+                name_kana,
+                phone,
+                address,
+                latitude: location.lat(),
+                longitude: location.lon(),
+                kind,
+                status,
+                capacity,
+                capabilities,
+                consent_given,
+                consent_date,
+                consent_note,
+                external_id,
+                notes,
+            }),
             _ => Err(e),
         }
     }

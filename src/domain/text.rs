@@ -32,7 +32,10 @@ pub fn optional(value: Option<&str>, max: usize) -> Result<Option<String>, Strin
 fn within(value: String, max: usize) -> Result<String, String> {
     if value.chars().count() > max {
         Err(format!("{max}文字以内で入力してください"))
-    } else if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    } else if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         Err("制御文字は使えません".to_owned())
     } else {
         Ok(value)
@@ -47,7 +50,7 @@ fn within(value: String, max: usize) -> Result<String, String> {
 /// ```
 pub fn normalize_spaces(value: &str) -> String {
     value
-        .split(|c: char| c == ' ' || c == '\u{3000}')
+        .split([' ', '\u{3000}'])
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
         .join(" ")

@@ -63,18 +63,27 @@ impl ApiError {
     fn parts(&self) -> (StatusCode, &'static str, String) {
         use ServiceError as S;
         match self {
-            Self::Service(S::Invalid(_)) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "入力内容に誤りがあります".into())
-            }
-            Self::Service(S::NotFound(what)) => (StatusCode::NOT_FOUND, "not_found", format!("{what} が見つかりません")),
+            Self::Service(S::Invalid(_)) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                "入力内容に誤りがあります".into(),
+            ),
+            Self::Service(S::NotFound(what)) => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("{what} が見つかりません"),
+            ),
             Self::Service(S::VersionConflict { .. }) => (
                 StatusCode::PRECONDITION_FAILED,
                 "version_conflict",
-                "この記録は他の人が先に更新しました。最新の内容を読み込んでからやり直してください".into(),
+                "この記録は他の人が先に更新しました。最新の内容を読み込んでからやり直してください"
+                    .into(),
             ),
-            Self::Service(S::Duplicate { field }) => {
-                (StatusCode::CONFLICT, "duplicate", format!("{field} の値はすでに別の記録で使われています"))
-            }
+            Self::Service(S::Duplicate { field }) => (
+                StatusCode::CONFLICT,
+                "duplicate",
+                format!("{field} の値はすでに別の記録で使われています"),
+            ),
             Self::Service(S::Unavailable(_)) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
@@ -85,7 +94,11 @@ impl ApiError {
                 "internal",
                 "サーバー内部でエラーが起きました。管理者に連絡してください".into(),
             ),
-            Self::BadJson(e) => (StatusCode::BAD_REQUEST, "invalid_json", format!("JSON として読めません: {e}")),
+            Self::BadJson(e) => (
+                StatusCode::BAD_REQUEST,
+                "invalid_json",
+                format!("JSON として読めません: {e}"),
+            ),
             Self::BadRequest(e) => (StatusCode::BAD_REQUEST, "bad_request", e.clone()),
             Self::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -107,7 +120,11 @@ impl ApiError {
                 "version_conflict",
                 "If-Match の値がこの記録の ETag と一致しません".into(),
             ),
-            Self::NoRoute => (StatusCode::NOT_FOUND, "no_route", "この URL の API はありません".into()),
+            Self::NoRoute => (
+                StatusCode::NOT_FOUND,
+                "no_route",
+                "この URL の API はありません".into(),
+            ),
         }
     }
 
@@ -141,17 +158,21 @@ impl ResponseError for ApiError {
         }
         let (errors, current_version) = match self {
             Self::Service(ServiceError::Invalid(e)) => (e.errors().to_vec(), None),
-            Self::Service(ServiceError::VersionConflict { current }) => (Vec::new(), Some(*current)),
+            Self::Service(ServiceError::VersionConflict { current }) => {
+                (Vec::new(), Some(*current))
+            }
             _ => (Vec::new(), None),
         };
-        HttpResponse::build(status).content_type("application/problem+json").json(Problem {
-            kind: format!("urn:sasaeai:problem:{code}"),
-            title: Self::title(code).to_owned(),
-            status: status.as_u16(),
-            detail,
-            code: code.to_owned(),
-            errors,
-            current_version,
-        })
+        HttpResponse::build(status)
+            .content_type("application/problem+json")
+            .json(Problem {
+                kind: format!("urn:sasaeai:problem:{code}"),
+                title: Self::title(code).to_owned(),
+                status: status.as_u16(),
+                detail,
+                code: code.to_owned(),
+                errors,
+                current_version,
+            })
     }
 }

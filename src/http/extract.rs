@@ -32,7 +32,9 @@ fn is_json(req: &HttpRequest) -> bool {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .map(|v| v.trim().to_ascii_lowercase())
-        .is_some_and(|v| v == "application/json" || (v.starts_with("application/") && v.ends_with("+json")))
+        .is_some_and(|v| {
+            v == "application/json" || (v.starts_with("application/") && v.ends_with("+json"))
+        })
 }
 
 impl FromRequest for JsonBody {
@@ -46,17 +48,21 @@ impl FromRequest for JsonBody {
             .map_or(usize::MAX, |ctx| ctx.settings.body_limit_bytes);
         let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
-            let bytes = bytes.await.map_err(|e| match e.as_error::<PayloadError>() {
-                Some(PayloadError::Overflow) => ApiError::PayloadTooLarge(limit),
-                _ if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    ApiError::PayloadTooLarge(limit)
-                }
-                _ => ApiError::BadRequest(e.to_string()),
-            })?;
+            let bytes = bytes
+                .await
+                .map_err(|e| match e.as_error::<PayloadError>() {
+                    Some(PayloadError::Overflow) => ApiError::PayloadTooLarge(limit),
+                    _ if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        ApiError::PayloadTooLarge(limit)
+                    }
+                    _ => ApiError::BadRequest(e.to_string()),
+                })?;
             if !json {
                 return Err(ApiError::UnsupportedMediaType);
             }
-            serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| ApiError::BadJson(e.to_string()))
+            serde_json::from_slice(&bytes)
+                .map(JsonBody)
+                .map_err(|e| ApiError::BadJson(e.to_string()))
         })
     }
 }
@@ -71,7 +77,9 @@ impl FromRequest for IfMatch {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         std::future::ready(match req.headers().get(header::IF_MATCH) {
             None => Err(ApiError::PreconditionRequired),
-            Some(value) => parse_etag(value).map(IfMatch).ok_or(ApiError::PreconditionMalformed),
+            Some(value) => parse_etag(value)
+                .map(IfMatch)
+                .ok_or(ApiError::PreconditionMalformed),
         })
     }
 }
@@ -89,5 +97,7 @@ pub fn etag(version: i64) -> String {
 
 /// A JSON response carrying the record's ETag.
 pub fn with_etag<T: Serialize>(status: StatusCode, body: &T, version: i64) -> HttpResponse {
-    HttpResponse::build(status).insert_header((header::ETAG, etag(version))).json(body)
+    HttpResponse::build(status)
+        .insert_header((header::ETAG, etag(version)))
+        .json(body)
 }

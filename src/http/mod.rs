@@ -39,6 +39,33 @@ const ACTOR: &str = "api";
 )]
 struct ApiDoc;
 
+/// Registers every documented route; used both to serve and to write the OpenAPI document, so
+/// the document cannot drift from what is served.
+fn routes<T>(app: utoipa_actix_web::UtoipaApp<T>) -> utoipa_actix_web::UtoipaApp<T>
+where
+    T: actix_web::dev::ServiceFactory<
+            actix_web::dev::ServiceRequest,
+            Config = (),
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+{
+    app.service(health::healthz).service(
+        utoipa_actix_web::scope("/api/v1")
+            .configure(districts::routes)
+            .configure(registrants::routes)
+            .configure(supporters::routes)
+            .configure(shelters::routes),
+    )
+}
+
+/// The OpenAPI document of every route.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes(App::new().into_utoipa_app().openapi(ApiDoc::openapi()))
+        .split_for_parts()
+        .1
+}
+
 /// Serves the API on an already bound listener (port 0 in tests).
 ///
 /// # Errors
@@ -46,29 +73,29 @@ struct ApiDoc;
 pub fn serve(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Server> {
     let workers = ctx.settings.workers;
     let data = web::Data::from(ctx);
+    let api = openapi();
     let mut server = HttpServer::new(move || {
-        let (app, api) = App::new()
+        // The documentation routes come first: the /api/v1 scope would answer 404 for them.
+        let app = App::new()
+            .service(SwaggerUi::new("/api/v1/docs/{_:.*}").url("/api/v1/openapi.json", api.clone()))
             .into_utoipa_app()
-            .openapi(ApiDoc::openapi())
             .app_data(data.clone())
             .app_data(web::PayloadConfig::new(data.settings.body_limit_bytes))
-            .app_data(web::QueryConfig::default().error_handler(|e, _| ApiError::BadRequest(e.to_string()).into()))
-            .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NoRoute.into()))
-            .service(health::healthz)
-            .service(
-                utoipa_actix_web::scope("/api/v1")
-                    .configure(districts::routes)
-                    .configure(registrants::routes)
-                    .configure(supporters::routes)
-                    .configure(shelters::routes),
+            .app_data(
+                web::QueryConfig::default()
+                    .error_handler(|e, _| ApiError::BadRequest(e.to_string()).into()),
             )
-            .split_for_parts();
-        app.wrap(
-            // Paths only: query strings may hold names being searched for.
-            Logger::new("%{method}xi %U %s %Dms").custom_request_replace("method", |req| req.method().to_string()),
-        )
-        .service(SwaggerUi::new("/api/v1/docs/{_:.*}").url("/api/v1/openapi.json", api))
-        .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::NoRoute) }))
+            .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NoRoute.into()));
+        routes(app)
+            .into_app()
+            .wrap(
+                // Paths only: query strings may hold names being searched for.
+                Logger::new("%{method}xi %U %s %Dms")
+                    .custom_request_replace("method", |req| req.method().to_string()),
+            )
+            .default_service(web::to(|| async {
+                Err::<actix_web::HttpResponse, _>(ApiError::NoRoute)
+            }))
     })
     .listen(listener)?
     .shutdown_timeout(5);

@@ -42,7 +42,10 @@ pub struct Items<T> {
     )
 )]
 #[get("/registrants")]
-async fn list_registrants(ctx: Ctx, query: web::Query<ListQuery>) -> Result<HttpResponse, ApiError> {
+async fn list_registrants(
+    ctx: Ctx,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let page = block(&ctx, move |ctx| registrants::list(ctx, &query)).await?;
     Ok(HttpResponse::Ok().json(page))
@@ -64,7 +67,11 @@ async fn list_registrants(ctx: Ctx, query: web::Query<ListQuery>) -> Result<Http
 async fn create_registrant(ctx: Ctx, body: JsonBody) -> Result<HttpResponse, ApiError> {
     let input: RegistrantInput = body.into_input()?;
     let registrant = block(&ctx, move |ctx| registrants::create(ctx, &input, ACTOR)).await?;
-    Ok(with_etag(StatusCode::CREATED, &registrant, registrant.version))
+    Ok(with_etag(
+        StatusCode::CREATED,
+        &registrant,
+        registrant.version,
+    ))
 }
 
 /// Reads one registrant.
@@ -104,7 +111,10 @@ async fn patch_registrant(
     body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let id = RegistrantId(id.into_inner());
-    let registrant = block(&ctx, move |ctx| registrants::patch(ctx, id, if_match.0, &body.0, ACTOR)).await?;
+    let registrant = block(&ctx, move |ctx| {
+        registrants::patch(ctx, id, if_match.0, &body.0, ACTOR)
+    })
+    .await?;
     Ok(with_etag(StatusCode::OK, &registrant, registrant.version))
 }
 
@@ -131,7 +141,10 @@ async fn change_registrant_status(
 ) -> Result<HttpResponse, ApiError> {
     let id = RegistrantId(id.into_inner());
     let input: StatusChangeInput = body.into_input()?;
-    let registrant = block(&ctx, move |ctx| registrants::change_status(ctx, id, if_match.0, &input, ACTOR)).await?;
+    let registrant = block(&ctx, move |ctx| {
+        registrants::change_status(ctx, id, if_match.0, &input, ACTOR)
+    })
+    .await?;
     Ok(with_etag(StatusCode::OK, &registrant, registrant.version))
 }
 
@@ -179,9 +192,16 @@ async fn list_registrant_consents(ctx: Ctx, id: web::Path<i64>) -> Result<HttpRe
     )
 )]
 #[post("/registrants/{id}/consents")]
-async fn record_registrant_consent(ctx: Ctx, id: web::Path<i64>, body: JsonBody) -> Result<HttpResponse, ApiError> {
+async fn record_registrant_consent(
+    ctx: Ctx,
+    id: web::Path<i64>,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
     let id = RegistrantId(id.into_inner());
     let input: ConsentInput = body.into_input()?;
-    let consent = block(&ctx, move |ctx| registrants::record_consent(ctx, id, &input, ACTOR)).await?;
+    let consent = block(&ctx, move |ctx| {
+        registrants::record_consent(ctx, id, &input, ACTOR)
+    })
+    .await?;
     Ok(HttpResponse::Created().json(consent))
 }

@@ -94,7 +94,10 @@ async fn patch_shelter(
     body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let id = ShelterId(id.into_inner());
-    let shelter = block(&ctx, move |ctx| shelters::patch(ctx, id, if_match.0, &body.0, ACTOR)).await?;
+    let shelter = block(&ctx, move |ctx| {
+        shelters::patch(ctx, id, if_match.0, &body.0, ACTOR)
+    })
+    .await?;
     Ok(with_etag(StatusCode::OK, &shelter, shelter.version))
 }
 

@@ -54,7 +54,11 @@ async fn list_supporters(ctx: Ctx, query: web::Query<ListQuery>) -> Result<HttpR
 async fn create_supporter(ctx: Ctx, body: JsonBody) -> Result<HttpResponse, ApiError> {
     let input: SupporterInput = body.into_input()?;
     let supporter = block(&ctx, move |ctx| supporters::create(ctx, &input, ACTOR)).await?;
-    Ok(with_etag(StatusCode::CREATED, &supporter, supporter.version))
+    Ok(with_etag(
+        StatusCode::CREATED,
+        &supporter,
+        supporter.version,
+    ))
 }
 
 /// Reads one supporter.
@@ -94,7 +98,10 @@ async fn patch_supporter(
     body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let id = SupporterId(id.into_inner());
-    let supporter = block(&ctx, move |ctx| supporters::patch(ctx, id, if_match.0, &body.0, ACTOR)).await?;
+    let supporter = block(&ctx, move |ctx| {
+        supporters::patch(ctx, id, if_match.0, &body.0, ACTOR)
+    })
+    .await?;
     Ok(with_etag(StatusCode::OK, &supporter, supporter.version))
 }
 

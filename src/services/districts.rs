@@ -19,7 +19,11 @@ pub fn list(ctx: &AppContext) -> ServiceResult<Vec<DistrictSummary>> {
 ///
 /// # Errors
 /// [`super::ServiceError::Duplicate`] for a district code already stored; nothing is written then.
-pub fn add_geodata(ctx: &AppContext, new_districts: &[NewDistrict], zones: &[NewHazardZone]) -> ServiceResult<()> {
+pub fn add_geodata(
+    ctx: &AppContext,
+    new_districts: &[NewDistrict],
+    zones: &[NewHazardZone],
+) -> ServiceResult<()> {
     let mut conn = ctx.conn()?;
     let now = storage::now();
     let all = conn.transaction(|conn| {

@@ -17,7 +17,10 @@ pub fn from_json<T: DeserializeOwned>(value: Value) -> Result<T, ValidationError
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();
-        if let Some(field) = inner.strip_prefix("unknown field `").and_then(|s| s.split('`').next()) {
+        if let Some(field) = inner
+            .strip_prefix("unknown field `")
+            .and_then(|s| s.split('`').next())
+        {
             // The path already ends with the unknown key, except at the top level.
             let field = if path == "." { field.to_owned() } else { path };
             ValidationErrors::one(field, "この項目は使えません")
@@ -74,10 +77,16 @@ pub fn apply_patch<D: Serialize, I: DeserializeOwned>(
     server_fields: &[&str],
 ) -> Result<(I, Vec<String>), ValidationErrors> {
     let Some(object) = patch.as_object() else {
-        return Err(ValidationErrors::one("", "変更する項目を JSON オブジェクトで送ってください"));
+        return Err(ValidationErrors::one(
+            "",
+            "変更する項目を JSON オブジェクトで送ってください",
+        ));
     };
     let mut errors = ValidationErrors::new();
-    for key in object.keys().filter(|k| server_fields.contains(&k.as_str())) {
+    for key in object
+        .keys()
+        .filter(|k| server_fields.contains(&k.as_str()))
+    {
         errors.push(key.clone(), "この項目は変更できません");
     }
     if !errors.is_empty() {
@@ -104,7 +113,10 @@ mod tests {
 
     #[test]
     fn changed_fields_lists_added_removed_and_changed_keys() {
-        let fields = changed_fields(&json!({"a": 1, "b": 2, "c": 3}), &json!({"a": 1, "b": 5, "d": 4}));
+        let fields = changed_fields(
+            &json!({"a": 1, "b": 2, "c": 3}),
+            &json!({"a": 1, "b": 5, "d": 4}),
+        );
         assert_eq!(fields, vec!["b", "c", "d"]);
     }
 

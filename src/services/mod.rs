@@ -51,10 +51,14 @@ impl From<StorageError> for ServiceError {
         match error {
             StorageError::Pool(e) => Self::Unavailable(e.to_string()),
             StorageError::Connection(e) => Self::Unavailable(e.to_string()),
-            StorageError::Query(Diesel::DatabaseError(DatabaseErrorKind::ClosedConnection, info)) => {
-                Self::Unavailable(info.message().to_owned())
-            }
-            StorageError::Query(Diesel::DatabaseError(DatabaseErrorKind::UniqueViolation, info)) => {
+            StorageError::Query(Diesel::DatabaseError(
+                DatabaseErrorKind::ClosedConnection,
+                info,
+            )) => Self::Unavailable(info.message().to_owned()),
+            StorageError::Query(Diesel::DatabaseError(
+                DatabaseErrorKind::UniqueViolation,
+                info,
+            )) => {
                 // Both backends name the column (SQLite) or the constraint (PostgreSQL).
                 let message = info.message();
                 let field = ["external_id", "gsi_id", "code"]
@@ -106,7 +110,11 @@ impl AppContext {
         }
         let districts = storage::districts::all(&mut conn)?;
         drop(conn);
-        Ok(Self { settings, pool, spatial: RwLock::new(SpatialIndex::build(&districts)) })
+        Ok(Self {
+            settings,
+            pool,
+            spatial: RwLock::new(SpatialIndex::build(&districts)),
+        })
     }
 
     /// A context over a pool that may not reach its database; nothing is read at start.
@@ -114,7 +122,11 @@ impl AppContext {
     pub fn detached(settings: Settings) -> ServiceResult<Self> {
         let url = DatabaseUrl::parse(&settings.database_url)?;
         let pool = storage::pool(&url, settings.pool_size, settings.db_timeout);
-        Ok(Self { settings, pool, spatial: RwLock::new(SpatialIndex::default()) })
+        Ok(Self {
+            settings,
+            pool,
+            spatial: RwLock::new(SpatialIndex::default()),
+        })
     }
 
     /// A pooled connection, or [`ServiceError::Unavailable`].

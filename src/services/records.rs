@@ -54,7 +54,12 @@ macro_rules! versioned {
     };
 }
 
-versioned!(Registrant, RegistrantData, RegistrantInput, Entity::Registrant);
+versioned!(
+    Registrant,
+    RegistrantData,
+    RegistrantInput,
+    Entity::Registrant
+);
 versioned!(Supporter, SupporterData, SupporterInput, Entity::Supporter);
 versioned!(Shelter, ShelterData, ShelterInput, Entity::Shelter);
 
@@ -70,7 +75,9 @@ pub(super) fn prepare_patch<R: Versioned>(
     today: NaiveDate,
 ) -> ServiceResult<Option<(R::Data, Vec<String>)>> {
     if current.version() != expected_version {
-        return Err(ServiceError::VersionConflict { current: current.version() });
+        return Err(ServiceError::VersionConflict {
+            current: current.version(),
+        });
     }
     let (input, fields) = apply_patch::<_, R::Input>(current.data(), patch, R::SERVER_FIELDS)?;
     let data = R::parse(&input, today)?;

@@ -9,7 +9,9 @@ use super::records::{prepare_patch, record_change, stale_or_missing};
 use super::{Actor, AppContext, Page, ServiceError, ServiceResult};
 use crate::domain::codes::RegistrantStatus;
 use crate::domain::consent::{Consent, ConsentData, ConsentInput};
-use crate::domain::registrant::{Registrant, RegistrantData, RegistrantInput, StatusChange, StatusChangeInput};
+use crate::domain::registrant::{
+    Registrant, RegistrantData, RegistrantInput, StatusChange, StatusChangeInput,
+};
 use crate::domain::{DistrictId, RegistrantId, ValidationErrors};
 use crate::storage::change_log::{self, Action, Change, Entity, HistoryEntry};
 use crate::storage::{self, DbConnection, consents, registrants};
@@ -44,13 +46,15 @@ pub(super) fn page_params(
             1
         }
     };
-    let after = cursor.filter(|c| !c.is_empty()).and_then(|c| match c.parse::<i64>() {
-        Ok(id) if id >= 0 => Some(id),
-        _ => {
-            errors.push("cursor", "カーソルが正しくありません");
-            None
-        }
-    });
+    let after = cursor
+        .filter(|c| !c.is_empty())
+        .and_then(|c| match c.parse::<i64>() {
+            Ok(id) if id >= 0 => Some(id),
+            _ => {
+                errors.push("cursor", "カーソルが正しくありません");
+                None
+            }
+        });
     (limit, after)
 }
 
@@ -75,7 +79,11 @@ fn district_of(ctx: &AppContext, data: &RegistrantData) -> Option<DistrictId> {
 /// # Errors
 /// [`ServiceError::Invalid`] naming each invalid field; [`ServiceError::Duplicate`] for a used
 /// external id.
-pub fn create(ctx: &AppContext, input: &RegistrantInput, actor: Actor<'_>) -> ServiceResult<Registrant> {
+pub fn create(
+    ctx: &AppContext,
+    input: &RegistrantInput,
+    actor: Actor<'_>,
+) -> ServiceResult<Registrant> {
     let data = RegistrantData::parse(input, ctx.today())?;
     let district = district_of(ctx, &data);
     let mut conn = ctx.conn()?;
@@ -108,15 +116,17 @@ pub fn patch(
     actor: Actor<'_>,
 ) -> ServiceResult<Registrant> {
     let current = get(ctx, id)?;
-    let Some((data, fields)) = prepare_patch(&current, expected_version, patch, ctx.today())? else {
+    let Some((data, fields)) = prepare_patch(&current, expected_version, patch, ctx.today())?
+    else {
         return Ok(current);
     };
     let district = district_of(ctx, &data);
     let mut conn = ctx.conn()?;
     conn.transaction(|conn| {
         // The conditional update comes first so that SQLite takes its write lock at once.
-        let updated = registrants::update_data(conn, id, expected_version, &data, district, storage::now())?
-            .ok_or_else(|| conflict(conn, id))?;
+        let updated =
+            registrants::update_data(conn, id, expected_version, &data, district, storage::now())?
+                .ok_or_else(|| conflict(conn, id))?;
         record_change(conn, &updated, Action::Updated, &fields, actor)?;
         Ok(updated)
     })
@@ -144,9 +154,16 @@ pub fn change_status(
     let change = StatusChange::parse(input, ctx.today())?;
     let mut conn = ctx.conn()?;
     conn.transaction(|conn| {
-        let updated = registrants::update_status(conn, id, expected_version, &change, storage::now())?
-            .ok_or_else(|| conflict(conn, id))?;
-        record_change(conn, &updated, Action::StatusChanged, &["status".to_owned()], actor)?;
+        let updated =
+            registrants::update_status(conn, id, expected_version, &change, storage::now())?
+                .ok_or_else(|| conflict(conn, id))?;
+        record_change(
+            conn,
+            &updated,
+            Action::StatusChanged,
+            &["status".to_owned()],
+            actor,
+        )?;
         Ok(updated)
     })
 }
@@ -207,11 +224,16 @@ pub fn record_consent(
     let data = ConsentData::parse(input, ctx.today())?;
     let mut conn = ctx.conn()?;
     conn.transaction(|conn| {
-        let consent = consents::insert(conn, id, &data, storage::now()).map_err(|e| missing_registrant(e, "registrant"))?;
-        let registrant = registrants::find(conn, id)?.ok_or(ServiceError::NotFound("registrant"))?;
+        let consent = consents::insert(conn, id, &data, storage::now())
+            .map_err(|e| missing_registrant(e, "registrant"))?;
+        let registrant =
+            registrants::find(conn, id)?.ok_or(ServiceError::NotFound("registrant"))?;
         let mut snapshot = serde_json::to_value(&registrant).unwrap_or(Value::Null);
         if let Value::Object(map) = &mut snapshot {
-            map.insert("consent".to_owned(), serde_json::to_value(&consent).unwrap_or(Value::Null));
+            map.insert(
+                "consent".to_owned(),
+                serde_json::to_value(&consent).unwrap_or(Value::Null),
+            );
         }
         change_log::append(
             conn,
@@ -234,9 +256,10 @@ pub fn record_consent(
 fn missing_registrant(error: storage::StorageError, what: &'static str) -> ServiceError {
     use diesel::result::{DatabaseErrorKind, Error as Diesel};
     match error {
-        storage::StorageError::Query(Diesel::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _)) => {
-            ServiceError::NotFound(what)
-        }
+        storage::StorageError::Query(Diesel::DatabaseError(
+            DatabaseErrorKind::ForeignKeyViolation,
+            _,
+        )) => ServiceError::NotFound(what),
         other => other.into(),
     }
 }

@@ -59,14 +59,27 @@ pub fn patch(
     actor: Actor<'_>,
 ) -> ServiceResult<Shelter> {
     let current = get(ctx, id)?;
-    let Some((data, fields)) = prepare_patch(&current, expected_version, patch, ctx.today())? else {
+    let Some((data, fields)) = prepare_patch(&current, expected_version, patch, ctx.today())?
+    else {
         return Ok(current);
     };
     let district = data.location().and_then(|p| ctx.spatial().district_of(p));
     ctx.conn()?.transaction(|conn| {
-        let updated = match shelters::update_data(conn, id, expected_version, &data, district, storage::now())? {
+        let updated = match shelters::update_data(
+            conn,
+            id,
+            expected_version,
+            &data,
+            district,
+            storage::now(),
+        )? {
             Some(updated) => updated,
-            None => return Err(stale_or_missing(shelters::find(conn, id)?.map(|s| s.version), "shelter")),
+            None => {
+                return Err(stale_or_missing(
+                    shelters::find(conn, id)?.map(|s| s.version),
+                    "shelter",
+                ));
+            }
         };
         record_change(conn, &updated, Action::Updated, &fields, actor)?;
         Ok(updated)
@@ -103,7 +116,11 @@ pub fn list(ctx: &AppContext, query: &ListQuery) -> ServiceResult<Page<Shelter>>
     let filter = shelters::ListFilter {
         district: query.district_id.map(DistrictId),
         kind,
-        text: query.q.as_deref().map(crate::domain::text::normalize_spaces).filter(|q| !q.is_empty()),
+        text: query
+            .q
+            .as_deref()
+            .map(crate::domain::text::normalize_spaces)
+            .filter(|q| !q.is_empty()),
         after: after.map(ShelterId),
         limit: limit + 1,
     };

@@ -29,7 +29,11 @@ pub struct ListQuery {
 ///
 /// # Errors
 /// [`ServiceError::Invalid`], [`ServiceError::Duplicate`].
-pub fn create(ctx: &AppContext, input: &SupporterInput, actor: Actor<'_>) -> ServiceResult<Supporter> {
+pub fn create(
+    ctx: &AppContext,
+    input: &SupporterInput,
+    actor: Actor<'_>,
+) -> ServiceResult<Supporter> {
     let data = SupporterData::parse(input, ctx.today())?;
     let district = data.location().and_then(|p| ctx.spatial().district_of(p));
     ctx.conn()?.transaction(|conn| {
@@ -59,14 +63,27 @@ pub fn patch(
     actor: Actor<'_>,
 ) -> ServiceResult<Supporter> {
     let current = get(ctx, id)?;
-    let Some((data, fields)) = prepare_patch(&current, expected_version, patch, ctx.today())? else {
+    let Some((data, fields)) = prepare_patch(&current, expected_version, patch, ctx.today())?
+    else {
         return Ok(current);
     };
     let district = data.location().and_then(|p| ctx.spatial().district_of(p));
     ctx.conn()?.transaction(|conn| {
-        let updated = match supporters::update_data(conn, id, expected_version, &data, district, storage::now())? {
+        let updated = match supporters::update_data(
+            conn,
+            id,
+            expected_version,
+            &data,
+            district,
+            storage::now(),
+        )? {
             Some(updated) => updated,
-            None => return Err(stale_or_missing(supporters::find(conn, id)?.map(|s| s.version), "supporter")),
+            None => {
+                return Err(stale_or_missing(
+                    supporters::find(conn, id)?.map(|s| s.version),
+                    "supporter",
+                ));
+            }
         };
         record_change(conn, &updated, Action::Updated, &fields, actor)?;
         Ok(updated)
@@ -103,7 +120,11 @@ pub fn list(ctx: &AppContext, query: &ListQuery) -> ServiceResult<Page<Supporter
     let filter = supporters::ListFilter {
         district: query.district_id.map(DistrictId),
         kind,
-        text: query.q.as_deref().map(crate::domain::text::normalize_spaces).filter(|q| !q.is_empty()),
+        text: query
+            .q
+            .as_deref()
+            .map(crate::domain::text::normalize_spaces)
+            .filter(|q| !q.is_empty()),
         after: after.map(SupporterId),
         limit: limit + 1,
     };

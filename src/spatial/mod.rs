@@ -21,7 +21,12 @@ impl SpatialIndex {
     /// Builds the indexes by bulk load.
     pub fn build(districts: &[District]) -> Self {
         Self {
-            districts: PolygonIndex::build(districts.iter().map(|d| (d.id, d.boundary.clone())).collect()),
+            districts: PolygonIndex::build(
+                districts
+                    .iter()
+                    .map(|d| (d.id, d.boundary.clone()))
+                    .collect(),
+            ),
         }
     }
 
@@ -32,6 +37,11 @@ impl SpatialIndex {
 
     /// Replaces the district polygons after a committed change.
     pub fn replace_districts(&mut self, districts: &[District]) {
-        self.districts = PolygonIndex::build(districts.iter().map(|d| (d.id, d.boundary.clone())).collect());
+        self.districts = PolygonIndex::build(
+            districts
+                .iter()
+                .map(|d| (d.id, d.boundary.clone()))
+                .collect(),
+        );
     }
 }

@@ -29,7 +29,10 @@ pub struct PolygonIndex<K> {
 
 impl<K> Default for PolygonIndex<K> {
     fn default() -> Self {
-        Self { tree: RTree::new(), polygons: Vec::new() }
+        Self {
+            tree: RTree::new(),
+            polygons: Vec::new(),
+        }
     }
 }
 
@@ -42,12 +45,18 @@ impl<K: Copy> PolygonIndex<K> {
             .filter_map(|(i, (_, area))| {
                 let rect = area.bounding_rect()?;
                 Some(GeomWithData::new(
-                    Rectangle::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]),
+                    Rectangle::from_corners(
+                        [rect.min().x, rect.min().y],
+                        [rect.max().x, rect.max().y],
+                    ),
                     i,
                 ))
             })
             .collect();
-        Self { tree: RTree::bulk_load(boxes), polygons }
+        Self {
+            tree: RTree::bulk_load(boxes),
+            polygons,
+        }
     }
 
     /// Keys of every polygon that contains `point` or has it on its boundary.

@@ -115,7 +115,11 @@ pub fn append(conn: &mut DbConnection, change: &Change<'_>) -> StorageResult<()>
 }
 
 /// Every entry of one record, oldest first.
-pub fn history(conn: &mut DbConnection, entity: Entity, entity_id: i64) -> StorageResult<Vec<HistoryEntry>> {
+pub fn history(
+    conn: &mut DbConnection,
+    entity: Entity,
+    entity_id: i64,
+) -> StorageResult<Vec<HistoryEntry>> {
     let rows: Vec<(i64, String, String, String, String, NaiveDateTime)> = change_log::table
         .filter(change_log::entity.eq(entity.as_str()))
         .filter(change_log::entity_id.eq(entity_id))
@@ -130,15 +134,17 @@ pub fn history(conn: &mut DbConnection, entity: Entity, entity_id: i64) -> Stora
         ))
         .load(conn)?;
     rows.into_iter()
-        .map(|(version, action, fields, snapshot, changed_by, changed_at)| {
-            Ok(HistoryEntry {
-                version,
-                action: super::json::code("change_log.action", &action, Action::parse)?,
-                changed_fields: from_text("change_log.changed_fields", &fields)?,
-                snapshot: from_text("change_log.snapshot", &snapshot)?,
-                changed_by,
-                changed_at,
-            })
-        })
+        .map(
+            |(version, action, fields, snapshot, changed_by, changed_at)| {
+                Ok(HistoryEntry {
+                    version,
+                    action: super::json::code("change_log.action", &action, Action::parse)?,
+                    changed_fields: from_text("change_log.changed_fields", &fields)?,
+                    snapshot: from_text("change_log.snapshot", &snapshot)?,
+                    changed_by,
+                    changed_at,
+                })
+            },
+        )
         .collect()
 }

@@ -16,7 +16,9 @@ pub(super) fn geometry_to_text(area: &MultiPolygon<f64>) -> String {
 /// Reads GeoJSON geometry text back into a MultiPolygon (a Polygon is widened).
 pub(super) fn geometry_from_text(column: &str, text: &str) -> StorageResult<MultiPolygon<f64>> {
     let corrupt = |e: String| StorageError::Corrupt(format!("{column}: {e}"));
-    let geometry: geojson::Geometry = text.parse().map_err(|e: geojson::Error| corrupt(e.to_string()))?;
+    let geometry: geojson::Geometry = text
+        .parse()
+        .map_err(|e: geojson::Error| corrupt(e.to_string()))?;
     match geo::Geometry::<f64>::try_from(geometry).map_err(|e| corrupt(e.to_string()))? {
         geo::Geometry::MultiPolygon(mp) => Ok(mp),
         geo::Geometry::Polygon(p) => Ok(MultiPolygon(vec![p])),
@@ -28,11 +30,21 @@ pub(super) fn geometry_from_text(column: &str, text: &str) -> StorageResult<Mult
 pub fn all(conn: &mut DbConnection) -> StorageResult<Vec<District>> {
     let rows: Vec<(i64, String, String, String)> = districts::table
         .order(districts::id.asc())
-        .select((districts::id, districts::code, districts::name, districts::boundary))
+        .select((
+            districts::id,
+            districts::code,
+            districts::name,
+            districts::boundary,
+        ))
         .load(conn)?;
     rows.into_iter()
         .map(|(id, code, name, boundary)| {
-            Ok(District { id: DistrictId(id), code, name, boundary: geometry_from_text("districts.boundary", &boundary)? })
+            Ok(District {
+                id: DistrictId(id),
+                code,
+                name,
+                boundary: geometry_from_text("districts.boundary", &boundary)?,
+            })
         })
         .collect()
 }
@@ -43,7 +55,14 @@ pub fn summaries(conn: &mut DbConnection) -> StorageResult<Vec<DistrictSummary>>
         .order((districts::code.asc(), districts::id.asc()))
         .select((districts::id, districts::name, districts::code))
         .load(conn)?;
-    Ok(rows.into_iter().map(|(id, name, code)| DistrictSummary { id: DistrictId(id), name, code }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, code)| DistrictSummary {
+            id: DistrictId(id),
+            name,
+            code,
+        })
+        .collect())
 }
 
 /// Whether a district id exists.
@@ -52,7 +71,11 @@ pub fn exists(conn: &mut DbConnection, id: DistrictId) -> StorageResult<bool> {
 }
 
 /// Inserts a district.
-pub fn insert(conn: &mut DbConnection, district: &NewDistrict, now: chrono::NaiveDateTime) -> StorageResult<DistrictId> {
+pub fn insert(
+    conn: &mut DbConnection,
+    district: &NewDistrict,
+    now: chrono::NaiveDateTime,
+) -> StorageResult<DistrictId> {
     let id = diesel::insert_into(districts::table)
         .values((
             districts::code.eq(&district.code),

@@ -31,8 +31,9 @@ pub fn all(conn: &mut DbConnection) -> StorageResult<Vec<HazardZone>> {
                 level,
                 phenomenon: phenomenon
                     .map(|p| {
-                        LandslidePhenomenon::parse(&p)
-                            .ok_or_else(|| StorageError::Corrupt(format!("hazard_zones.phenomenon: {p:?}")))
+                        LandslidePhenomenon::parse(&p).ok_or_else(|| {
+                            StorageError::Corrupt(format!("hazard_zones.phenomenon: {p:?}"))
+                        })
                     })
                     .transpose()?,
                 name,
@@ -43,7 +44,11 @@ pub fn all(conn: &mut DbConnection) -> StorageResult<Vec<HazardZone>> {
 }
 
 /// Inserts a hazard zone.
-pub fn insert(conn: &mut DbConnection, zone: &NewHazardZone, now: chrono::NaiveDateTime) -> StorageResult<HazardZoneId> {
+pub fn insert(
+    conn: &mut DbConnection,
+    zone: &NewHazardZone,
+    now: chrono::NaiveDateTime,
+) -> StorageResult<HazardZoneId> {
     let id = diesel::insert_into(hazard_zones::table)
         .values((
             hazard_zones::hazard_type.eq(zone.hazard_type.as_str()),

@@ -24,6 +24,10 @@ pub fn from_text<T: DeserializeOwned>(column: &str, text: &str) -> StorageResult
 ///
 /// # Errors
 /// [`StorageError::Corrupt`] when the code is not one of the current table.
-pub fn code<T>(column: &str, value: &str, parse: impl Fn(&str) -> Result<T, String>) -> StorageResult<T> {
+pub fn code<T>(
+    column: &str,
+    value: &str,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> StorageResult<T> {
     parse(value).map_err(|_| StorageError::Corrupt(format!("{column}: unknown code {value:?}")))
 }

@@ -69,7 +69,9 @@ impl DatabaseUrl {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             return Ok(Self::Postgres(url.to_owned()));
         }
-        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"));
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"));
         match path {
             Some(path) if !path.is_empty() => Ok(Self::Sqlite(path.to_owned())),
             _ => Err(StorageError::UnsupportedUrl(url.to_owned())),
@@ -149,7 +151,9 @@ pub fn pool(url: &DatabaseUrl, max_size: u32, connection_timeout: Duration) -> P
 pub fn run_migrations(conn: &mut DbConnection) -> StorageResult<usize> {
     let applied = match conn {
         DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-        DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+        DbConnection::Postgres(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
     };
     applied.map_err(|e| StorageError::Migration(e.to_string()))
 }
@@ -161,7 +165,9 @@ pub fn run_migrations(conn: &mut DbConnection) -> StorageResult<usize> {
 pub fn revert_all_migrations(conn: &mut DbConnection) -> StorageResult<usize> {
     let reverted = match conn {
         DbConnection::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-        DbConnection::Postgres(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+        DbConnection::Postgres(c) => c
+            .revert_all_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
     };
     reverted.map_err(|e| StorageError::Migration(e.to_string()))
 }

@@ -10,7 +10,9 @@ use super::{DbConnection, StorageResult};
 use crate::domain::codes::{
     CommunicationNeed, Household, MedicalDevice, Mobility, RegistrantStatus, Sex, SupportReason,
 };
-use crate::domain::registrant::{CareManager, Contact, Disability, Doctor, Dwelling, Registrant, RegistrantData, StatusChange};
+use crate::domain::registrant::{
+    CareManager, Contact, Disability, Doctor, Dwelling, Registrant, RegistrantData, StatusChange,
+};
 use crate::domain::{DistrictId, RegistrantId};
 
 #[derive(Queryable, Selectable)]
@@ -151,14 +153,25 @@ impl TryFrom<Row> for Registrant {
                 sex: code("registrants.sex", &row.sex, Sex::parse)?,
                 address: row.address,
                 phone: row.phone,
-                support_reasons: from_text::<Vec<SupportReason>>("registrants.support_reasons", &row.support_reasons)?,
+                support_reasons: from_text::<Vec<SupportReason>>(
+                    "registrants.support_reasons",
+                    &row.support_reasons,
+                )?,
                 reason_note: row.reason_note,
                 latitude: row.latitude,
                 longitude: row.longitude,
                 external_id: row.external_id,
-                household: row.household.as_deref().map(|h| code("registrants.household", h, Household::parse)).transpose()?,
+                household: row
+                    .household
+                    .as_deref()
+                    .map(|h| code("registrants.household", h, Household::parse))
+                    .transpose()?,
                 care_level: row.care_level.and_then(|c| u8::try_from(c).ok()),
-                mobility: row.mobility.as_deref().map(|m| code("registrants.mobility", m, Mobility::parse)).transpose()?,
+                mobility: row
+                    .mobility
+                    .as_deref()
+                    .map(|m| code("registrants.mobility", m, Mobility::parse))
+                    .transpose()?,
                 medical_devices: profile.medical_devices,
                 electricity_dependent: row.electricity_dependent,
                 communication_needs: profile.communication_needs,
@@ -223,13 +236,20 @@ pub fn update_data(
     district: Option<DistrictId>,
     now: NaiveDateTime,
 ) -> StorageResult<Option<Registrant>> {
-    diesel::update(registrants::table.filter(registrants::id.eq(id.0)).filter(registrants::version.eq(expected_version)))
-        .set((DataColumns::new(data, district, now), registrants::version.eq(expected_version + 1)))
-        .returning(registrants::id)
-        .get_result::<i64>(conn)
-        .optional()?
-        .map(|id| find_existing(conn, id))
-        .transpose()
+    diesel::update(
+        registrants::table
+            .filter(registrants::id.eq(id.0))
+            .filter(registrants::version.eq(expected_version)),
+    )
+    .set((
+        DataColumns::new(data, district, now),
+        registrants::version.eq(expected_version + 1),
+    ))
+    .returning(registrants::id)
+    .get_result::<i64>(conn)
+    .optional()?
+    .map(|id| find_existing(conn, id))
+    .transpose()
 }
 
 /// Sets the lifecycle status if the record is still at `expected_version`.
@@ -240,19 +260,23 @@ pub fn update_status(
     change: &StatusChange,
     now: NaiveDateTime,
 ) -> StorageResult<Option<Registrant>> {
-    diesel::update(registrants::table.filter(registrants::id.eq(id.0)).filter(registrants::version.eq(expected_version)))
-        .set((
-            registrants::status.eq(change.status.as_str()),
-            registrants::status_reason.eq(change.reason.as_deref()),
-            registrants::status_date.eq(Some(change.date)),
-            registrants::version.eq(expected_version + 1),
-            registrants::updated_at.eq(now),
-        ))
-        .returning(registrants::id)
-        .get_result::<i64>(conn)
-        .optional()?
-        .map(|id| find_existing(conn, id))
-        .transpose()
+    diesel::update(
+        registrants::table
+            .filter(registrants::id.eq(id.0))
+            .filter(registrants::version.eq(expected_version)),
+    )
+    .set((
+        registrants::status.eq(change.status.as_str()),
+        registrants::status_reason.eq(change.reason.as_deref()),
+        registrants::status_date.eq(Some(change.date)),
+        registrants::version.eq(expected_version + 1),
+        registrants::updated_at.eq(now),
+    ))
+    .returning(registrants::id)
+    .get_result::<i64>(conn)
+    .optional()?
+    .map(|id| find_existing(conn, id))
+    .transpose()
 }
 
 /// Filters of a registrant list; ids ascend, `after` is the cursor.
@@ -282,7 +306,11 @@ pub(super) fn like_pattern(text: &str) -> String {
 
 /// Lists registrants in id order.
 pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> StorageResult<Vec<Registrant>> {
-    let mut query = registrants::table.select(Row::as_select()).order(registrants::id.asc()).limit(filter.limit).into_boxed();
+    let mut query = registrants::table
+        .select(Row::as_select())
+        .order(registrants::id.asc())
+        .limit(filter.limit)
+        .into_boxed();
     if let Some(district) = filter.district {
         query = query.filter(registrants::district_id.eq(district.0));
     }
@@ -303,11 +331,14 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> StorageResult<Vec<R
     if let Some(after) = filter.after {
         query = query.filter(registrants::id.gt(after.0));
     }
-    query.load(conn)?.into_iter().map(Registrant::try_from).collect()
+    query
+        .load(conn)?
+        .into_iter()
+        .map(Registrant::try_from)
+        .collect()
 }
 
 /// How many registrants are stored, in any status.
 pub fn count(conn: &mut DbConnection) -> StorageResult<i64> {
     Ok(registrants::table.count().get_result(conn)?)
 }
-

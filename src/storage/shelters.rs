@@ -99,8 +99,14 @@ impl TryFrom<Row> for Shelter {
                 kind: code("shelters.kind", &row.kind, ShelterKind::parse)?,
                 hazards: from_text::<Vec<HazardType>>("shelters.hazards", &row.hazards)?,
                 capacity: row.capacity,
-                welfare_targets: from_text::<Vec<WelfareTarget>>("shelters.welfare_targets", &row.welfare_targets)?,
-                accessibility: from_text::<Vec<Accessibility>>("shelters.accessibility", &row.accessibility)?,
+                welfare_targets: from_text::<Vec<WelfareTarget>>(
+                    "shelters.welfare_targets",
+                    &row.welfare_targets,
+                )?,
+                accessibility: from_text::<Vec<Accessibility>>(
+                    "shelters.accessibility",
+                    &row.accessibility,
+                )?,
                 is_open: row.is_open,
                 notes: row.notes,
             },
@@ -118,7 +124,11 @@ pub fn insert(
     now: NaiveDateTime,
 ) -> StorageResult<Shelter> {
     let id = diesel::insert_into(shelters::table)
-        .values(NewRow { version: 1, created_at: now, data: DataColumns::new(data, district, now) })
+        .values(NewRow {
+            version: 1,
+            created_at: now,
+            data: DataColumns::new(data, district, now),
+        })
         .returning(shelters::id)
         .get_result(conn)?;
     find_existing(conn, id)
@@ -149,13 +159,20 @@ pub fn update_data(
     district: Option<DistrictId>,
     now: NaiveDateTime,
 ) -> StorageResult<Option<Shelter>> {
-    diesel::update(shelters::table.filter(shelters::id.eq(id.0)).filter(shelters::version.eq(expected_version)))
-        .set((DataColumns::new(data, district, now), shelters::version.eq(expected_version + 1)))
-        .returning(shelters::id)
-        .get_result::<i64>(conn)
-        .optional()?
-        .map(|id| find_existing(conn, id))
-        .transpose()
+    diesel::update(
+        shelters::table
+            .filter(shelters::id.eq(id.0))
+            .filter(shelters::version.eq(expected_version)),
+    )
+    .set((
+        DataColumns::new(data, district, now),
+        shelters::version.eq(expected_version + 1),
+    ))
+    .returning(shelters::id)
+    .get_result::<i64>(conn)
+    .optional()?
+    .map(|id| find_existing(conn, id))
+    .transpose()
 }
 
 /// Filters of a shelter list.
@@ -170,7 +187,11 @@ pub struct ListFilter {
 
 /// Lists shelters in id order.
 pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> StorageResult<Vec<Shelter>> {
-    let mut query = shelters::table.select(Row::as_select()).order(shelters::id.asc()).limit(filter.limit).into_boxed();
+    let mut query = shelters::table
+        .select(Row::as_select())
+        .order(shelters::id.asc())
+        .limit(filter.limit)
+        .into_boxed();
     if let Some(district) = filter.district {
         query = query.filter(shelters::district_id.eq(district.0));
     }
@@ -183,5 +204,9 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> StorageResult<Vec<S
     if let Some(after) = filter.after {
         query = query.filter(shelters::id.gt(after.0));
     }
-    query.load(conn)?.into_iter().map(Shelter::try_from).collect()
+    query
+        .load(conn)?
+        .into_iter()
+        .map(Shelter::try_from)
+        .collect()
 }

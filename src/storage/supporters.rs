@@ -109,7 +109,10 @@ impl TryFrom<Row> for Supporter {
                 kind: code("supporters.kind", &row.kind, SupporterKind::parse)?,
                 status: code("supporters.status", &row.status, SupporterStatus::parse)?,
                 capacity: row.capacity,
-                capabilities: from_text::<Vec<Capability>>("supporters.capabilities", &row.capabilities)?,
+                capabilities: from_text::<Vec<Capability>>(
+                    "supporters.capabilities",
+                    &row.capabilities,
+                )?,
                 consent_given: row.consent_given,
                 consent_date: row.consent_date,
                 consent_note: row.consent_note,
@@ -130,7 +133,11 @@ pub fn insert(
     now: NaiveDateTime,
 ) -> StorageResult<Supporter> {
     let id = diesel::insert_into(supporters::table)
-        .values(NewRow { version: 1, created_at: now, data: DataColumns::new(data, district, now) })
+        .values(NewRow {
+            version: 1,
+            created_at: now,
+            data: DataColumns::new(data, district, now),
+        })
         .returning(supporters::id)
         .get_result(conn)?;
     find_existing(conn, id)
@@ -161,13 +168,20 @@ pub fn update_data(
     district: Option<DistrictId>,
     now: NaiveDateTime,
 ) -> StorageResult<Option<Supporter>> {
-    diesel::update(supporters::table.filter(supporters::id.eq(id.0)).filter(supporters::version.eq(expected_version)))
-        .set((DataColumns::new(data, district, now), supporters::version.eq(expected_version + 1)))
-        .returning(supporters::id)
-        .get_result::<i64>(conn)
-        .optional()?
-        .map(|id| find_existing(conn, id))
-        .transpose()
+    diesel::update(
+        supporters::table
+            .filter(supporters::id.eq(id.0))
+            .filter(supporters::version.eq(expected_version)),
+    )
+    .set((
+        DataColumns::new(data, district, now),
+        supporters::version.eq(expected_version + 1),
+    ))
+    .returning(supporters::id)
+    .get_result::<i64>(conn)
+    .optional()?
+    .map(|id| find_existing(conn, id))
+    .transpose()
 }
 
 /// Filters of a supporter list.
@@ -182,7 +196,11 @@ pub struct ListFilter {
 
 /// Lists supporters in id order.
 pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> StorageResult<Vec<Supporter>> {
-    let mut query = supporters::table.select(Row::as_select()).order(supporters::id.asc()).limit(filter.limit).into_boxed();
+    let mut query = supporters::table
+        .select(Row::as_select())
+        .order(supporters::id.asc())
+        .limit(filter.limit)
+        .into_boxed();
     if let Some(district) = filter.district {
         query = query.filter(supporters::district_id.eq(district.0));
     }
@@ -194,11 +212,18 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> StorageResult<Vec<S
         // Kana is stored in katakana; a search typed in hiragana still finds it.
         let kana = like_pattern(&crate::domain::text::to_katakana(text));
         query = query.filter(
-            supporters::name.like(pattern.clone()).escape('\\').or(supporters::name_kana.like(kana).escape('\\')),
+            supporters::name
+                .like(pattern.clone())
+                .escape('\\')
+                .or(supporters::name_kana.like(kana).escape('\\')),
         );
     }
     if let Some(after) = filter.after {
         query = query.filter(supporters::id.gt(after.0));
     }
-    query.load(conn)?.into_iter().map(Supporter::try_from).collect()
+    query
+        .load(conn)?
+        .into_iter()
+        .map(Supporter::try_from)
+        .collect()
 }

@@ -3,7 +3,14 @@
 //! The backend is SQLite (a temporary file) unless `TEST_DATABASE_URL` names a PostgreSQL
 //! server; then every test gets a database of its own, created here and dropped afterwards.
 
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of the harness"
+)]
+#![expect(
+    clippy::expect_used,
+    reason = "a harness step that fails should stop the test at once"
+)]
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -33,18 +40,32 @@ impl TestDatabase {
     pub fn new() -> Self {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
         let tag = format!("{}_{}_{}", std::process::id(), n, nanos());
-        match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        match std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
             Some(admin_url) => {
                 let name = format!("sasaeai_test_{tag}");
-                let mut conn = PgConnection::establish(&admin_url).expect("connect to TEST_DATABASE_URL");
-                diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).expect("create test database");
-                let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b);
+                let mut conn =
+                    PgConnection::establish(&admin_url).expect("connect to TEST_DATABASE_URL");
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut conn)
+                    .expect("create test database");
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(b, _)| b);
                 let url = format!("{base}/{name}");
-                Self { url, cleanup: Cleanup::Postgres { admin_url, name } }
+                Self {
+                    url,
+                    cleanup: Cleanup::Postgres { admin_url, name },
+                }
             }
             None => {
                 let path = std::env::temp_dir().join(format!("sasaeai_test_{tag}.db"));
-                Self { url: format!("sqlite://{}", path.display()), cleanup: Cleanup::File(path) }
+                Self {
+                    url: format!("sqlite://{}", path.display()),
+                    cleanup: Cleanup::File(path),
+                }
             }
         }
     }
@@ -55,7 +76,9 @@ impl TestDatabase {
 }
 
 fn nanos() -> u128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
 }
 
 impl Drop for TestDatabase {
@@ -68,7 +91,9 @@ impl Drop for TestDatabase {
             }
             Cleanup::Postgres { admin_url, name } => {
                 if let Ok(mut conn) = PgConnection::establish(admin_url) {
-                    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn);
+                    let _ =
+                        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut conn);
                 }
             }
         }
@@ -90,7 +115,11 @@ impl Resp {
     pub fn error_fields(&self) -> Vec<String> {
         self.json["errors"]
             .as_array()
-            .map(|a| a.iter().map(|e| e["field"].as_str().unwrap_or_default().to_owned()).collect())
+            .map(|a| {
+                a.iter()
+                    .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -101,10 +130,18 @@ impl Resp {
     /// Asserts a problem+json response with this status and code.
     pub fn assert_problem(&self, status: u16, code: &str) {
         assert_eq!(self.status, status, "status of {}", self.text);
-        assert_eq!(self.content_type, "application/problem+json", "content type of {}", self.text);
+        assert_eq!(
+            self.content_type, "application/problem+json",
+            "content type of {}",
+            self.text
+        );
         assert_eq!(self.code(), code, "code of {}", self.text);
         assert_eq!(self.json["status"], status, "status field of {}", self.text);
-        assert!(self.json["title"].is_string() && self.json["detail"].is_string(), "{}", self.text);
+        assert!(
+            self.json["title"].is_string() && self.json["detail"].is_string(),
+            "{}",
+            self.text
+        );
     }
 }
 
@@ -124,7 +161,12 @@ impl TestServer {
 
     pub fn start_with(adjust: impl FnOnce(&mut Settings)) -> Self {
         let db = TestDatabase::new();
-        let mut settings = Settings { database_url: db.url.clone(), workers: 2, pool_size: 4, ..Settings::default() };
+        let mut settings = Settings {
+            database_url: db.url.clone(),
+            workers: 2,
+            pool_size: 4,
+            ..Settings::default()
+        };
         adjust(&mut settings);
         let ctx = Arc::new(AppContext::open(settings).expect("open test database"));
         Self::serve(ctx, db)
@@ -144,22 +186,46 @@ impl TestServer {
             });
         });
         let handle = rx.recv().expect("server started");
-        let agent = ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
-        Self { base, ctx, handle, agent, db }
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .new_agent();
+        Self {
+            base,
+            ctx,
+            handle,
+            agent,
+            db,
+        }
     }
 
     /// Adds two square districts side by side: D1 west of lon 130.51, D2 east of it, both
     /// between lat 33.30 and 33.32.
     pub fn with_districts(self) -> Self {
         let square = |x0: f64, x1: f64| {
-            let ring = vec![(x0, 33.30), (x1, 33.30), (x1, 33.32), (x0, 33.32), (x0, 33.30)];
+            let ring = vec![
+                (x0, 33.30),
+                (x1, 33.30),
+                (x1, 33.32),
+                (x0, 33.32),
+                (x0, 33.30),
+            ];
             geo::MultiPolygon(vec![geo::Polygon::new(geo::LineString::from(ring), vec![])])
         };
         let districts = [
-            NewDistrict { code: "D1".into(), name: "西校区".into(), boundary: square(130.49, 130.51) },
-            NewDistrict { code: "D2".into(), name: "東校区".into(), boundary: square(130.51, 130.53) },
+            NewDistrict {
+                code: "D1".into(),
+                name: "西校区".into(),
+                boundary: square(130.49, 130.51),
+            },
+            NewDistrict {
+                code: "D2".into(),
+                name: "東校区".into(),
+                boundary: square(130.51, 130.53),
+            },
         ];
-        sasaeai::services::districts::add_geodata(&self.ctx, &districts, &[]).expect("add districts");
+        sasaeai::services::districts::add_geodata(&self.ctx, &districts, &[])
+            .expect("add districts");
         self
     }
 
@@ -170,14 +236,29 @@ impl TestServer {
     fn finish(response: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Resp {
         let mut response = response.expect("request reaches the server");
         let header = |name: &str| {
-            response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
         };
         let etag = header("etag");
         let content_type = header("content-type").unwrap_or_default();
         let status = response.status().as_u16();
-        let text = response.body_mut().with_config().limit(64 * 1024 * 1024).read_to_string().unwrap_or_default();
+        let text = response
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024 * 1024)
+            .read_to_string()
+            .unwrap_or_default();
         let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Resp { status, etag, content_type, text, json }
+        Resp {
+            status,
+            etag,
+            content_type,
+            text,
+            json,
+        }
     }
 
     pub fn get(&self, path: &str) -> Resp {
@@ -185,19 +266,44 @@ impl TestServer {
     }
 
     pub fn post(&self, path: &str, body: &Value) -> Resp {
-        self.send("POST", path, "application/json", body.to_string().as_bytes(), None)
+        self.send(
+            "POST",
+            path,
+            "application/json",
+            body.to_string().as_bytes(),
+            None,
+        )
     }
 
     pub fn patch(&self, path: &str, body: &Value, if_match: Option<&str>) -> Resp {
-        self.send("PATCH", path, "application/merge-patch+json", body.to_string().as_bytes(), if_match)
+        self.send(
+            "PATCH",
+            path,
+            "application/merge-patch+json",
+            body.to_string().as_bytes(),
+            if_match,
+        )
     }
 
     pub fn post_if_match(&self, path: &str, body: &Value, if_match: Option<&str>) -> Resp {
-        self.send("POST", path, "application/json", body.to_string().as_bytes(), if_match)
+        self.send(
+            "POST",
+            path,
+            "application/json",
+            body.to_string().as_bytes(),
+            if_match,
+        )
     }
 
     /// A request with any content type and raw body.
-    pub fn send(&self, method: &str, path: &str, content_type: &str, body: &[u8], if_match: Option<&str>) -> Resp {
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: &[u8],
+        if_match: Option<&str>,
+    ) -> Resp {
         let url = self.url(path);
         let mut request = match method {
             "POST" => self.agent.post(&url),
@@ -219,7 +325,9 @@ impl TestServer {
         let mut all = Vec::new();
         let mut cursor = String::new();
         loop {
-            let page = self.get(&format!("/api/v1/registrants?status=any&limit=200&cursor={cursor}"));
+            let page = self.get(&format!(
+                "/api/v1/registrants?status=any&limit=200&cursor={cursor}"
+            ));
             assert_eq!(page.status, 200, "{}", page.text);
             all.extend(page.json["items"].as_array().cloned().unwrap_or_default());
             match page.json["next_cursor"].as_str() {
@@ -234,7 +342,8 @@ impl Drop for TestServer {
     fn drop(&mut self) {
         // Stop the server so that its connections close before the database is dropped.
         let handle = self.handle.clone();
-        let stopped = std::thread::spawn(move || actix_web::rt::System::new().block_on(handle.stop(false)));
+        let stopped =
+            std::thread::spawn(move || actix_web::rt::System::new().block_on(handle.stop(false)));
         let _ = stopped.join();
     }
 }

@@ -50,15 +50,22 @@ fn broken(what: &str, message: impl std::fmt::Display) -> ServiceError {
 }
 
 fn collection(what: &str, text: &str) -> ServiceResult<FeatureCollection> {
-    text.parse::<FeatureCollection>().map_err(|e| broken(what, e))
+    text.parse::<FeatureCollection>()
+        .map_err(|e| broken(what, e))
 }
 
 fn text_property(feature: &Feature, key: &str) -> Option<String> {
-    feature.property(key).and_then(|v| v.as_str()).map(str::to_owned)
+    feature
+        .property(key)
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
 }
 
 fn area(what: &str, feature: &Feature) -> ServiceResult<MultiPolygon<f64>> {
-    let geometry = feature.geometry.clone().ok_or_else(|| broken(what, "feature without geometry"))?;
+    let geometry = feature
+        .geometry
+        .clone()
+        .ok_or_else(|| broken(what, "feature without geometry"))?;
     match geo::Geometry::<f64>::try_from(geometry).map_err(|e| broken(what, e))? {
         geo::Geometry::Polygon(p) => Ok(MultiPolygon(vec![p])),
         geo::Geometry::MultiPolygon(mp) => Ok(mp),
@@ -72,8 +79,10 @@ fn demo_districts() -> ServiceResult<Vec<NewDistrict>> {
         .iter()
         .map(|f| {
             Ok(NewDistrict {
-                code: text_property(f, "code").ok_or_else(|| broken("districts.geojson", "code missing"))?,
-                name: text_property(f, "name").ok_or_else(|| broken("districts.geojson", "name missing"))?,
+                code: text_property(f, "code")
+                    .ok_or_else(|| broken("districts.geojson", "code missing"))?,
+                name: text_property(f, "name")
+                    .ok_or_else(|| broken("districts.geojson", "name missing"))?,
                 boundary: area("districts.geojson", f)?,
             })
         })
@@ -94,7 +103,8 @@ fn demo_hazard_zones() -> ServiceResult<Vec<NewHazardZone>> {
                     .and_then(serde_json::Value::as_i64)
                     .and_then(|l| i32::try_from(l).ok())
                     .ok_or_else(|| broken(what, "level missing"))?,
-                phenomenon: text_property(f, "phenomenon").and_then(|p| LandslidePhenomenon::parse(&p)),
+                phenomenon: text_property(f, "phenomenon")
+                    .and_then(|p| LandslidePhenomenon::parse(&p)),
                 name: text_property(f, "name").unwrap_or_default(),
                 area: area(what, f)?,
             })
@@ -108,10 +118,13 @@ fn demo_shelters() -> ServiceResult<Vec<ShelterInput>> {
         .iter()
         .map(|f| {
             let point = match f.geometry.as_ref().map(|g| &g.value) {
-                Some(geojson::GeometryValue::Point { coordinates }) if coordinates.len() >= 2 => coordinates.clone(),
+                Some(geojson::GeometryValue::Point { coordinates }) if coordinates.len() >= 2 => {
+                    coordinates.clone()
+                }
                 _ => return Err(broken("shelters.geojson", "shelter without a point")),
             };
-            let mut properties = serde_json::Value::Object(f.properties.clone().unwrap_or_default());
+            let mut properties =
+                serde_json::Value::Object(f.properties.clone().unwrap_or_default());
             if let serde_json::Value::Object(map) = &mut properties {
                 map.insert("longitude".to_owned(), point[0].into());
                 map.insert("latitude".to_owned(), point[1].into());
@@ -165,7 +178,15 @@ pub fn load(ctx: &AppContext) -> ServiceResult<Option<DemoSummary>> {
         let code = stored.iter().find(|d| d.id == id)?.code.as_str();
         Some((point, codes.iter().position(|c| *c == code)?))
     };
-    let people = population::generate(SEED, REGISTRANTS, SUPPORTERS, today, TOWN_NAME, &district_names, &place);
+    let people = population::generate(
+        SEED,
+        REGISTRANTS,
+        SUPPORTERS,
+        today,
+        TOWN_NAME,
+        &district_names,
+        &place,
+    );
     let registrant_data = people
         .registrants
         .iter()

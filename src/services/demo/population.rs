@@ -18,5 +18,8 @@ pub fn generate(
     _district_names: &[String],
     _place: &dyn Fn(f64, f64) -> Option<(GeoPoint, usize)>,
 ) -> Population {
-    Population { registrants: Vec::new(), supporters: Vec::new() }
+    Population {
+        registrants: Vec::new(),
+        supporters: Vec::new(),
+    }
 }

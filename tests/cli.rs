@@ -1,0 +1,155 @@
+//! The binary as an operator runs it: `migrate`, and `serve --demo` on an empty database.
+#![expect(
+    clippy::expect_used,
+    reason = "a helper step that fails should stop the test at once"
+)]
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::TestDatabase;
+
+fn sasaeai(db: &TestDatabase) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_sasaeai"));
+    command
+        .env("SASAEAI_DATABASE_URL", &db.url)
+        .env_remove("SASAEAI_BIND");
+    command
+}
+
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `serve` with the given flags on port 0 and returns the base URL from its log.
+fn serve(db: &TestDatabase, flags: &[&str]) -> (Running, String, Vec<String>) {
+    let mut child = sasaeai(db)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(flags)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start sasaeai serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let running = Running(child);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut lines = Vec::new();
+    while Instant::now() < deadline {
+        let Ok(line) = rx.recv_timeout(Duration::from_secs(1)) else {
+            continue;
+        };
+        lines.push(line.clone());
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            let addr = rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches(',');
+            return (running, format!("http://{addr}"), lines);
+        }
+    }
+    panic!("server did not start: {lines:#?}");
+}
+
+fn get_json(url: &str) -> serde_json::Value {
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .new_agent();
+    agent
+        .get(url)
+        .call()
+        .expect("request")
+        .body_mut()
+        .read_json()
+        .expect("json body")
+}
+
+#[test]
+fn migrate_creates_the_schema_and_is_idempotent() {
+    let db = TestDatabase::new();
+    for _ in 0..2 {
+        let out = sasaeai(&db).arg("migrate").output().expect("run migrate");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("up to date"));
+    }
+}
+
+#[test]
+fn bad_database_url_fails_with_a_clear_message() {
+    let out = Command::new(env!("CARGO_BIN_EXE_sasaeai"))
+        .args(["--database", "mysql://x@y/z", "migrate"])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported database URL"));
+}
+
+#[test]
+fn serve_demo_loads_a_living_town_once_and_says_it_binds_loopback() {
+    let db = TestDatabase::new();
+    let (server, base, log) = serve(&db, &["--demo"]);
+    assert!(log.iter().any(|l| l.contains("loopback only")), "{log:#?}");
+    assert!(
+        log.iter().any(|l| l.contains("demo town loaded")),
+        "{log:#?}"
+    );
+
+    assert_eq!(get_json(&format!("{base}/healthz"))["status"], "ok");
+    let districts = get_json(&format!("{base}/api/v1/districts"));
+    assert_eq!(districts["items"].as_array().map(Vec::len), Some(8));
+    let shelters = get_json(&format!("{base}/api/v1/shelters?limit=200"));
+    assert_eq!(shelters["items"].as_array().map(Vec::len), Some(20));
+    let mut registrants = 0;
+    let mut located = 0;
+    let mut cursor = String::new();
+    loop {
+        let page = get_json(&format!(
+            "{base}/api/v1/registrants?status=any&limit=200&cursor={cursor}"
+        ));
+        for r in page["items"].as_array().cloned().unwrap_or_default() {
+            registrants += 1;
+            located += usize::from(r["district_id"].is_i64());
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(registrants, sasaeai::services::demo::REGISTRANTS);
+    assert_eq!(located, registrants, "every demo home lies in a district");
+    drop(server);
+
+    // A second start finds the data and leaves it alone.
+    let (_server, base, log) = serve(&db, &["--demo"]);
+    assert!(
+        log.iter().any(|l| l.contains("demo town not loaded")),
+        "{log:#?}"
+    );
+    assert_eq!(
+        get_json(&format!("{base}/api/v1/districts"))["items"]
+            .as_array()
+            .map(Vec::len),
+        Some(8)
+    );
+}

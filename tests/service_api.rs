@@ -1,0 +1,137 @@
+//! Health, the OpenAPI document, the browsable API page and unknown routes.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::{TestDatabase, TestServer};
+use sasaeai::config::Settings;
+use sasaeai::services::AppContext;
+
+#[test]
+fn healthz_is_ok_when_the_database_answers() {
+    let server = TestServer::start();
+    let health = server.get("/healthz");
+    assert_eq!(health.status, 200);
+    assert_eq!(health.json, serde_json::json!({"status": "ok"}));
+}
+
+#[test]
+fn healthz_is_503_when_the_database_is_unreachable() {
+    // Port 1 on loopback refuses connections: a database that is down.
+    let settings = Settings {
+        database_url: "postgres://nobody:nothing@127.0.0.1:1/none".into(),
+        db_timeout: std::time::Duration::from_millis(500),
+        workers: 1,
+        ..Settings::default()
+    };
+    let ctx = Arc::new(AppContext::detached(settings).expect("context"));
+    let server = TestServer::serve(ctx, TestDatabase::new());
+    server.get("/healthz").assert_problem(503, "unavailable");
+    server
+        .get("/api/v1/districts")
+        .assert_problem(503, "unavailable");
+}
+
+/// Every documented operation is served (no `no_route`), and every route the tests use is
+/// documented.
+#[test]
+fn openapi_document_lists_every_route_and_every_listed_route_exists() {
+    let server = TestServer::start();
+    let doc = server.get("/api/v1/openapi.json");
+    assert_eq!(doc.status, 200);
+    assert!(
+        doc.json["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3."))
+    );
+    let paths = doc.json["paths"].as_object().cloned().unwrap_or_default();
+    let mut operations: Vec<String> = paths
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object().into_iter().flat_map(move |ops| {
+                ops.keys()
+                    .map(move |m| format!("{} {path}", m.to_uppercase()))
+            })
+        })
+        .collect();
+    operations.sort();
+    let expected = [
+        "GET /api/v1/districts",
+        "GET /api/v1/registrants",
+        "GET /api/v1/registrants/{id}",
+        "GET /api/v1/registrants/{id}/consents",
+        "GET /api/v1/registrants/{id}/history",
+        "GET /api/v1/shelters",
+        "GET /api/v1/shelters/{id}",
+        "GET /api/v1/shelters/{id}/history",
+        "GET /api/v1/supporters",
+        "GET /api/v1/supporters/{id}",
+        "GET /api/v1/supporters/{id}/history",
+        "GET /healthz",
+        "PATCH /api/v1/registrants/{id}",
+        "PATCH /api/v1/shelters/{id}",
+        "PATCH /api/v1/supporters/{id}",
+        "POST /api/v1/registrants",
+        "POST /api/v1/registrants/{id}/consents",
+        "POST /api/v1/registrants/{id}/status",
+        "POST /api/v1/shelters",
+        "POST /api/v1/supporters",
+    ];
+    assert_eq!(operations, expected);
+
+    for operation in &operations {
+        let (method, path) = operation.split_once(' ').unwrap_or_default();
+        let path = path.replace("{id}", "1");
+        let resp = match method {
+            "GET" => server.get(&path),
+            other => server.send(other, &path, "application/json", b"{}", Some("\"1\"")),
+        };
+        assert_ne!(
+            resp.code(),
+            "no_route",
+            "{operation} is documented but not served"
+        );
+        assert_ne!(resp.status, 405, "{operation}");
+    }
+    for schema in [
+        "Registrant",
+        "RegistrantInput",
+        "Problem",
+        "Supporter",
+        "Shelter",
+        "Consent",
+    ] {
+        assert!(
+            doc.json["components"]["schemas"][schema].is_object(),
+            "schema {schema} missing"
+        );
+    }
+}
+
+#[test]
+fn browsable_api_page_is_served_without_network() {
+    let server = TestServer::start();
+    let page = server.get("/api/v1/docs/");
+    assert_eq!(page.status, 200);
+    assert!(page.content_type.starts_with("text/html"));
+    assert!(
+        page.text.contains("swagger"),
+        "{}",
+        &page.text[..page.text.len().min(300)]
+    );
+    let bundle = server.get("/api/v1/docs/swagger-ui-bundle.js");
+    assert_eq!(bundle.status, 200);
+    assert!(
+        bundle.text.len() > 100_000,
+        "the UI is vendored into the binary"
+    );
+}
+
+#[test]
+fn unknown_route_is_a_problem_json_404() {
+    let server = TestServer::start();
+    server
+        .get("/api/v1/nothing-here")
+        .assert_problem(404, "no_route");
+}
