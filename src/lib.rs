@@ -15,7 +15,9 @@
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod exchange;
 pub mod http;
+pub mod matching;
 pub mod services;
 pub mod spatial;
 pub mod storage;
