@@ -24,6 +24,9 @@ pub struct Settings {
     pub db_timeout: Duration,
     /// HTTP worker threads (0: one per core).
     pub workers: usize,
+    /// A home outside every district but within this many metres of one belongs to the nearest
+    /// and is flagged for review (slivers between neighbouring polygons are normal).
+    pub district_tolerance_m: f64,
 }
 
 impl Default for Settings {
@@ -37,6 +40,7 @@ impl Default for Settings {
             pool_size: 8,
             db_timeout: Duration::from_secs(5),
             workers: 0,
+            district_tolerance_m: 10.0,
         }
     }
 }

@@ -1,13 +1,15 @@
 //! A person on the register (避難行動要支援者): the legal minimum, the practical fields of the
 //! city's forms, and the lifecycle that replaces deletion.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::codes::{
-    BuildingType, CommunicationNeed, Household, IntellectualGrade, MedicalDevice, Mobility,
-    RegistrantStatus, Sex, SupportReason, parse_code_list,
+    BuildingType, CommunicationNeed, HazardType, Household, IntellectualGrade, MedicalDevice,
+    Mobility, RegistrantStatus, Sex, SupportReason, parse_code_list,
 };
 use super::text::{self, MAX_NOTE, MAX_SHORT};
 use super::{DistrictId, GeoPoint, RegistrantId, ValidationErrors};
@@ -24,8 +26,8 @@ pub struct Registrant {
     pub status: RegistrantStatus,
     pub status_reason: Option<String>,
     pub status_date: Option<NaiveDate>,
-    /// The district whose polygon contains the home; null outside every district.
-    pub district_id: Option<DistrictId>,
+    #[serde(flatten)]
+    pub facts: LocationFacts,
     #[serde(flatten)]
     pub data: RegistrantData,
     pub created_at: chrono::NaiveDateTime,
@@ -41,9 +43,25 @@ impl Registrant {
         "status_reason",
         "status_date",
         "district_id",
+        "district_needs_review",
+        "hazard_exposure",
         "created_at",
         "updated_at",
     ];
+}
+
+/// What the home's location implies, derived by the spatial index on every create, move and
+/// geodata import; never typed by staff.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+pub struct LocationFacts {
+    /// The district whose polygon contains the home; null outside every district.
+    pub district_id: Option<DistrictId>,
+    /// The home lies outside every district but within a few metres of this one: check it.
+    pub district_needs_review: bool,
+    /// For each hazard type, the highest level of the zones containing the home (flood: depth
+    /// rank 1–6; landslide: 1 warning area, 2 special warning area).
+    #[schema(value_type = Object)]
+    pub hazard_exposure: BTreeMap<HazardType, i32>,
 }
 
 /// The validated data of a registrant, built only by [`RegistrantData::parse`] from input.

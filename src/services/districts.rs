@@ -2,39 +2,86 @@
 
 use diesel::Connection;
 
-use super::{AppContext, ServiceResult};
+use super::{AppContext, ServiceError, ServiceResult};
+use crate::domain::GeoPoint;
 use crate::domain::district::{DistrictSummary, NewDistrict};
 use crate::domain::hazard::NewHazardZone;
-use crate::storage::{self, districts, hazard_zones};
+use crate::spatial::SpatialIndex;
+use crate::storage::{
+    self, DbConnection, districts, hazard_zones, registrants, shelters, supporters,
+};
 
 /// Every district, in code order.
 ///
 /// # Errors
-/// [`super::ServiceError::Unavailable`] when the database is down.
+/// [`ServiceError::Unavailable`] when the database is down.
 pub fn list(ctx: &AppContext) -> ServiceResult<Vec<DistrictSummary>> {
     Ok(districts::summaries(&mut *ctx.conn()?)?)
 }
 
-/// Stores districts and hazard zones in one transaction, then rebuilds the district index.
+/// How many stored rows a geodata change moved to another district or exposure.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct Rederived {
+    pub registrants: usize,
+    pub supporters: usize,
+    pub shelters: usize,
+}
+
+/// Recomputes, inside the caller's transaction, every registrant's district and hazard exposure
+/// and every supporter's and shelter's district from the polygons now stored.
+pub(super) fn rederive(conn: &mut DbConnection, tolerance_m: f64) -> ServiceResult<Rederived> {
+    let mut polygons = SpatialIndex::new(tolerance_m);
+    polygons.set_districts(&districts::all(conn)?);
+    polygons.set_hazard_zones(&hazard_zones::all(conn)?);
+    let mut changed = Rederived::default();
+    for (id, home, facts) in registrants::all_facts(conn)? {
+        let now = polygons.facts(home);
+        if now != facts {
+            registrants::set_facts(conn, id, &now)?;
+            changed.registrants += 1;
+        }
+    }
+    let district = |lat: f64, lon: f64| {
+        GeoPoint::new(lat, lon)
+            .ok()
+            .and_then(|p| polygons.district_of(p))
+    };
+    for (id, lat, lon, before) in supporters::all_districts(conn)? {
+        if district(lat, lon) != before {
+            supporters::set_district(conn, id, district(lat, lon))?;
+            changed.supporters += 1;
+        }
+    }
+    for (id, lat, lon, before) in shelters::all_districts(conn)? {
+        if district(lat, lon) != before {
+            shelters::set_district(conn, id, district(lat, lon))?;
+            changed.shelters += 1;
+        }
+    }
+    Ok(changed)
+}
+
+/// Stores districts and hazard zones in one transaction, recomputes what depends on them, then
+/// rebuilds the spatial index.
 ///
 /// # Errors
-/// [`super::ServiceError::Duplicate`] for a district code already stored; nothing is written then.
+/// [`ServiceError::Duplicate`] for a district code already stored; nothing is written then.
 pub fn add_geodata(
     ctx: &AppContext,
     new_districts: &[NewDistrict],
     zones: &[NewHazardZone],
-) -> ServiceResult<()> {
+) -> ServiceResult<Rederived> {
     let mut conn = ctx.conn()?;
     let now = storage::now();
-    let all = conn.transaction(|conn| {
+    let changed = conn.transaction(|conn| {
         for district in new_districts {
             districts::insert(conn, district, now)?;
         }
         for zone in zones {
-            hazard_zones::insert(conn, zone, now)?;
+            hazard_zones::insert(conn, zone, "", now)?;
         }
-        districts::all(conn)
+        rederive(conn, ctx.settings.district_tolerance_m)
     })?;
-    ctx.spatial_mut().replace_districts(&all);
-    Ok(())
+    ctx.rebuild_spatial(&mut conn)?;
+    Ok::<_, ServiceError>(changed)
 }

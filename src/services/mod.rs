@@ -87,6 +87,36 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+/// Builds the spatial indexes by bulk load from the database.
+fn build_spatial_index(
+    conn: &mut storage::DbConnection,
+    settings: &Settings,
+) -> ServiceResult<SpatialIndex> {
+    let point = |lat: f64, lon: f64| crate::domain::GeoPoint::new(lat, lon).ok();
+    let mut spatial = SpatialIndex::new(settings.district_tolerance_m);
+    spatial.set_districts(&storage::districts::all(conn)?);
+    spatial.set_hazard_zones(&storage::hazard_zones::all(conn)?);
+    let registrants = storage::registrants::active_locations(conn)?;
+    spatial.registrants = crate::spatial::PointIndex::build(
+        registrants
+            .into_iter()
+            .filter_map(|(id, lat, lon)| Some((id, point(lat, lon)?))),
+    );
+    let supporters = storage::supporters::active_locations(conn)?;
+    spatial.supporters = crate::spatial::PointIndex::build(
+        supporters
+            .into_iter()
+            .filter_map(|(id, lat, lon)| Some((id, point(lat, lon)?))),
+    );
+    let shelters = storage::shelters::locations(conn)?;
+    spatial.shelters = crate::spatial::PointIndex::build(
+        shelters
+            .into_iter()
+            .filter_map(|(id, lat, lon)| Some((id, point(lat, lon)?))),
+    );
+    Ok(spatial)
+}
+
 /// The shared state of a running service: the database pool, the spatial index and settings.
 pub struct AppContext {
     pub settings: Settings,
@@ -108,12 +138,12 @@ impl AppContext {
         if applied > 0 {
             log::info!("applied {applied} migration(s) on {}", url.backend());
         }
-        let districts = storage::districts::all(&mut conn)?;
+        let spatial = build_spatial_index(&mut conn, &settings)?;
         drop(conn);
         Ok(Self {
             settings,
             pool,
-            spatial: RwLock::new(SpatialIndex::build(&districts)),
+            spatial: RwLock::new(spatial),
         })
     }
 
@@ -127,6 +157,13 @@ impl AppContext {
             pool,
             spatial: RwLock::new(SpatialIndex::default()),
         })
+    }
+
+    /// Rebuilds every spatial index from the database (after a bulk change such as an import).
+    pub(crate) fn rebuild_spatial(&self, conn: &mut storage::DbConnection) -> ServiceResult<()> {
+        let spatial = build_spatial_index(conn, &self.settings)?;
+        *self.spatial_mut() = spatial;
+        Ok(())
     }
 
     /// A pooled connection, or [`ServiceError::Unavailable`].

@@ -6,14 +6,20 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use diesel::Connection;
+
 use super::input::apply_patch;
-use super::{Actor, ServiceError, ServiceResult};
+use super::{Actor, AppContext, ServiceError, ServiceResult};
 use crate::domain::ValidationErrors;
+use crate::domain::codes::SupporterStatus;
 use crate::domain::registrant::{Registrant, RegistrantData, RegistrantInput};
 use crate::domain::shelter::{Shelter, ShelterData, ShelterInput};
 use crate::domain::supporter::{Supporter, SupporterData, SupporterInput};
+use crate::domain::{DistrictId, GeoPoint, ShelterId, SupporterId};
+use crate::spatial::{PointIndex, SpatialIndex};
 use crate::storage::DbConnection;
-use crate::storage::change_log::{self, Action, Change, Entity};
+use crate::storage::change_log::{self, Action, Change, Entity, HistoryEntry};
+use crate::storage::{self, StorageResult};
 
 /// A stored record with a version, editable by merge patch.
 pub(super) trait Versioned: Serialize {
@@ -116,4 +122,168 @@ pub(super) fn stale_or_missing(current: Option<i64>, what: &'static str) -> Serv
         Some(current) => ServiceError::VersionConflict { current },
         None => ServiceError::NotFound(what),
     }
+}
+
+/// A record placed by one point (supporters, shelters): stored with its district, mirrored in
+/// one point index.
+pub(super) trait PlacedRecord: Versioned + Sized {
+    type Id: Copy + PartialEq;
+    const WHAT: &'static str;
+    fn key(&self) -> Self::Id;
+    fn insert(
+        conn: &mut DbConnection,
+        data: &Self::Data,
+        district: Option<DistrictId>,
+    ) -> StorageResult<Self>;
+    fn find(conn: &mut DbConnection, id: Self::Id) -> StorageResult<Option<Self>>;
+    fn update(
+        conn: &mut DbConnection,
+        id: Self::Id,
+        expected_version: i64,
+        data: &Self::Data,
+        district: Option<DistrictId>,
+    ) -> StorageResult<Option<Self>>;
+    fn location(data: &Self::Data) -> Option<GeoPoint>;
+    /// Where the record belongs in its point index, if at all.
+    fn indexed_at(&self) -> Option<GeoPoint>;
+    fn index(spatial: &mut SpatialIndex) -> &mut PointIndex<Self::Id>;
+}
+
+impl PlacedRecord for Supporter {
+    type Id = SupporterId;
+    const WHAT: &'static str = "supporter";
+    fn key(&self) -> SupporterId {
+        self.id
+    }
+    fn insert(
+        conn: &mut DbConnection,
+        data: &SupporterData,
+        district: Option<DistrictId>,
+    ) -> StorageResult<Self> {
+        storage::supporters::insert(conn, data, district, storage::now())
+    }
+    fn find(conn: &mut DbConnection, id: SupporterId) -> StorageResult<Option<Self>> {
+        storage::supporters::find(conn, id)
+    }
+    fn update(
+        conn: &mut DbConnection,
+        id: SupporterId,
+        expected_version: i64,
+        data: &SupporterData,
+        district: Option<DistrictId>,
+    ) -> StorageResult<Option<Self>> {
+        storage::supporters::update_data(conn, id, expected_version, data, district, storage::now())
+    }
+    fn location(data: &SupporterData) -> Option<GeoPoint> {
+        data.location()
+    }
+    fn indexed_at(&self) -> Option<GeoPoint> {
+        (self.data.status == SupporterStatus::Active)
+            .then(|| self.data.location())
+            .flatten()
+    }
+    fn index(spatial: &mut SpatialIndex) -> &mut PointIndex<SupporterId> {
+        &mut spatial.supporters
+    }
+}
+
+impl PlacedRecord for Shelter {
+    type Id = ShelterId;
+    const WHAT: &'static str = "shelter";
+    fn key(&self) -> ShelterId {
+        self.id
+    }
+    fn insert(
+        conn: &mut DbConnection,
+        data: &ShelterData,
+        district: Option<DistrictId>,
+    ) -> StorageResult<Self> {
+        storage::shelters::insert(conn, data, district, storage::now())
+    }
+    fn find(conn: &mut DbConnection, id: ShelterId) -> StorageResult<Option<Self>> {
+        storage::shelters::find(conn, id)
+    }
+    fn update(
+        conn: &mut DbConnection,
+        id: ShelterId,
+        expected_version: i64,
+        data: &ShelterData,
+        district: Option<DistrictId>,
+    ) -> StorageResult<Option<Self>> {
+        storage::shelters::update_data(conn, id, expected_version, data, district, storage::now())
+    }
+    fn location(data: &ShelterData) -> Option<GeoPoint> {
+        data.location()
+    }
+    fn indexed_at(&self) -> Option<GeoPoint> {
+        self.data.location()
+    }
+    fn index(spatial: &mut SpatialIndex) -> &mut PointIndex<ShelterId> {
+        &mut spatial.shelters
+    }
+}
+
+/// Validates and stores a new record, logs it, then indexes it.
+pub(super) fn create_placed<R: PlacedRecord>(
+    ctx: &AppContext,
+    input: &R::Input,
+    actor: Actor<'_>,
+) -> ServiceResult<R> {
+    let data = R::parse(input, ctx.today())?;
+    let district = R::location(&data).and_then(|p| ctx.spatial().district_of(p));
+    let record = ctx.conn()?.transaction(|conn| {
+        let record = R::insert(conn, &data, district)?;
+        record_change(conn, &record, Action::Created, &[], actor)?;
+        Ok::<_, ServiceError>(record)
+    })?;
+    let at = record.indexed_at();
+    R::index(&mut ctx.spatial_mut()).replace(record.key(), None, at);
+    Ok(record)
+}
+
+/// Reads one record.
+pub(super) fn get_placed<R: PlacedRecord>(ctx: &AppContext, id: R::Id) -> ServiceResult<R> {
+    R::find(&mut *ctx.conn()?, id)?.ok_or(ServiceError::NotFound(R::WHAT))
+}
+
+/// Applies a merge patch at `expected_version`, logs the change, then moves the index entry.
+pub(super) fn patch_placed<R: PlacedRecord>(
+    ctx: &AppContext,
+    id: R::Id,
+    expected_version: i64,
+    patch: &Value,
+    actor: Actor<'_>,
+) -> ServiceResult<R> {
+    let current: R = get_placed(ctx, id)?;
+    let Some((data, fields)) = prepare_patch(&current, expected_version, patch, ctx.today())?
+    else {
+        return Ok(current);
+    };
+    let district = R::location(&data).and_then(|p| ctx.spatial().district_of(p));
+    let updated = ctx.conn()?.transaction(|conn| {
+        // The conditional update comes first so that SQLite takes its write lock at once.
+        let Some(updated) = R::update(conn, id, expected_version, &data, district)? else {
+            return Err(stale_or_missing(
+                R::find(conn, id)?.map(|r| r.version()),
+                R::WHAT,
+            ));
+        };
+        record_change(conn, &updated, Action::Updated, &fields, actor)?;
+        Ok(updated)
+    })?;
+    R::index(&mut ctx.spatial_mut()).replace(id, current.indexed_at(), updated.indexed_at());
+    Ok(updated)
+}
+
+/// Every version of a record, oldest first.
+pub(super) fn history_placed<R: PlacedRecord>(
+    ctx: &AppContext,
+    id: R::Id,
+    raw_id: i64,
+) -> ServiceResult<Vec<HistoryEntry>> {
+    let mut conn = ctx.conn()?;
+    if R::find(&mut conn, id)?.is_none() {
+        return Err(ServiceError::NotFound(R::WHAT));
+    }
+    Ok(change_log::history(&mut conn, R::ENTITY, raw_id)?)
 }

@@ -9,6 +9,7 @@ use super::records::{prepare_patch, record_change, stale_or_missing};
 use super::{Actor, AppContext, Page, ServiceError, ServiceResult};
 use crate::domain::codes::RegistrantStatus;
 use crate::domain::consent::{Consent, ConsentData, ConsentInput};
+use crate::domain::registrant::LocationFacts;
 use crate::domain::registrant::{
     Registrant, RegistrantData, RegistrantInput, StatusChange, StatusChangeInput,
 };
@@ -70,8 +71,24 @@ pub(super) fn page<T>(mut items: Vec<T>, limit: i64, id: impl Fn(&T) -> i64) -> 
     Page { items, next_cursor }
 }
 
-fn district_of(ctx: &AppContext, data: &RegistrantData) -> Option<DistrictId> {
-    data.location().and_then(|p| ctx.spatial().district_of(p))
+fn facts(ctx: &AppContext, data: &RegistrantData) -> LocationFacts {
+    ctx.spatial().facts(data.location())
+}
+
+/// Where a registrant belongs in the point index: active people with a known home.
+fn indexed_at(registrant: &Registrant) -> Option<crate::domain::GeoPoint> {
+    if registrant.status == RegistrantStatus::Active {
+        registrant.data.location()
+    } else {
+        None
+    }
+}
+
+/// Brings the point index up to date after a committed change.
+fn reindex(ctx: &AppContext, before: Option<&Registrant>, after: &Registrant) {
+    ctx.spatial_mut()
+        .registrants
+        .replace(after.id, before.and_then(indexed_at), indexed_at(after));
 }
 
 /// Adds a person to the register, with status `active` and version 1.
@@ -85,13 +102,15 @@ pub fn create(
     actor: Actor<'_>,
 ) -> ServiceResult<Registrant> {
     let data = RegistrantData::parse(input, ctx.today())?;
-    let district = district_of(ctx, &data);
+    let facts = facts(ctx, &data);
     let mut conn = ctx.conn()?;
-    conn.transaction(|conn| {
-        let registrant = registrants::insert(conn, &data, district, storage::now())?;
+    let registrant = conn.transaction(|conn| {
+        let registrant = registrants::insert(conn, &data, &facts, storage::now())?;
         record_change(conn, &registrant, Action::Created, &[], actor)?;
-        Ok(registrant)
-    })
+        Ok::<_, ServiceError>(registrant)
+    })?;
+    reindex(ctx, None, &registrant);
+    Ok(registrant)
 }
 
 /// Reads one registrant.
@@ -120,16 +139,18 @@ pub fn patch(
     else {
         return Ok(current);
     };
-    let district = district_of(ctx, &data);
+    let facts = facts(ctx, &data);
     let mut conn = ctx.conn()?;
-    conn.transaction(|conn| {
+    let updated = conn.transaction(|conn| {
         // The conditional update comes first so that SQLite takes its write lock at once.
         let updated =
-            registrants::update_data(conn, id, expected_version, &data, district, storage::now())?
+            registrants::update_data(conn, id, expected_version, &data, &facts, storage::now())?
                 .ok_or_else(|| conflict(conn, id))?;
         record_change(conn, &updated, Action::Updated, &fields, actor)?;
-        Ok(updated)
-    })
+        Ok::<_, ServiceError>(updated)
+    })?;
+    reindex(ctx, Some(&current), &updated);
+    Ok(updated)
 }
 
 fn conflict(conn: &mut DbConnection, id: RegistrantId) -> ServiceError {
@@ -153,19 +174,21 @@ pub fn change_status(
 ) -> ServiceResult<Registrant> {
     let change = StatusChange::parse(input, ctx.today())?;
     let mut conn = ctx.conn()?;
-    conn.transaction(|conn| {
+    let updated = conn.transaction(|conn| {
         let updated =
             registrants::update_status(conn, id, expected_version, &change, storage::now())?
                 .ok_or_else(|| conflict(conn, id))?;
-        record_change(
-            conn,
-            &updated,
-            Action::StatusChanged,
-            &["status".to_owned()],
-            actor,
-        )?;
-        Ok(updated)
-    })
+        let fields = ["status".to_owned()];
+        record_change(conn, &updated, Action::StatusChanged, &fields, actor)?;
+        Ok::<_, ServiceError>(updated)
+    })?;
+    // Only the status changed; whether the home was indexed before, it is not there twice
+    // after: `replace` removes it (a no-op when absent) and inserts it if now active.
+    let home = updated.data.location();
+    ctx.spatial_mut()
+        .registrants
+        .replace(id, home, indexed_at(&updated));
+    Ok(updated)
 }
 
 /// Every version of a registrant, oldest first.

@@ -1,17 +1,16 @@
 //! Shelters: emergency sites, designated shelters and welfare shelters.
 
-use diesel::Connection;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::records::{prepare_patch, record_change, stale_or_missing};
+use super::records::{create_placed, get_placed, history_placed, patch_placed};
 use super::registrants::{page, page_params};
-use super::{Actor, AppContext, Page, ServiceError, ServiceResult};
+use super::{Actor, AppContext, Page, ServiceResult};
 use crate::domain::codes::ShelterKind;
-use crate::domain::shelter::{Shelter, ShelterData, ShelterInput};
+use crate::domain::shelter::{Shelter, ShelterInput};
 use crate::domain::{DistrictId, ShelterId, ValidationErrors};
-use crate::storage::change_log::{self, Action, Entity, HistoryEntry};
-use crate::storage::{self, shelters};
+use crate::storage::change_log::HistoryEntry;
+use crate::storage::shelters;
 
 /// Query parameters of a shelter list.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -28,29 +27,24 @@ pub struct ListQuery {
 /// Adds a shelter.
 ///
 /// # Errors
-/// [`ServiceError::Invalid`], [`ServiceError::Duplicate`].
+/// [`super::ServiceError::Invalid`], [`super::ServiceError::Duplicate`].
 pub fn create(ctx: &AppContext, input: &ShelterInput, actor: Actor<'_>) -> ServiceResult<Shelter> {
-    let data = ShelterData::parse(input, ctx.today())?;
-    let district = data.location().and_then(|p| ctx.spatial().district_of(p));
-    ctx.conn()?.transaction(|conn| {
-        let shelter = shelters::insert(conn, &data, district, storage::now())?;
-        record_change(conn, &shelter, Action::Created, &[], actor)?;
-        Ok(shelter)
-    })
+    create_placed(ctx, input, actor)
 }
 
 /// Reads one shelter.
 ///
 /// # Errors
-/// [`ServiceError::NotFound`].
+/// [`super::ServiceError::NotFound`].
 pub fn get(ctx: &AppContext, id: ShelterId) -> ServiceResult<Shelter> {
-    shelters::find(&mut *ctx.conn()?, id)?.ok_or(ServiceError::NotFound("shelter"))
+    get_placed(ctx, id)
 }
 
 /// Corrects a shelter with a JSON merge patch at `expected_version`.
 ///
 /// # Errors
-/// [`ServiceError::NotFound`], [`ServiceError::VersionConflict`], [`ServiceError::Invalid`].
+/// [`super::ServiceError::NotFound`], [`super::ServiceError::VersionConflict`],
+/// [`super::ServiceError::Invalid`].
 pub fn patch(
     ctx: &AppContext,
     id: ShelterId,
@@ -58,50 +52,21 @@ pub fn patch(
     patch: &Value,
     actor: Actor<'_>,
 ) -> ServiceResult<Shelter> {
-    let current = get(ctx, id)?;
-    let Some((data, fields)) = prepare_patch(&current, expected_version, patch, ctx.today())?
-    else {
-        return Ok(current);
-    };
-    let district = data.location().and_then(|p| ctx.spatial().district_of(p));
-    ctx.conn()?.transaction(|conn| {
-        let updated = match shelters::update_data(
-            conn,
-            id,
-            expected_version,
-            &data,
-            district,
-            storage::now(),
-        )? {
-            Some(updated) => updated,
-            None => {
-                return Err(stale_or_missing(
-                    shelters::find(conn, id)?.map(|s| s.version),
-                    "shelter",
-                ));
-            }
-        };
-        record_change(conn, &updated, Action::Updated, &fields, actor)?;
-        Ok(updated)
-    })
+    patch_placed(ctx, id, expected_version, patch, actor)
 }
 
 /// Every version of a shelter, oldest first.
 ///
 /// # Errors
-/// [`ServiceError::NotFound`].
+/// [`super::ServiceError::NotFound`].
 pub fn history(ctx: &AppContext, id: ShelterId) -> ServiceResult<Vec<HistoryEntry>> {
-    let mut conn = ctx.conn()?;
-    if shelters::find(&mut conn, id)?.is_none() {
-        return Err(ServiceError::NotFound("shelter"));
-    }
-    Ok(change_log::history(&mut conn, Entity::Shelter, id.0)?)
+    history_placed::<Shelter>(ctx, id, id.0)
 }
 
 /// Lists shelters in id order.
 ///
 /// # Errors
-/// [`ServiceError::Invalid`] for an unknown kind or a bad limit or cursor.
+/// [`super::ServiceError::Invalid`] for an unknown kind or a bad limit or cursor.
 pub fn list(ctx: &AppContext, query: &ListQuery) -> ServiceResult<Page<Shelter>> {
     let mut errors = ValidationErrors::new();
     let kind = query

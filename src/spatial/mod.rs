@@ -1,47 +1,161 @@
 //! In-memory spatial indexes that mirror the database (never the source of truth).
 //!
-//! Polygons (districts, hazard zones) sit in an R-tree of their bounding boxes; a point's
-//! containing polygons come from an exact point-in-polygon test on the candidates. Services
-//! rebuild or update these after each committed write.
+//! Points (registrants, supporters, shelters) sit in R-trees on the unit sphere (see
+//! [`points`]); polygons (districts, hazard zones) in R-trees of their bounding boxes with an exact
+//! point-in-polygon test after. Services build these at start-up and update them after each
+//! committed write.
 
+pub mod points;
 mod polygons;
 
+use std::collections::BTreeMap;
+
+pub use points::PointIndex;
 pub use polygons::PolygonIndex;
 
+use crate::domain::codes::HazardType;
 use crate::domain::district::District;
-use crate::domain::{DistrictId, GeoPoint};
+use crate::domain::hazard::HazardZone;
+use crate::domain::registrant::LocationFacts;
+use crate::domain::{DistrictId, GeoPoint, HazardZoneId, RegistrantId, ShelterId, SupporterId};
+
+/// Which district a point belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Placement {
+    pub district: Option<DistrictId>,
+    /// True when the point lies in no district but within the tolerance of one, and was given
+    /// to the nearest: staff should check the address.
+    pub needs_review: bool,
+}
+
+/// The hazards at a point: for each hazard type, the highest level of the zones containing it
+/// (flood depth rank 1–6, landslide zone class 1 yellow / 2 red).
+pub type Exposure = BTreeMap<HazardType, i32>;
+
+#[derive(Debug, Clone, Copy)]
+struct ZoneKey {
+    id: HazardZoneId,
+    hazard_type: HazardType,
+    level: i32,
+}
 
 /// All spatial indexes of one running service.
 #[derive(Debug, Default)]
 pub struct SpatialIndex {
     districts: PolygonIndex<DistrictId>,
+    hazards: PolygonIndex<usize>,
+    zones: Vec<ZoneKey>,
+    /// Active registrants with a known home.
+    pub registrants: PointIndex<RegistrantId>,
+    /// Active supporters.
+    pub supporters: PointIndex<SupporterId>,
+    /// Every shelter (open or not).
+    pub shelters: PointIndex<ShelterId>,
+    /// How far outside every district a point may lie and still be given to the nearest, metres.
+    pub district_tolerance_m: f64,
 }
 
 impl SpatialIndex {
-    /// Builds the indexes by bulk load.
-    pub fn build(districts: &[District]) -> Self {
+    /// Empty indexes with the district tolerance in metres.
+    pub fn new(district_tolerance_m: f64) -> Self {
         Self {
-            districts: PolygonIndex::build(
-                districts
-                    .iter()
-                    .map(|d| (d.id, d.boundary.clone()))
-                    .collect(),
-            ),
+            district_tolerance_m,
+            ..Self::default()
         }
     }
 
-    /// The district whose boundary contains `point` (on a shared edge: the lowest id).
-    pub fn district_of(&self, point: GeoPoint) -> Option<DistrictId> {
-        self.districts.containing(point).min()
-    }
-
-    /// Replaces the district polygons after a committed change.
-    pub fn replace_districts(&mut self, districts: &[District]) {
+    /// Replaces the district polygons.
+    pub fn set_districts(&mut self, districts: &[District]) {
         self.districts = PolygonIndex::build(
             districts
                 .iter()
                 .map(|d| (d.id, d.boundary.clone()))
                 .collect(),
         );
+    }
+
+    /// Replaces the hazard zone polygons.
+    pub fn set_hazard_zones(&mut self, zones: &[HazardZone]) {
+        self.zones = zones
+            .iter()
+            .map(|z| ZoneKey {
+                id: z.id,
+                hazard_type: z.hazard_type,
+                level: z.level,
+            })
+            .collect();
+        self.hazards = PolygonIndex::build(
+            zones
+                .iter()
+                .enumerate()
+                .map(|(i, z)| (i, z.area.clone()))
+                .collect(),
+        );
+    }
+
+    /// The district whose boundary contains `point` (on a shared edge: the lowest id); failing
+    /// that, the nearest within the tolerance, flagged for review.
+    pub fn place(&self, point: GeoPoint) -> Placement {
+        if let Some(district) = self.districts.containing(point).min() {
+            return Placement {
+                district: Some(district),
+                needs_review: false,
+            };
+        }
+        match self
+            .districts
+            .near(point, self.district_tolerance_m)
+            .first()
+        {
+            Some((district, _)) => Placement {
+                district: Some(*district),
+                needs_review: true,
+            },
+            None => Placement::default(),
+        }
+    }
+
+    /// The district of `point`, if any (see [`Self::place`]).
+    pub fn district_of(&self, point: GeoPoint) -> Option<DistrictId> {
+        self.place(point).district
+    }
+
+    /// Everything the location of a home implies; all empty for an unlocated home.
+    pub fn facts(&self, point: Option<GeoPoint>) -> LocationFacts {
+        let Some(point) = point else {
+            return LocationFacts::default();
+        };
+        let placement = self.place(point);
+        LocationFacts {
+            district_id: placement.district,
+            district_needs_review: placement.needs_review,
+            hazard_exposure: self.exposure(point),
+        }
+    }
+
+    /// The hazards at `point`.
+    pub fn exposure(&self, point: GeoPoint) -> Exposure {
+        let mut exposure = Exposure::new();
+        for i in self.hazards.containing(point) {
+            let zone = self.zones[i];
+            let level = exposure.entry(zone.hazard_type).or_insert(zone.level);
+            *level = (*level).max(zone.level);
+        }
+        exposure
+    }
+
+    /// Ids of the zones containing `point`.
+    pub fn zones_at(&self, point: GeoPoint) -> Vec<HazardZoneId> {
+        self.hazards
+            .containing(point)
+            .map(|i| self.zones[i].id)
+            .collect()
+    }
+
+    /// Whether `point` lies inside any zone of `hazard`.
+    pub fn in_zone_of(&self, point: GeoPoint, hazard: HazardType) -> bool {
+        self.hazards
+            .containing(point)
+            .any(|i| self.zones[i].hazard_type == hazard)
     }
 }

@@ -79,3 +79,32 @@ impl<K: Copy> PolygonIndex<K> {
         self.polygons.is_empty()
     }
 }
+
+impl<K: Copy> PolygonIndex<K> {
+    /// Keys of polygons whose boundary lies within `tolerance_m` metres of `point` (but do not
+    /// contain it), with the distance in metres, nearest first.
+    pub fn near(&self, point: GeoPoint, tolerance_m: f64) -> Vec<(K, f64)> {
+        use geo::{Closest, ClosestPoint};
+        let p = Point::new(point.lon(), point.lat());
+        let dlat = tolerance_m / 111_000.0;
+        let dlon = tolerance_m / (111_000.0 * point.lat().to_radians().cos().max(0.01));
+        let envelope =
+            AABB::from_corners([p.x() - dlon, p.y() - dlat], [p.x() + dlon, p.y() + dlat]);
+        let mut found: Vec<(K, f64)> = self
+            .tree
+            .locate_in_envelope_intersecting(&envelope)
+            .filter_map(|entry| {
+                let (key, area) = &self.polygons[entry.data];
+                let closest = match area.closest_point(&p) {
+                    Closest::Intersection(c) | Closest::SinglePoint(c) => c,
+                    Closest::Indeterminate => return None,
+                };
+                let at = GeoPoint::new(closest.y(), closest.x()).ok()?;
+                let d = super::points::distance_m(point, at);
+                (d <= tolerance_m).then_some((*key, d))
+            })
+            .collect();
+        found.sort_by(|a, b| a.1.total_cmp(&b.1));
+        found
+    }
+}

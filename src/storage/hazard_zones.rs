@@ -47,6 +47,7 @@ pub fn all(conn: &mut DbConnection) -> StorageResult<Vec<HazardZone>> {
 pub fn insert(
     conn: &mut DbConnection,
     zone: &NewHazardZone,
+    source: &str,
     now: chrono::NaiveDateTime,
 ) -> StorageResult<HazardZoneId> {
     let id = diesel::insert_into(hazard_zones::table)
@@ -57,6 +58,7 @@ pub fn insert(
             hazard_zones::name.eq(&zone.name),
             hazard_zones::area.eq(geometry_to_text(&zone.area)),
             hazard_zones::created_at.eq(now),
+            hazard_zones::source.eq(source),
         ))
         .returning(hazard_zones::id)
         .get_result(conn)?;

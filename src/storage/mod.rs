@@ -50,6 +50,9 @@ pub enum StorageError {
 
 pub type StorageResult<T> = Result<T, StorageError>;
 
+/// A row's id, latitude, longitude and district, for recomputing districts.
+pub type Placed<I> = (I, f64, f64, Option<crate::domain::DistrictId>);
+
 /// Which database a URL points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {

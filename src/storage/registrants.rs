@@ -10,10 +10,11 @@ use super::{DbConnection, StorageResult};
 use crate::domain::codes::{
     CommunicationNeed, Household, MedicalDevice, Mobility, RegistrantStatus, Sex, SupportReason,
 };
+use crate::domain::registrant::LocationFacts;
 use crate::domain::registrant::{
     CareManager, Contact, Disability, Doctor, Dwelling, Registrant, RegistrantData, StatusChange,
 };
-use crate::domain::{DistrictId, RegistrantId};
+use crate::domain::{DistrictId, GeoPoint, RegistrantId};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = registrants)]
@@ -42,6 +43,8 @@ struct Row {
     profile: String,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    hazard_exposure: String,
+    district_needs_review: bool,
 }
 
 /// The practical fields that no query filters on, kept together as one JSON column.
@@ -84,10 +87,12 @@ struct DataColumns<'a> {
     electricity_dependent: bool,
     profile: String,
     updated_at: NaiveDateTime,
+    hazard_exposure: String,
+    district_needs_review: bool,
 }
 
 impl<'a> DataColumns<'a> {
-    fn new(data: &'a RegistrantData, district: Option<DistrictId>, now: NaiveDateTime) -> Self {
+    fn new(data: &'a RegistrantData, facts: &LocationFacts, now: NaiveDateTime) -> Self {
         let profile = Profile {
             medical_devices: data.medical_devices.clone(),
             communication_needs: data.communication_needs.clone(),
@@ -103,7 +108,7 @@ impl<'a> DataColumns<'a> {
         };
         Self {
             external_id: data.external_id.as_deref(),
-            district_id: district.map(|d| d.0),
+            district_id: facts.district_id.map(|d| d.0),
             name: &data.name,
             name_kana: data.name_kana.as_deref(),
             birth_date: data.birth_date,
@@ -120,6 +125,8 @@ impl<'a> DataColumns<'a> {
             electricity_dependent: data.electricity_dependent,
             profile: to_text(&profile),
             updated_at: now,
+            hazard_exposure: to_text(&facts.hazard_exposure),
+            district_needs_review: facts.district_needs_review,
         }
     }
 }
@@ -145,7 +152,11 @@ impl TryFrom<Row> for Registrant {
             status: code("registrants.status", &row.status, RegistrantStatus::parse)?,
             status_reason: row.status_reason,
             status_date: row.status_date,
-            district_id: row.district_id.map(DistrictId),
+            facts: LocationFacts {
+                district_id: row.district_id.map(DistrictId),
+                district_needs_review: row.district_needs_review,
+                hazard_exposure: from_text("registrants.hazard_exposure", &row.hazard_exposure)?,
+            },
             data: RegistrantData {
                 name: row.name,
                 name_kana: row.name_kana,
@@ -195,7 +206,7 @@ impl TryFrom<Row> for Registrant {
 pub fn insert(
     conn: &mut DbConnection,
     data: &RegistrantData,
-    district: Option<DistrictId>,
+    facts: &LocationFacts,
     now: NaiveDateTime,
 ) -> StorageResult<Registrant> {
     let row = diesel::insert_into(registrants::table)
@@ -203,7 +214,7 @@ pub fn insert(
             version: 1,
             status: RegistrantStatus::Active.as_str(),
             created_at: now,
-            data: DataColumns::new(data, district, now),
+            data: DataColumns::new(data, facts, now),
         })
         .returning(registrants::id)
         .get_result(conn)?;
@@ -233,7 +244,7 @@ pub fn update_data(
     id: RegistrantId,
     expected_version: i64,
     data: &RegistrantData,
-    district: Option<DistrictId>,
+    facts: &LocationFacts,
     now: NaiveDateTime,
 ) -> StorageResult<Option<Registrant>> {
     diesel::update(
@@ -242,7 +253,7 @@ pub fn update_data(
             .filter(registrants::version.eq(expected_version)),
     )
     .set((
-        DataColumns::new(data, district, now),
+        DataColumns::new(data, facts, now),
         registrants::version.eq(expected_version + 1),
     ))
     .returning(registrants::id)
@@ -341,4 +352,67 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> StorageResult<Vec<R
 /// How many registrants are stored, in any status.
 pub fn count(conn: &mut DbConnection) -> StorageResult<i64> {
     Ok(registrants::table.count().get_result(conn)?)
+}
+
+/// Ids and homes of active registrants with a known location, for the spatial index.
+pub fn active_locations(conn: &mut DbConnection) -> StorageResult<Vec<(RegistrantId, f64, f64)>> {
+    let rows: Vec<(i64, Option<f64>, Option<f64>)> = registrants::table
+        .filter(registrants::status.eq(RegistrantStatus::Active.as_str()))
+        .select((
+            registrants::id,
+            registrants::latitude,
+            registrants::longitude,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, lat, lon)| Some((RegistrantId(id), lat?, lon?)))
+        .collect())
+}
+
+/// Homes and derived facts of every registrant, for recomputing the facts after new geodata.
+pub fn all_facts(
+    conn: &mut DbConnection,
+) -> StorageResult<Vec<(RegistrantId, Option<GeoPoint>, LocationFacts)>> {
+    type FactsRow = (i64, Option<f64>, Option<f64>, Option<i64>, bool, String);
+    let rows: Vec<FactsRow> = registrants::table
+        .order(registrants::id.asc())
+        .select((
+            registrants::id,
+            registrants::latitude,
+            registrants::longitude,
+            registrants::district_id,
+            registrants::district_needs_review,
+            registrants::hazard_exposure,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, lat, lon, district, review, exposure)| {
+            let home = lat
+                .zip(lon)
+                .and_then(|(lat, lon)| GeoPoint::new(lat, lon).ok());
+            let facts = LocationFacts {
+                district_id: district.map(DistrictId),
+                district_needs_review: review,
+                hazard_exposure: from_text("registrants.hazard_exposure", &exposure)?,
+            };
+            Ok((RegistrantId(id), home, facts))
+        })
+        .collect()
+}
+
+/// Stores recomputed location facts (derived data: the version stays).
+pub fn set_facts(
+    conn: &mut DbConnection,
+    id: RegistrantId,
+    facts: &LocationFacts,
+) -> StorageResult<()> {
+    diesel::update(registrants::table.find(id.0))
+        .set((
+            registrants::district_id.eq(facts.district_id.map(|d| d.0)),
+            registrants::district_needs_review.eq(facts.district_needs_review),
+            registrants::hazard_exposure.eq(to_text(&facts.hazard_exposure)),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

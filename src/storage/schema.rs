@@ -21,6 +21,7 @@ diesel::table! {
         name -> Text,
         area -> Text,
         created_at -> Timestamp,
+        source -> Text,
     }
 }
 
@@ -50,6 +51,8 @@ diesel::table! {
         profile -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        hazard_exposure -> Text,
+        district_needs_review -> Bool,
     }
 }
 

@@ -210,3 +210,43 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> StorageResult<Vec<S
         .map(Shelter::try_from)
         .collect()
 }
+
+/// Ids and places of every shelter, for the spatial index.
+pub fn locations(conn: &mut DbConnection) -> StorageResult<Vec<(ShelterId, f64, f64)>> {
+    let rows: Vec<(i64, f64, f64)> = shelters::table
+        .select((shelters::id, shelters::latitude, shelters::longitude))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, lat, lon)| (ShelterId(id), lat, lon))
+        .collect())
+}
+
+/// Places and districts of every row, for recomputing districts after new geodata.
+pub fn all_districts(conn: &mut DbConnection) -> StorageResult<Vec<super::Placed<ShelterId>>> {
+    let rows: Vec<(i64, f64, f64, Option<i64>)> = shelters::table
+        .order(shelters::id.asc())
+        .select((
+            shelters::id,
+            shelters::latitude,
+            shelters::longitude,
+            shelters::district_id,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, lat, lon, d)| (ShelterId(id), lat, lon, d.map(DistrictId)))
+        .collect())
+}
+
+/// Stores a recomputed district (derived data: the version stays).
+pub fn set_district(
+    conn: &mut DbConnection,
+    id: ShelterId,
+    district: Option<DistrictId>,
+) -> StorageResult<()> {
+    diesel::update(shelters::table.find(id.0))
+        .set(shelters::district_id.eq(district.map(|d| d.0)))
+        .execute(conn)?;
+    Ok(())
+}

@@ -227,3 +227,44 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> StorageResult<Vec<S
         .map(Supporter::try_from)
         .collect()
 }
+
+/// Ids and homes of active supporters, for the spatial index.
+pub fn active_locations(conn: &mut DbConnection) -> StorageResult<Vec<(SupporterId, f64, f64)>> {
+    let rows: Vec<(i64, f64, f64)> = supporters::table
+        .filter(supporters::status.eq(SupporterStatus::Active.as_str()))
+        .select((supporters::id, supporters::latitude, supporters::longitude))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, lat, lon)| (SupporterId(id), lat, lon))
+        .collect())
+}
+
+/// Places and districts of every row, for recomputing districts after new geodata.
+pub fn all_districts(conn: &mut DbConnection) -> StorageResult<Vec<super::Placed<SupporterId>>> {
+    let rows: Vec<(i64, f64, f64, Option<i64>)> = supporters::table
+        .order(supporters::id.asc())
+        .select((
+            supporters::id,
+            supporters::latitude,
+            supporters::longitude,
+            supporters::district_id,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, lat, lon, d)| (SupporterId(id), lat, lon, d.map(DistrictId)))
+        .collect())
+}
+
+/// Stores a recomputed district (derived data: the version stays).
+pub fn set_district(
+    conn: &mut DbConnection,
+    id: SupporterId,
+    district: Option<DistrictId>,
+) -> StorageResult<()> {
+    diesel::update(supporters::table.find(id.0))
+        .set(supporters::district_id.eq(district.map(|d| d.0)))
+        .execute(conn)?;
+    Ok(())
+}

@@ -207,7 +207,7 @@ pub fn load(ctx: &AppContext) -> ServiceResult<Option<DemoSummary>> {
             record_change(conn, &shelter, Action::Created, &[], ACTOR)?;
         }
         for (i, data) in registrant_data.iter().enumerate() {
-            let registrant = registrants::insert(conn, data, locate(data.location()), now)?;
+            let registrant = registrants::insert(conn, data, &spatial.facts(data.location()), now)?;
             record_change(conn, &registrant, Action::Created, &[], ACTOR)?;
             // Most people agreed to share the register when they applied; some refused.
             let consent = ConsentData {
@@ -224,6 +224,8 @@ pub fn load(ctx: &AppContext) -> ServiceResult<Option<DemoSummary>> {
         }
         Ok::<_, ServiceError>(())
     })?;
+    drop(spatial);
+    ctx.rebuild_spatial(&mut conn)?;
     Ok(Some(DemoSummary {
         districts: districts.len(),
         hazard_zones: zones.len(),

@@ -1,0 +1,148 @@
+//! An R-tree of points on the unit sphere: exact nearest-neighbour and radius queries anywhere.
+//!
+//! A point at latitude φ, longitude λ becomes (cos φ cos λ, cos φ sin λ, sin φ). The straight
+//! (chord) distance between two such points grows strictly with the great-circle angle between
+//! them, so ordering by chord is ordering by great-circle distance: no projection, no seam at the
+//! antimeridian, no distortion near the poles. Distances reported are great-circle metres on the
+//! mean earth sphere.
+
+use rstar::RTree;
+use rstar::primitives::GeomWithData;
+
+use crate::domain::GeoPoint;
+
+/// Mean earth radius in metres (IUGG).
+pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
+
+/// The unit-sphere position of a point.
+pub fn unit_vector(point: GeoPoint) -> [f64; 3] {
+    let (lat, lon) = (point.lat().to_radians(), point.lon().to_radians());
+    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+}
+
+/// Great-circle metres for a squared chord length on the unit sphere.
+pub fn chord2_to_metres(chord2: f64) -> f64 {
+    2.0 * EARTH_RADIUS_M * (chord2.max(0.0).sqrt() / 2.0).min(1.0).asin()
+}
+
+/// The squared chord length on the unit sphere that spans `metres` of great circle.
+pub fn metres_to_chord2(metres: f64) -> f64 {
+    let half_angle = (metres.max(0.0) / EARTH_RADIUS_M / 2.0).min(std::f64::consts::FRAC_PI_2);
+    let chord = 2.0 * half_angle.sin();
+    chord * chord
+}
+
+/// Great-circle distance in metres between two points.
+///
+/// ```
+/// use sasaeai::domain::GeoPoint;
+/// use sasaeai::spatial::points::distance_m;
+/// // One degree of latitude is about 111.2 km on the mean sphere.
+/// let d = distance_m(GeoPoint::new(33.0, 130.5).unwrap(), GeoPoint::new(34.0, 130.5).unwrap());
+/// assert!((d - 111_195.0).abs() < 1.0);
+/// ```
+pub fn distance_m(a: GeoPoint, b: GeoPoint) -> f64 {
+    let (ua, ub) = (unit_vector(a), unit_vector(b));
+    chord2_to_metres((ua[0] - ub[0]).powi(2) + (ua[1] - ub[1]).powi(2) + (ua[2] - ub[2]).powi(2))
+}
+
+type Entry<K> = GeomWithData<[f64; 3], K>;
+
+/// Points keyed by `K` (an id), mirroring rows of one table.
+#[derive(Debug)]
+pub struct PointIndex<K> {
+    tree: RTree<Entry<K>>,
+}
+
+impl<K> Default for PointIndex<K> {
+    fn default() -> Self {
+        Self { tree: RTree::new() }
+    }
+}
+
+impl<K: Copy + PartialEq> PointIndex<K> {
+    /// Bulk-loads the points.
+    pub fn build(points: impl IntoIterator<Item = (K, GeoPoint)>) -> Self {
+        Self {
+            tree: RTree::bulk_load(
+                points
+                    .into_iter()
+                    .map(|(k, p)| GeomWithData::new(unit_vector(p), k))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Adds a point.
+    pub fn insert(&mut self, key: K, point: GeoPoint) {
+        self.tree.insert(GeomWithData::new(unit_vector(point), key));
+    }
+
+    /// Removes the point of `key` stored at `point`; false when it was not there.
+    pub fn remove(&mut self, key: K, point: GeoPoint) -> bool {
+        self.tree
+            .remove(&GeomWithData::new(unit_vector(point), key))
+            .is_some()
+    }
+
+    /// Keys in order of distance from `point`, with great-circle metres; lazy, so a caller can
+    /// stop at the first that fits its own rules.
+    pub fn nearest(&self, point: GeoPoint) -> impl Iterator<Item = (K, f64)> + '_ {
+        let query = unit_vector(point);
+        self.tree
+            .nearest_neighbor_iter_with_distance_2(&query)
+            .map(|(entry, chord2)| (entry.data, chord2_to_metres(chord2)))
+    }
+
+    /// Every key within `radius_m` great-circle metres of `point`, nearest first (ties in the
+    /// tree's order; callers that need a total order sort by key too).
+    pub fn within(&self, point: GeoPoint, radius_m: f64) -> Vec<(K, f64)> {
+        let query = unit_vector(point);
+        let mut found: Vec<(K, f64)> = self
+            .tree
+            .locate_within_distance(query, metres_to_chord2(radius_m))
+            .map(|entry| {
+                (
+                    entry.data,
+                    chord2_to_metres(distance2(entry.geom(), &query)),
+                )
+            })
+            .collect();
+        found.sort_by(|a, b| a.1.total_cmp(&b.1));
+        found
+    }
+
+    /// How many points are indexed.
+    pub fn len(&self) -> usize {
+        self.tree.size()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tree.size() == 0
+    }
+
+    /// Every (key, unit vector) pair, in no particular order (for comparing with the database).
+    pub fn entries(&self) -> impl Iterator<Item = (K, [f64; 3])> + '_ {
+        self.tree.iter().map(|e| (e.data, *e.geom()))
+    }
+}
+
+fn distance2(a: &[f64; 3], b: &[f64; 3]) -> f64 {
+    (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)
+}
+
+impl<K: Copy + PartialEq> PointIndex<K> {
+    /// Moves `key` from where it was indexed (`before`, if it was) to where it should be
+    /// (`after`, if anywhere): the one update after any committed change.
+    pub fn replace(&mut self, key: K, before: Option<GeoPoint>, after: Option<GeoPoint>) {
+        if before == after {
+            return;
+        }
+        if let Some(point) = before {
+            self.remove(key, point);
+        }
+        if let Some(point) = after {
+            self.insert(key, point);
+        }
+    }
+}
