@@ -108,12 +108,7 @@ fn build_spatial_index(
             .into_iter()
             .filter_map(|(id, lat, lon)| Some((id, point(lat, lon)?))),
     );
-    let shelters = storage::shelters::locations(conn)?;
-    spatial.shelters = crate::spatial::PointIndex::build(
-        shelters
-            .into_iter()
-            .filter_map(|(id, lat, lon)| Some((id, point(lat, lon)?))),
-    );
+        spatial.set_shelters(storage::shelters::all(conn)?.into_iter().map(|s| (s.id, s.data)).collect());
     Ok(spatial)
 }
 

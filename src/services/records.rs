@@ -16,7 +16,7 @@ use crate::domain::registrant::{Registrant, RegistrantData, RegistrantInput};
 use crate::domain::shelter::{Shelter, ShelterData, ShelterInput};
 use crate::domain::supporter::{Supporter, SupporterData, SupporterInput};
 use crate::domain::{DistrictId, GeoPoint, ShelterId, SupporterId};
-use crate::spatial::{PointIndex, SpatialIndex};
+use crate::spatial::SpatialIndex;
 use crate::storage::DbConnection;
 use crate::storage::change_log::{self, Action, Change, Entity, HistoryEntry};
 use crate::storage::{self, StorageResult};
@@ -129,7 +129,6 @@ pub(super) fn stale_or_missing(current: Option<i64>, what: &'static str) -> Serv
 pub(super) trait PlacedRecord: Versioned + Sized {
     type Id: Copy + PartialEq;
     const WHAT: &'static str;
-    fn key(&self) -> Self::Id;
     fn insert(
         conn: &mut DbConnection,
         data: &Self::Data,
@@ -144,17 +143,13 @@ pub(super) trait PlacedRecord: Versioned + Sized {
         district: Option<DistrictId>,
     ) -> StorageResult<Option<Self>>;
     fn location(data: &Self::Data) -> Option<GeoPoint>;
-    /// Where the record belongs in its point index, if at all.
-    fn indexed_at(&self) -> Option<GeoPoint>;
-    fn index(spatial: &mut SpatialIndex) -> &mut PointIndex<Self::Id>;
+    /// Brings the spatial index up to date after a committed change from `before`.
+    fn reindex(&self, before: Option<&Self>, spatial: &mut SpatialIndex);
 }
 
 impl PlacedRecord for Supporter {
     type Id = SupporterId;
     const WHAT: &'static str = "supporter";
-    fn key(&self) -> SupporterId {
-        self.id
-    }
     fn insert(
         conn: &mut DbConnection,
         data: &SupporterData,
@@ -177,22 +172,16 @@ impl PlacedRecord for Supporter {
     fn location(data: &SupporterData) -> Option<GeoPoint> {
         data.location()
     }
-    fn indexed_at(&self) -> Option<GeoPoint> {
-        (self.data.status == SupporterStatus::Active)
-            .then(|| self.data.location())
-            .flatten()
-    }
-    fn index(spatial: &mut SpatialIndex) -> &mut PointIndex<SupporterId> {
-        &mut spatial.supporters
+        fn reindex(&self, before: Option<&Self>, spatial: &mut SpatialIndex) {
+        // Active supporters are indexed where they live.
+        let at = |s: &Self| (s.data.status == SupporterStatus::Active).then(|| s.data.location()).flatten();
+        spatial.supporters.replace(self.id, before.and_then(at), at(self));
     }
 }
 
 impl PlacedRecord for Shelter {
     type Id = ShelterId;
     const WHAT: &'static str = "shelter";
-    fn key(&self) -> ShelterId {
-        self.id
-    }
     fn insert(
         conn: &mut DbConnection,
         data: &ShelterData,
@@ -215,11 +204,8 @@ impl PlacedRecord for Shelter {
     fn location(data: &ShelterData) -> Option<GeoPoint> {
         data.location()
     }
-    fn indexed_at(&self) -> Option<GeoPoint> {
-        self.data.location()
-    }
-    fn index(spatial: &mut SpatialIndex) -> &mut PointIndex<ShelterId> {
-        &mut spatial.shelters
+    fn reindex(&self, _before: Option<&Self>, spatial: &mut SpatialIndex) {
+        spatial.upsert_shelter(self.id, self.data.clone());
     }
 }
 
@@ -236,8 +222,7 @@ pub(super) fn create_placed<R: PlacedRecord>(
         record_change(conn, &record, Action::Created, &[], actor)?;
         Ok::<_, ServiceError>(record)
     })?;
-    let at = record.indexed_at();
-    R::index(&mut ctx.spatial_mut()).replace(record.key(), None, at);
+    record.reindex(None, &mut ctx.spatial_mut());
     Ok(record)
 }
 
@@ -271,7 +256,7 @@ pub(super) fn patch_placed<R: PlacedRecord>(
         record_change(conn, &updated, Action::Updated, &fields, actor)?;
         Ok(updated)
     })?;
-    R::index(&mut ctx.spatial_mut()).replace(id, current.indexed_at(), updated.indexed_at());
+    updated.reindex(Some(&current), &mut ctx.spatial_mut());
     Ok(updated)
 }
 

@@ -8,7 +8,7 @@
 pub mod points;
 mod polygons;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub use points::PointIndex;
 pub use polygons::PolygonIndex;
@@ -17,6 +17,7 @@ use crate::domain::codes::HazardType;
 use crate::domain::district::District;
 use crate::domain::hazard::HazardZone;
 use crate::domain::registrant::LocationFacts;
+use crate::domain::shelter::ShelterData;
 use crate::domain::{DistrictId, GeoPoint, HazardZoneId, RegistrantId, ShelterId, SupporterId};
 
 /// Which district a point belongs to.
@@ -51,6 +52,10 @@ pub struct SpatialIndex {
     pub supporters: PointIndex<SupporterId>,
     /// Every shelter (open or not).
     pub shelters: PointIndex<ShelterId>,
+    shelter_data: HashMap<ShelterId, ShelterData>,
+    /// For each hazard type, the shelters that may be proposed for it: open, designated for it,
+    /// and not inside a zone of it.
+    eligible: BTreeMap<HazardType, PointIndex<ShelterId>>,
     /// How far outside every district a point may lie and still be given to the nearest, metres.
     pub district_tolerance_m: f64,
 }
@@ -84,13 +89,57 @@ impl SpatialIndex {
                 level: z.level,
             })
             .collect();
-        self.hazards = PolygonIndex::build(
-            zones
-                .iter()
-                .enumerate()
-                .map(|(i, z)| (i, z.area.clone()))
-                .collect(),
-        );
+                self.hazards = PolygonIndex::build(zones.iter().enumerate().map(|(i, z)| (i, z.area.clone())).collect());
+        self.rebuild_eligible();
+    }
+
+    /// Replaces every shelter.
+    pub fn set_shelters(&mut self, shelters: Vec<(ShelterId, ShelterData)>) {
+        self.shelters = PointIndex::build(shelters.iter().filter_map(|(id, s)| Some((*id, s.location()?))));
+        self.shelter_data = shelters.into_iter().collect();
+        self.rebuild_eligible();
+    }
+
+    /// Adds, moves or changes one shelter after a committed write.
+    pub fn upsert_shelter(&mut self, id: ShelterId, data: ShelterData) {
+        let before = self.shelter_data.get(&id).and_then(ShelterData::location);
+        self.shelters.replace(id, before, data.location());
+        for hazard in HazardType::ALL {
+            let was = self.shelter_data.get(&id).and_then(|old| self.eligible_at(old, *hazard));
+            let now = self.eligible_at(&data, *hazard);
+            if was.is_some() || now.is_some() {
+                self.eligible.entry(*hazard).or_default().replace(id, was, now);
+            }
+        }
+        self.shelter_data.insert(id, data);
+    }
+
+    /// The stored data of a shelter.
+    pub fn shelter(&self, id: ShelterId) -> Option<&ShelterData> {
+        self.shelter_data.get(&id)
+    }
+
+    /// Where the shelter counts for `hazard`: open, designated for it, outside its zones.
+    fn eligible_at(&self, shelter: &ShelterData, hazard: HazardType) -> Option<GeoPoint> {
+        let point = shelter.location()?;
+        (shelter.is_open && shelter.hazards.contains(&hazard) && !self.in_zone_of(point, hazard)).then_some(point)
+    }
+
+    fn rebuild_eligible(&mut self) {
+        self.eligible = HazardType::ALL
+            .iter()
+            .map(|hazard| {
+                let points: Vec<_> =
+                    self.shelter_data.iter().filter_map(|(id, s)| Some((*id, self.eligible_at(s, *hazard)?))).collect();
+                (*hazard, PointIndex::build(points))
+            })
+            .collect();
+    }
+
+    /// Shelters that may be proposed for `hazard`, nearest first, with great-circle metres: open,
+    /// designated for the hazard and never inside a zone of it.
+    pub fn nearest_shelters(&self, point: GeoPoint, hazard: HazardType) -> impl Iterator<Item = (ShelterId, f64)> + '_ {
+        self.eligible.get(&hazard).into_iter().flat_map(move |tree| tree.nearest(point))
     }
 
     /// The district whose boundary contains `point` (on a shared edge: the lowest id); failing

@@ -211,15 +211,15 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> StorageResult<Vec<S
         .collect()
 }
 
-/// Ids and places of every shelter, for the spatial index.
-pub fn locations(conn: &mut DbConnection) -> StorageResult<Vec<(ShelterId, f64, f64)>> {
-    let rows: Vec<(i64, f64, f64)> = shelters::table
-        .select((shelters::id, shelters::latitude, shelters::longitude))
-        .load(conn)?;
-    Ok(rows
+/// Every shelter.
+pub fn all(conn: &mut DbConnection) -> StorageResult<Vec<Shelter>> {
+    shelters::table
+        .order(shelters::id.asc())
+        .select(Row::as_select())
+        .load(conn)?
         .into_iter()
-        .map(|(id, lat, lon)| (ShelterId(id), lat, lon))
-        .collect())
+        .map(Shelter::try_from)
+        .collect()
 }
 
 /// Places and districts of every row, for recomputing districts after new geodata.
