@@ -27,6 +27,8 @@ pub struct Settings {
     /// A home outside every district but within this many metres of one belongs to the nearest
     /// and is flagged for review (slivers between neighbouring polygons are normal).
     pub district_tolerance_m: f64,
+    /// Points of each factor of the plan-making priority.
+    pub priority_weights: crate::domain::priority::PriorityWeights,
 }
 
 impl Default for Settings {
@@ -41,6 +43,7 @@ impl Default for Settings {
             db_timeout: Duration::from_secs(5),
             workers: 0,
             district_tolerance_m: 10.0,
+            priority_weights: crate::domain::priority::PriorityWeights::default(),
         }
     }
 }

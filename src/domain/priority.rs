@@ -106,24 +106,49 @@ impl Priority {
 /// assert_eq!(p.score, 35 + 15 + 15 + 10);
 /// assert_eq!(p.tier, 'A');
 /// ```
-pub fn score(data: &RegistrantData, facts: &LocationFacts, has_supporter: bool, w: &PriorityWeights) -> Priority {
+pub fn score(
+    data: &RegistrantData,
+    facts: &LocationFacts,
+    has_supporter: bool,
+    w: &PriorityWeights,
+) -> Priority {
     let mut reasons = Vec::new();
     let mut add = |code: String, label: String, points: u32| {
         if points > 0 {
-            reasons.push(PriorityReason { code, label, points });
+            reasons.push(PriorityReason {
+                code,
+                label,
+                points,
+            });
         }
     };
     if let Some(&rank) = facts.hazard_exposure.get(&HazardType::Flood) {
         let i = usize::try_from(rank.clamp(1, 6) - 1).unwrap_or(0);
-        add(format!("flood_rank_{rank}"), format!("自宅が洪水浸水想定区域（浸水深ランク{rank}）"), w.flood_rank[i]);
+        add(
+            format!("flood_rank_{rank}"),
+            format!("自宅が洪水浸水想定区域（浸水深ランク{rank}）"),
+            w.flood_rank[i],
+        );
     }
     if let Some(&class) = facts.hazard_exposure.get(&HazardType::Landslide) {
-        let (i, name) = if class >= 2 { (1, "特別警戒区域") } else { (0, "警戒区域") };
-        add(format!("landslide_class_{}", i + 1), format!("自宅が土砂災害{name}"), w.landslide_class[i]);
+        let (i, name) = if class >= 2 {
+            (1, "特別警戒区域")
+        } else {
+            (0, "警戒区域")
+        };
+        add(
+            format!("landslide_class_{}", i + 1),
+            format!("自宅が土砂災害{name}"),
+            w.landslide_class[i],
+        );
     }
     if let Some(level) = data.care_level {
         let i = usize::from(level.clamp(1, 5) - 1);
-        add(format!("care_level_{level}"), format!("要介護{level}"), w.care_level[i]);
+        add(
+            format!("care_level_{level}"),
+            format!("要介護{level}"),
+            w.care_level[i],
+        );
     }
     match data.mobility {
         Some(Mobility::Bedridden) => add("bedridden".into(), "寝たきり".into(), w.bedridden),
@@ -131,31 +156,55 @@ pub fn score(data: &RegistrantData, facts: &LocationFacts, has_supporter: bool, 
         _ => {}
     }
     if data.electricity_dependent {
-        add("electricity_dependent".into(), "電源が必要な医療機器を使用".into(), w.electricity_dependent);
+        add(
+            "electricity_dependent".into(),
+            "電源が必要な医療機器を使用".into(),
+            w.electricity_dependent,
+        );
     }
     if data.medical_devices.contains(&MedicalDevice::Ventilator) {
         add("ventilator".into(), "人工呼吸器".into(), w.ventilator);
     }
     if let Some(disability) = &data.disability {
         if disability.physical_grade.is_some_and(|g| g <= 2) {
-            add("severe_physical_disability".into(), "身体障害者手帳1・2級".into(), w.severe_physical_disability);
+            add(
+                "severe_physical_disability".into(),
+                "身体障害者手帳1・2級".into(),
+                w.severe_physical_disability,
+            );
         }
         if disability.intellectual_grade == Some(IntellectualGrade::A) {
-            add("severe_intellectual_disability".into(), "療育手帳A".into(), w.severe_intellectual_disability);
+            add(
+                "severe_intellectual_disability".into(),
+                "療育手帳A".into(),
+                w.severe_intellectual_disability,
+            );
         }
         if disability.mental_grade == Some(1) {
-            add("severe_mental_disability".into(), "精神障害者保健福祉手帳1級".into(), w.severe_mental_disability);
+            add(
+                "severe_mental_disability".into(),
+                "精神障害者保健福祉手帳1級".into(),
+                w.severe_mental_disability,
+            );
         }
     }
     match data.household {
         Some(Household::Alone) => add("lives_alone".into(), "ひとり暮らし".into(), w.lives_alone),
         Some(Household::ElderlyOnly) => {
-            add("elderly_only_household".into(), "高齢者のみの世帯".into(), w.elderly_only_household);
+            add(
+                "elderly_only_household".into(),
+                "高齢者のみの世帯".into(),
+                w.elderly_only_household,
+            );
         }
         _ => {}
     }
     if !has_supporter {
-        add("no_supporter".into(), "支援者が未確定".into(), w.no_supporter);
+        add(
+            "no_supporter".into(),
+            "支援者が未確定".into(),
+            w.no_supporter,
+        );
     }
     let score = reasons.iter().map(|r| r.points).sum();
     let tier = match score {
@@ -164,5 +213,9 @@ pub fn score(data: &RegistrantData, facts: &LocationFacts, has_supporter: bool, 
         s if s >= w.tier_thresholds[2] => 'C',
         _ => 'D',
     };
-    Priority { score, tier, reasons }
+    Priority {
+        score,
+        tier,
+        reasons,
+    }
 }

@@ -8,8 +8,8 @@ use super::extract::{IfMatch, JsonBody, with_etag};
 use super::{ACTOR, ApiError, Problem, block};
 use crate::domain::RegistrantId;
 use crate::domain::consent::{Consent, ConsentInput};
-use crate::domain::registrant::{Registrant, RegistrantInput, StatusChangeInput};
-use crate::services::registrants::{self, ListQuery};
+use crate::domain::registrant::{RegistrantInput, StatusChangeInput};
+use crate::services::registrants::{self, ListQuery, RegistrantView};
 use crate::services::{AppContext, Page};
 use crate::storage::change_log::HistoryEntry;
 
@@ -37,7 +37,7 @@ pub struct Items<T> {
     tag = "registrants",
     params(ListQuery),
     responses(
-        (status = 200, body = Page<Registrant>),
+        (status = 200, body = Page<RegistrantView>),
         (status = 422, body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -56,7 +56,7 @@ async fn list_registrants(
     tag = "registrants",
     request_body = RegistrantInput,
     responses(
-        (status = 201, body = Registrant, headers(("ETag" = String, description = "the version to send back in If-Match"))),
+        (status = 201, body = RegistrantView, headers(("ETag" = String, description = "the version to send back in If-Match"))),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 413, body = Problem, content_type = "application/problem+json"),
@@ -70,7 +70,7 @@ async fn create_registrant(ctx: Ctx, body: JsonBody) -> Result<HttpResponse, Api
     Ok(with_etag(
         StatusCode::CREATED,
         &registrant,
-        registrant.version,
+        registrant.registrant.version,
     ))
 }
 
@@ -79,7 +79,7 @@ async fn create_registrant(ctx: Ctx, body: JsonBody) -> Result<HttpResponse, Api
     tag = "registrants",
     params(("id" = i64, Path)),
     responses(
-        (status = 200, body = Registrant, headers(("ETag" = String))),
+        (status = 200, body = RegistrantView, headers(("ETag" = String))),
         (status = 404, body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -87,7 +87,11 @@ async fn create_registrant(ctx: Ctx, body: JsonBody) -> Result<HttpResponse, Api
 async fn get_registrant(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = RegistrantId(id.into_inner());
     let registrant = block(&ctx, move |ctx| registrants::get(ctx, id)).await?;
-    Ok(with_etag(StatusCode::OK, &registrant, registrant.version))
+    Ok(with_etag(
+        StatusCode::OK,
+        &registrant,
+        registrant.registrant.version,
+    ))
 }
 
 /// Corrects a registrant with a JSON merge patch (RFC 7396); requires the ETag in `If-Match`.
@@ -96,7 +100,7 @@ async fn get_registrant(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, Ap
     params(("id" = i64, Path), ("If-Match" = String, Header, description = "ETag of the version read")),
     request_body(content = RegistrantInput, description = "only the fields to change; null clears a field"),
     responses(
-        (status = 200, body = Registrant, headers(("ETag" = String))),
+        (status = 200, body = RegistrantView, headers(("ETag" = String))),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 412, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -115,7 +119,11 @@ async fn patch_registrant(
         registrants::patch(ctx, id, if_match.0, &body.0, ACTOR)
     })
     .await?;
-    Ok(with_etag(StatusCode::OK, &registrant, registrant.version))
+    Ok(with_etag(
+        StatusCode::OK,
+        &registrant,
+        registrant.registrant.version,
+    ))
 }
 
 /// Changes the lifecycle status (moved, deceased, withdrawn, in care facility, active); requires
@@ -125,7 +133,7 @@ async fn patch_registrant(
     params(("id" = i64, Path), ("If-Match" = String, Header)),
     request_body = StatusChangeInput,
     responses(
-        (status = 200, body = Registrant, headers(("ETag" = String))),
+        (status = 200, body = RegistrantView, headers(("ETag" = String))),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 412, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -145,7 +153,11 @@ async fn change_registrant_status(
         registrants::change_status(ctx, id, if_match.0, &input, ACTOR)
     })
     .await?;
-    Ok(with_etag(StatusCode::OK, &registrant, registrant.version))
+    Ok(with_etag(
+        StatusCode::OK,
+        &registrant,
+        registrant.registrant.version,
+    ))
 }
 
 /// Every version of a registrant, oldest first.

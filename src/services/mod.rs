@@ -108,7 +108,12 @@ fn build_spatial_index(
             .into_iter()
             .filter_map(|(id, lat, lon)| Some((id, point(lat, lon)?))),
     );
-        spatial.set_shelters(storage::shelters::all(conn)?.into_iter().map(|s| (s.id, s.data)).collect());
+    spatial.set_shelters(
+        storage::shelters::all(conn)?
+            .into_iter()
+            .map(|s| (s.id, s.data))
+            .collect(),
+    );
     Ok(spatial)
 }
 

@@ -172,10 +172,16 @@ impl PlacedRecord for Supporter {
     fn location(data: &SupporterData) -> Option<GeoPoint> {
         data.location()
     }
-        fn reindex(&self, before: Option<&Self>, spatial: &mut SpatialIndex) {
+    fn reindex(&self, before: Option<&Self>, spatial: &mut SpatialIndex) {
         // Active supporters are indexed where they live.
-        let at = |s: &Self| (s.data.status == SupporterStatus::Active).then(|| s.data.location()).flatten();
-        spatial.supporters.replace(self.id, before.and_then(at), at(self));
+        let at = |s: &Self| {
+            (s.data.status == SupporterStatus::Active)
+                .then(|| s.data.location())
+                .flatten()
+        };
+        spatial
+            .supporters
+            .replace(self.id, before.and_then(at), at(self));
     }
 }
 

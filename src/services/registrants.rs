@@ -2,20 +2,21 @@
 //! consents, and the history of every change.
 
 use diesel::Connection;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::records::{prepare_patch, record_change, stale_or_missing};
 use super::{Actor, AppContext, Page, ServiceError, ServiceResult};
 use crate::domain::codes::RegistrantStatus;
 use crate::domain::consent::{Consent, ConsentData, ConsentInput};
+use crate::domain::priority::{self, Priority};
 use crate::domain::registrant::LocationFacts;
 use crate::domain::registrant::{
     Registrant, RegistrantData, RegistrantInput, StatusChange, StatusChangeInput,
 };
 use crate::domain::{DistrictId, RegistrantId, ValidationErrors};
 use crate::storage::change_log::{self, Action, Change, Entity, HistoryEntry};
-use crate::storage::{self, DbConnection, consents, registrants};
+use crate::storage::{self, DbConnection, consents, proposals, registrants};
 
 /// Query parameters of a registrant list, as received.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -100,7 +101,7 @@ pub fn create(
     ctx: &AppContext,
     input: &RegistrantInput,
     actor: Actor<'_>,
-) -> ServiceResult<Registrant> {
+) -> ServiceResult<RegistrantView> {
     let data = RegistrantData::parse(input, ctx.today())?;
     let facts = facts(ctx, &data);
     let mut conn = ctx.conn()?;
@@ -110,15 +111,60 @@ pub fn create(
         Ok::<_, ServiceError>(registrant)
     })?;
     reindex(ctx, None, &registrant);
-    Ok(registrant)
+    view_one(&mut conn, ctx, registrant)
 }
 
 /// Reads one registrant.
 ///
 /// # Errors
 /// [`ServiceError::NotFound`] for an unknown id.
-pub fn get(ctx: &AppContext, id: RegistrantId) -> ServiceResult<Registrant> {
-    registrants::find(&mut *ctx.conn()?, id)?.ok_or(ServiceError::NotFound("registrant"))
+pub fn get(ctx: &AppContext, id: RegistrantId) -> ServiceResult<RegistrantView> {
+    let mut conn = ctx.conn()?;
+    let record = load(&mut conn, id)?;
+    view_one(&mut conn, ctx, record)
+}
+
+fn load(conn: &mut DbConnection, id: RegistrantId) -> ServiceResult<Registrant> {
+    registrants::find(conn, id)?.ok_or(ServiceError::NotFound("registrant"))
+}
+
+/// A registrant as the API shows it: the record and its plan-making priority.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RegistrantView {
+    #[serde(flatten)]
+    pub registrant: Registrant,
+    pub priority: Priority,
+}
+
+/// Adds priorities to records (one query for who has a confirmed supporter).
+pub(super) fn views(
+    conn: &mut DbConnection,
+    ctx: &AppContext,
+    records: Vec<Registrant>,
+) -> ServiceResult<Vec<RegistrantView>> {
+    let ids: Vec<RegistrantId> = records.iter().map(|r| r.id).collect();
+    let supported = proposals::with_confirmed_supporter(conn, &ids)?;
+    let weights = &ctx.settings.priority_weights;
+    Ok(records
+        .into_iter()
+        .map(|r| {
+            let has_supporter = supported.binary_search(&r.id).is_ok();
+            let priority = priority::score(&r.data, &r.facts, has_supporter, weights);
+            RegistrantView {
+                registrant: r,
+                priority,
+            }
+        })
+        .collect())
+}
+
+fn view_one(
+    conn: &mut DbConnection,
+    ctx: &AppContext,
+    record: Registrant,
+) -> ServiceResult<RegistrantView> {
+    let mut views = views(conn, ctx, vec![record])?;
+    views.pop().ok_or(ServiceError::NotFound("registrant"))
 }
 
 /// Corrects a registrant's data with a JSON merge patch, if `expected_version` is still current.
@@ -133,14 +179,14 @@ pub fn patch(
     expected_version: i64,
     patch: &Value,
     actor: Actor<'_>,
-) -> ServiceResult<Registrant> {
-    let current = get(ctx, id)?;
+) -> ServiceResult<RegistrantView> {
+    let mut conn = ctx.conn()?;
+    let current = load(&mut conn, id)?;
     let Some((data, fields)) = prepare_patch(&current, expected_version, patch, ctx.today())?
     else {
-        return Ok(current);
+        return view_one(&mut conn, ctx, current);
     };
     let facts = facts(ctx, &data);
-    let mut conn = ctx.conn()?;
     let updated = conn.transaction(|conn| {
         // The conditional update comes first so that SQLite takes its write lock at once.
         let updated =
@@ -150,7 +196,7 @@ pub fn patch(
         Ok::<_, ServiceError>(updated)
     })?;
     reindex(ctx, Some(&current), &updated);
-    Ok(updated)
+    view_one(&mut conn, ctx, updated)
 }
 
 fn conflict(conn: &mut DbConnection, id: RegistrantId) -> ServiceError {
@@ -171,7 +217,7 @@ pub fn change_status(
     expected_version: i64,
     input: &StatusChangeInput,
     actor: Actor<'_>,
-) -> ServiceResult<Registrant> {
+) -> ServiceResult<RegistrantView> {
     let change = StatusChange::parse(input, ctx.today())?;
     let mut conn = ctx.conn()?;
     let updated = conn.transaction(|conn| {
@@ -188,7 +234,7 @@ pub fn change_status(
     ctx.spatial_mut()
         .registrants
         .replace(id, home, indexed_at(&updated));
-    Ok(updated)
+    view_one(&mut conn, ctx, updated)
 }
 
 /// Every version of a registrant, oldest first.
@@ -207,7 +253,7 @@ pub fn history(ctx: &AppContext, id: RegistrantId) -> ServiceResult<Vec<HistoryE
 ///
 /// # Errors
 /// [`ServiceError::Invalid`] for an unknown status, a bad limit or cursor.
-pub fn list(ctx: &AppContext, query: &ListQuery) -> ServiceResult<Page<Registrant>> {
+pub fn list(ctx: &AppContext, query: &ListQuery) -> ServiceResult<Page<RegistrantView>> {
     let mut errors = ValidationErrors::new();
     let status = match query.status.as_deref().map(str::trim) {
         None | Some("") => Some(RegistrantStatus::Active),
@@ -230,8 +276,10 @@ pub fn list(ctx: &AppContext, query: &ListQuery) -> ServiceResult<Page<Registran
         after: after.map(RegistrantId),
         limit: limit + 1,
     };
-    let items = registrants::list(&mut *ctx.conn()?, &filter)?;
-    Ok(page(items, limit, |r| r.id.0))
+    let mut conn = ctx.conn()?;
+    let items = registrants::list(&mut conn, &filter)?;
+    let items = views(&mut conn, ctx, items)?;
+    Ok(page(items, limit, |r| r.registrant.id.0))
 }
 
 /// Records a consent given or refused; earlier ones stay as evidence.

@@ -89,13 +89,23 @@ impl SpatialIndex {
                 level: z.level,
             })
             .collect();
-                self.hazards = PolygonIndex::build(zones.iter().enumerate().map(|(i, z)| (i, z.area.clone())).collect());
+        self.hazards = PolygonIndex::build(
+            zones
+                .iter()
+                .enumerate()
+                .map(|(i, z)| (i, z.area.clone()))
+                .collect(),
+        );
         self.rebuild_eligible();
     }
 
     /// Replaces every shelter.
     pub fn set_shelters(&mut self, shelters: Vec<(ShelterId, ShelterData)>) {
-        self.shelters = PointIndex::build(shelters.iter().filter_map(|(id, s)| Some((*id, s.location()?))));
+        self.shelters = PointIndex::build(
+            shelters
+                .iter()
+                .filter_map(|(id, s)| Some((*id, s.location()?))),
+        );
         self.shelter_data = shelters.into_iter().collect();
         self.rebuild_eligible();
     }
@@ -105,10 +115,16 @@ impl SpatialIndex {
         let before = self.shelter_data.get(&id).and_then(ShelterData::location);
         self.shelters.replace(id, before, data.location());
         for hazard in HazardType::ALL {
-            let was = self.shelter_data.get(&id).and_then(|old| self.eligible_at(old, *hazard));
+            let was = self
+                .shelter_data
+                .get(&id)
+                .and_then(|old| self.eligible_at(old, *hazard));
             let now = self.eligible_at(&data, *hazard);
             if was.is_some() || now.is_some() {
-                self.eligible.entry(*hazard).or_default().replace(id, was, now);
+                self.eligible
+                    .entry(*hazard)
+                    .or_default()
+                    .replace(id, was, now);
             }
         }
         self.shelter_data.insert(id, data);
@@ -122,15 +138,19 @@ impl SpatialIndex {
     /// Where the shelter counts for `hazard`: open, designated for it, outside its zones.
     fn eligible_at(&self, shelter: &ShelterData, hazard: HazardType) -> Option<GeoPoint> {
         let point = shelter.location()?;
-        (shelter.is_open && shelter.hazards.contains(&hazard) && !self.in_zone_of(point, hazard)).then_some(point)
+        (shelter.is_open && shelter.hazards.contains(&hazard) && !self.in_zone_of(point, hazard))
+            .then_some(point)
     }
 
     fn rebuild_eligible(&mut self) {
         self.eligible = HazardType::ALL
             .iter()
             .map(|hazard| {
-                let points: Vec<_> =
-                    self.shelter_data.iter().filter_map(|(id, s)| Some((*id, self.eligible_at(s, *hazard)?))).collect();
+                let points: Vec<_> = self
+                    .shelter_data
+                    .iter()
+                    .filter_map(|(id, s)| Some((*id, self.eligible_at(s, *hazard)?)))
+                    .collect();
                 (*hazard, PointIndex::build(points))
             })
             .collect();
@@ -138,8 +158,15 @@ impl SpatialIndex {
 
     /// Shelters that may be proposed for `hazard`, nearest first, with great-circle metres: open,
     /// designated for the hazard and never inside a zone of it.
-    pub fn nearest_shelters(&self, point: GeoPoint, hazard: HazardType) -> impl Iterator<Item = (ShelterId, f64)> + '_ {
-        self.eligible.get(&hazard).into_iter().flat_map(move |tree| tree.nearest(point))
+    pub fn nearest_shelters(
+        &self,
+        point: GeoPoint,
+        hazard: HazardType,
+    ) -> impl Iterator<Item = (ShelterId, f64)> + '_ {
+        self.eligible
+            .get(&hazard)
+            .into_iter()
+            .flat_map(move |tree| tree.nearest(point))
     }
 
     /// The district whose boundary contains `point` (on a shared edge: the lowest id); failing

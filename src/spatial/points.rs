@@ -146,3 +146,65 @@ impl<K: Copy + PartialEq> PointIndex<K> {
         }
     }
 }
+
+/// Latitude and longitude in degrees of a unit vector.
+pub fn to_lat_lon(v: &[f64; 3]) -> (f64, f64) {
+    (
+        v[2].clamp(-1.0, 1.0).asin().to_degrees(),
+        v[1].atan2(v[0]).to_degrees(),
+    )
+}
+
+/// The smallest 3-D box holding every unit vector whose latitude lies in `lat` and longitude in
+/// `lon` (degrees; `lon.0 <= lon.1`, no wrap). Extremes of x and y lie at the box's corners or
+/// where it crosses the equator or a multiple of 90° longitude.
+pub fn lat_lon_box_envelope(lat: (f64, f64), lon: (f64, f64)) -> rstar::AABB<[f64; 3]> {
+    let mut lats = vec![lat.0, lat.1];
+    if lat.0 < 0.0 && lat.1 > 0.0 {
+        lats.push(0.0);
+    }
+    let mut lons = vec![lon.0, lon.1];
+    for quarter in [-180.0, -90.0, 0.0, 90.0, 180.0] {
+        if lon.0 < quarter && quarter < lon.1 {
+            lons.push(quarter);
+        }
+    }
+    let mut lo = [f64::INFINITY; 3];
+    let mut hi = [f64::NEG_INFINITY; 3];
+    for &la in &lats {
+        for &lo_deg in &lons {
+            let (la, ln) = (la.to_radians(), lo_deg.to_radians());
+            let v = [la.cos() * ln.cos(), la.cos() * ln.sin(), la.sin()];
+            for i in 0..3 {
+                lo[i] = lo[i].min(v[i]);
+                hi[i] = hi[i].max(v[i]);
+            }
+        }
+    }
+    // A hair of slack against rounding in the trigonometry.
+    let eps = 1e-12;
+    rstar::AABB::from_corners(
+        [lo[0] - eps, lo[1] - eps, lo[2] - eps],
+        [hi[0] + eps, hi[1] + eps, hi[2] + eps],
+    )
+}
+
+impl<K: Copy + PartialEq> PointIndex<K> {
+    /// Keys of every point inside `area` (lon/lat polygons; on the boundary counts as inside).
+    pub fn within_area(&self, area: &geo::MultiPolygon<f64>) -> Vec<K> {
+        use geo::{BoundingRect, Intersects};
+        let Some(rect) = area.bounding_rect() else {
+            return Vec::new();
+        };
+        let envelope =
+            lat_lon_box_envelope((rect.min().y, rect.max().y), (rect.min().x, rect.max().x));
+        self.tree
+            .locate_in_envelope(&envelope)
+            .filter(|entry| {
+                let (lat, lon) = to_lat_lon(entry.geom());
+                area.intersects(&geo::Point::new(lon, lat))
+            })
+            .map(|entry| entry.data)
+            .collect()
+    }
+}

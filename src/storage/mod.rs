@@ -9,6 +9,7 @@ pub mod consents;
 pub mod districts;
 pub mod hazard_zones;
 pub mod json;
+pub mod proposals;
 pub mod registrants;
 pub mod schema;
 pub mod shelters;

@@ -142,4 +142,34 @@ diesel::allow_tables_to_appear_in_same_query!(
     supporters,
     shelters,
     change_log,
+    matching_runs,
+    proposals,
 );
+
+diesel::table! {
+    matching_runs (id) {
+        id -> BigInt,
+        district_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        created_by -> Text,
+        summary -> Text,
+    }
+}
+
+diesel::table! {
+    proposals (id) {
+        id -> BigInt,
+        run_id -> BigInt,
+        registrant_id -> BigInt,
+        kind -> Text,
+        supporter_id -> Nullable<BigInt>,
+        shelter_id -> Nullable<BigInt>,
+        hazard_type -> Nullable<Text>,
+        distance_m -> Nullable<Double>,
+        reason -> Nullable<Text>,
+        missing -> Nullable<Integer>,
+        status -> Text,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+    }
+}

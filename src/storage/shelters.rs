@@ -250,3 +250,21 @@ pub fn set_district(
         .execute(conn)?;
     Ok(())
 }
+
+/// The rows with these ids, in the order of `ids` (unknown ids are skipped).
+pub fn find_many(conn: &mut DbConnection, ids: &[ShelterId]) -> StorageResult<Vec<Shelter>> {
+    let mut found = std::collections::HashMap::with_capacity(ids.len());
+    // Chunks stay below SQLite's limit on bound parameters.
+    for chunk in ids.chunks(500) {
+        let raw: Vec<i64> = chunk.iter().map(|id| id.0).collect();
+        for row in shelters::table
+            .filter(shelters::id.eq_any(raw))
+            .select(Row::as_select())
+            .load(conn)?
+        {
+            let record = Shelter::try_from(row)?;
+            found.insert(record.id, record);
+        }
+    }
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+}

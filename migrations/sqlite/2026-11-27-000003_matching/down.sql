@@ -1,0 +1,2 @@
+DROP TABLE proposals;
+DROP TABLE matching_runs;
