@@ -14,6 +14,8 @@ pub struct Settings {
     pub bind: SocketAddr,
     /// Largest request body accepted, in bytes; larger ones get 413.
     pub body_limit_bytes: usize,
+    /// Largest uploaded file (imports), in bytes.
+    pub import_limit_bytes: usize,
     /// Items per page when a list request names no limit.
     pub list_limit_default: i64,
     /// Largest page a list request may ask for; larger limits are capped to it.
@@ -37,6 +39,7 @@ impl Default for Settings {
             database_url: "sqlite://sasaeai.db".to_owned(),
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             body_limit_bytes: 1024 * 1024,
+            import_limit_bytes: 64 * 1024 * 1024,
             list_limit_default: 50,
             list_limit_max: 200,
             pool_size: 8,

@@ -38,6 +38,39 @@ pub enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Import districts (GeoJSON), hazard zones (GeoJSON) or shelters (GSI CSV/GeoJSON, Digital
+    /// Agency CSV); prints the report as JSON.
+    Import {
+        /// districts, hazards or shelters.
+        #[arg(value_parser = ["districts", "hazards", "shelters"])]
+        kind: String,
+        /// The file to read.
+        file: std::path::PathBuf,
+        /// Shelters: gsi_csv, gsi_geo_json or digital_agency_csv (detected when omitted).
+        #[arg(long)]
+        format: Option<String>,
+        /// utf8 or shift_jis (detected when omitted).
+        #[arg(long)]
+        encoding: Option<String>,
+        /// Districts: property holding the name.
+        #[arg(long)]
+        name_property: Option<String>,
+        /// Districts: property holding the code.
+        #[arg(long)]
+        code_property: Option<String>,
+        /// Hazards: flood or landslide.
+        #[arg(long)]
+        hazard: Option<String>,
+        /// Hazards: property holding the depth rank or zone class.
+        #[arg(long)]
+        level_property: Option<String>,
+        /// Hazards: property holding the landslide phenomenon.
+        #[arg(long)]
+        phenomenon_property: Option<String>,
+        /// Hazards: source label; re-importing a source replaces its zones (default: the file name).
+        #[arg(long)]
+        source: Option<String>,
+    },
 }
 
 /// Errors that end a command.
@@ -47,6 +80,56 @@ pub enum CliError {
     Service(#[from] services::ServiceError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// A snake_case code as one of the import option enums.
+fn code<T: serde::de::DeserializeOwned>(
+    flag: &str,
+    value: Option<&String>,
+) -> Result<Option<T>, CliError> {
+    value
+        .map(|v| serde_json::from_value(serde_json::Value::String(v.clone())))
+        .transpose()
+        .map_err(|_| {
+            CliError::Usage(format!(
+                "--{flag}: unknown value {:?}",
+                value.map_or("", |v| v.as_str())
+            ))
+        })
+}
+
+fn import_options(
+    command: &Command,
+    file: &std::path::Path,
+) -> Result<services::imports::ImportOptions, CliError> {
+    let Command::Import {
+        format,
+        encoding,
+        name_property,
+        code_property,
+        hazard,
+        level_property,
+        phenomenon_property,
+        source,
+        ..
+    } = command
+    else {
+        return Ok(services::imports::ImportOptions::default());
+    };
+    let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+    Ok(services::imports::ImportOptions {
+        format: code("format", format.as_ref())?,
+        encoding: code("encoding", encoding.as_ref())?,
+        name_property: name_property.clone(),
+        code_property: code_property.clone(),
+        hazard: code("hazard", hazard.as_ref())?,
+        level_property: level_property.clone(),
+        phenomenon_property: phenomenon_property.clone(),
+        source: source.clone().or(file_name),
+        default_kind: None,
+    })
 }
 
 impl Cli {
@@ -82,6 +165,21 @@ impl Cli {
                 Ok(())
             }
             Command::Serve { demo, .. } => serve(settings, demo),
+            Command::Import {
+                ref kind, ref file, ..
+            } => {
+                let options = import_options(&self.command, file)?;
+                let kind = services::imports::ImportKind::parse(kind)
+                    .ok_or_else(|| CliError::Usage(format!("unknown kind {kind}")))?;
+                let bytes = std::fs::read(file)?;
+                let ctx = AppContext::open(settings)?;
+                let report = services::imports::import(&ctx, kind, &bytes, &options, "cli")?;
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+                Ok(())
+            }
         }
     }
 }

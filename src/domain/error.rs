@@ -13,7 +13,7 @@ pub struct FieldError {
 
 /// Every problem found in one input, so that a form can show them all at once.
 #[derive(Debug, Clone, Default, PartialEq, Eq, thiserror::Error)]
-#[error("invalid input: {}", self.fields().join(", "))]
+#[error("invalid input: {}", self.0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
 pub struct ValidationErrors(Vec<FieldError>);
 
 impl ValidationErrors {

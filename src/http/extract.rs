@@ -101,3 +101,31 @@ pub fn with_etag<T: Serialize>(status: StatusCode, body: &T, version: i64) -> Ht
         .insert_header((header::ETAG, etag(version)))
         .json(body)
 }
+
+/// An uploaded file as raw bytes, up to the import limit (413 beyond it).
+pub struct Upload(pub web::Bytes);
+
+impl FromRequest for Upload {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        // The imports scope sets its own PayloadConfig with this limit.
+        let limit = req
+            .app_data::<web::Data<crate::services::AppContext>>()
+            .map_or(usize::MAX, |ctx| ctx.settings.import_limit_bytes);
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            bytes
+                .await
+                .map(Upload)
+                .map_err(|e| match e.as_error::<PayloadError>() {
+                    Some(PayloadError::Overflow) => ApiError::PayloadTooLarge(limit),
+                    _ if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE => {
+                        ApiError::PayloadTooLarge(limit)
+                    }
+                    _ => ApiError::BadRequest(e.to_string()),
+                })
+        })
+    }
+}

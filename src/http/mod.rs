@@ -7,6 +7,7 @@ mod districts;
 pub mod error;
 mod extract;
 mod health;
+mod imports;
 mod registrants;
 mod shelters;
 mod supporters;
@@ -41,7 +42,10 @@ struct ApiDoc;
 
 /// Registers every documented route; used both to serve and to write the OpenAPI document, so
 /// the document cannot drift from what is served.
-fn routes<T>(app: utoipa_actix_web::UtoipaApp<T>) -> utoipa_actix_web::UtoipaApp<T>
+fn routes<T>(
+    app: utoipa_actix_web::UtoipaApp<T>,
+    import_limit: usize,
+) -> utoipa_actix_web::UtoipaApp<T>
 where
     T: actix_web::dev::ServiceFactory<
             actix_web::dev::ServiceRequest,
@@ -53,6 +57,12 @@ where
     app.service(health::healthz).service(
         utoipa_actix_web::scope("/api/v1")
             .configure(districts::routes)
+            .configure(imports::hazard_zone_routes)
+            .service(
+                utoipa_actix_web::scope("/imports")
+                    .app_data(web::PayloadConfig::new(import_limit))
+                    .configure(imports::routes),
+            )
             .configure(registrants::routes)
             .configure(supporters::routes)
             .configure(shelters::routes),
@@ -61,7 +71,7 @@ where
 
 /// The OpenAPI document of every route.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    routes(App::new().into_utoipa_app().openapi(ApiDoc::openapi()))
+    routes(App::new().into_utoipa_app().openapi(ApiDoc::openapi()), 0)
         .split_for_parts()
         .1
 }
@@ -86,7 +96,7 @@ pub fn serve(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Ser
                     .error_handler(|e, _| ApiError::BadRequest(e.to_string()).into()),
             )
             .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NoRoute.into()));
-        routes(app)
+        routes(app, data.settings.import_limit_bytes)
             .into_app()
             .wrap(
                 // Paths only: query strings may hold names being searched for.

@@ -6,9 +6,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::extract::{IfMatch, JsonBody, with_etag};
 use super::{ACTOR, ApiError, Problem, block};
-use crate::domain::RegistrantId;
 use crate::domain::consent::{Consent, ConsentInput};
 use crate::domain::registrant::{RegistrantInput, StatusChangeInput};
+use crate::domain::{HazardZoneId, RegistrantId};
+use crate::services::nearby::{self, AreaQuery};
 use crate::services::registrants::{self, ListQuery, RegistrantView};
 use crate::services::{AppContext, Page};
 use crate::storage::change_log::HistoryEntry;
@@ -23,7 +24,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(change_registrant_status)
         .service(registrant_history)
         .service(list_registrant_consents)
-        .service(record_registrant_consent);
+        .service(record_registrant_consent)
+        .service(registrants_in_area)
+        .service(registrants_in_hazard_zone);
 }
 
 /// A list of items with the same shape as every list of the API.
@@ -216,4 +219,53 @@ async fn record_registrant_consent(
     })
     .await?;
     Ok(HttpResponse::Created().json(consent))
+}
+
+/// Active registrants whose home lies inside the GeoJSON Polygon or MultiPolygon sent as the
+/// body (a geometry, Feature or FeatureCollection), in id order.
+#[utoipa::path(
+    tag = "registrants",
+    params(AreaQuery),
+    request_body(content = Object, description = "GeoJSON Polygon or MultiPolygon (WGS84 lon/lat)"),
+    responses(
+        (status = 200, body = Page<RegistrantView>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/registrants/within-area")]
+async fn registrants_in_area(
+    ctx: Ctx,
+    query: web::Query<AreaQuery>,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let page = block(&ctx, move |ctx| {
+        nearby::registrants_in_area(ctx, &body.0, &query)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Active registrants whose home lies inside a hazard zone, in id order.
+#[utoipa::path(
+    tag = "hazard zones",
+    params(("id" = i64, Path), AreaQuery),
+    responses(
+        (status = 200, body = Page<RegistrantView>),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/hazard-zones/{id}/registrants")]
+async fn registrants_in_hazard_zone(
+    ctx: Ctx,
+    id: web::Path<i64>,
+    query: web::Query<AreaQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (zone, query) = (HazardZoneId(id.into_inner()), query.into_inner());
+    let page = block(&ctx, move |ctx| {
+        nearby::registrants_in_zone(ctx, zone, &query)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(page))
 }

@@ -9,6 +9,7 @@ use super::registrants::Items;
 use super::{ACTOR, ApiError, Problem, block};
 use crate::domain::ShelterId;
 use crate::domain::shelter::{Shelter, ShelterInput};
+use crate::services::nearby::{self, Nearby, NearestShelterQuery};
 use crate::services::shelters::{self, ListQuery};
 use crate::services::{AppContext, Page};
 use crate::storage::change_log::HistoryEntry;
@@ -16,7 +17,9 @@ use crate::storage::change_log::HistoryEntry;
 type Ctx = web::Data<AppContext>;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_shelters)
+    // Before `/shelters/{id}`, which would otherwise take `nearest` for an id.
+    cfg.service(nearest_shelters)
+        .service(list_shelters)
         .service(create_shelter)
         .service(get_shelter)
         .service(patch_shelter)
@@ -114,5 +117,25 @@ async fn patch_shelter(
 async fn shelter_history(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = ShelterId(id.into_inner());
     let items = block(&ctx, move |ctx| shelters::history(ctx, id)).await?;
+    Ok(HttpResponse::Ok().json(Items { items }))
+}
+
+/// The nearest shelters that may be proposed for a hazard: open, designated for it and never
+/// inside a zone of it; each with `distance_m` (great-circle metres).
+#[utoipa::path(
+    tag = "shelters",
+    params(NearestShelterQuery),
+    responses(
+        (status = 200, body = Items<Nearby<Shelter>>),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/shelters/nearest")]
+async fn nearest_shelters(
+    ctx: Ctx,
+    query: web::Query<NearestShelterQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let items = block(&ctx, move |ctx| nearby::nearest_shelters(ctx, &query)).await?;
     Ok(HttpResponse::Ok().json(Items { items }))
 }

@@ -9,6 +9,7 @@ use super::registrants::Items;
 use super::{ACTOR, ApiError, Problem, block};
 use crate::domain::SupporterId;
 use crate::domain::supporter::{Supporter, SupporterInput};
+use crate::services::nearby::{self, Nearby, WithinQuery};
 use crate::services::supporters::{self, ListQuery};
 use crate::services::{AppContext, Page};
 use crate::storage::change_log::HistoryEntry;
@@ -16,7 +17,9 @@ use crate::storage::change_log::HistoryEntry;
 type Ctx = web::Data<AppContext>;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_supporters)
+    // Before `/supporters/{id}`, which would otherwise take `within` for an id.
+    cfg.service(supporters_within)
+        .service(list_supporters)
         .service(create_supporter)
         .service(get_supporter)
         .service(patch_supporter)
@@ -118,5 +121,25 @@ async fn patch_supporter(
 async fn supporter_history(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = SupporterId(id.into_inner());
     let items = block(&ctx, move |ctx| supporters::history(ctx, id)).await?;
+    Ok(HttpResponse::Ok().json(Items { items }))
+}
+
+/// Active supporters within a radius (default 500 m, at most 5 km), nearest first, each with
+/// `distance_m` (great-circle metres).
+#[utoipa::path(
+    tag = "supporters",
+    params(WithinQuery),
+    responses(
+        (status = 200, body = Items<Nearby<Supporter>>),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/supporters/within")]
+async fn supporters_within(
+    ctx: Ctx,
+    query: web::Query<WithinQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let items = block(&ctx, move |ctx| nearby::supporters_within(ctx, &query)).await?;
     Ok(HttpResponse::Ok().json(Items { items }))
 }

@@ -85,3 +85,11 @@ pub fn add_geodata(
     ctx.rebuild_spatial(&mut conn)?;
     Ok::<_, ServiceError>(changed)
 }
+
+/// Every hazard zone, without geometry.
+///
+/// # Errors
+/// [`ServiceError::Unavailable`] when the database is down.
+pub fn hazard_zones(ctx: &AppContext) -> ServiceResult<Vec<hazard_zones::HazardZoneSummary>> {
+    Ok(hazard_zones::summaries(&mut *ctx.conn()?)?)
+}

@@ -7,7 +7,9 @@
 pub mod demo;
 pub mod districts;
 pub mod health;
+pub mod imports;
 pub mod input;
+pub mod nearby;
 mod records;
 pub mod registrants;
 pub mod shelters;

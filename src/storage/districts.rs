@@ -94,3 +94,31 @@ pub fn insert(
 pub fn count(conn: &mut DbConnection) -> StorageResult<i64> {
     Ok(districts::table.count().get_result(conn)?)
 }
+
+/// The district with this code, if any.
+pub fn find_by_code(conn: &mut DbConnection, code: &str) -> StorageResult<Option<DistrictId>> {
+    Ok(districts::table
+        .filter(districts::code.eq(code))
+        .select(districts::id)
+        .first::<i64>(conn)
+        .optional()?
+        .map(DistrictId))
+}
+
+/// Replaces a district's name and boundary.
+pub fn update(
+    conn: &mut DbConnection,
+    id: DistrictId,
+    district: &NewDistrict,
+    now: chrono::NaiveDateTime,
+) -> StorageResult<()> {
+    diesel::update(districts::table.find(id.0))
+        .set((
+            districts::name.eq(&district.name),
+            districts::boundary.eq(geometry_to_text(&district.boundary)),
+            districts::version.eq(districts::version + 1),
+            districts::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -64,3 +64,67 @@ pub fn insert(
         .get_result(conn)?;
     Ok(HazardZoneId(id))
 }
+
+/// Removes every zone imported from `source` (hazard zones are geodata, not personal data: a
+/// re-import replaces them). Returns how many were removed.
+pub fn delete_source(conn: &mut DbConnection, source: &str) -> StorageResult<usize> {
+    Ok(
+        diesel::delete(hazard_zones::table.filter(hazard_zones::source.eq(source)))
+            .execute(conn)?,
+    )
+}
+
+/// Ids, types, levels, names and sources of every zone (without geometry).
+pub fn summaries(conn: &mut DbConnection) -> StorageResult<Vec<HazardZoneSummary>> {
+    let rows: Vec<(i64, String, i32, Option<String>, String, String)> = hazard_zones::table
+        .order(hazard_zones::id.asc())
+        .select((
+            hazard_zones::id,
+            hazard_zones::hazard_type,
+            hazard_zones::level,
+            hazard_zones::phenomenon,
+            hazard_zones::name,
+            hazard_zones::source,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, hazard_type, level, phenomenon, name, source)| {
+            Ok(HazardZoneSummary {
+                id: HazardZoneId(id),
+                hazard_type: code("hazard_zones.hazard_type", &hazard_type, HazardType::parse)?,
+                level,
+                phenomenon,
+                name,
+                source,
+            })
+        })
+        .collect()
+}
+
+/// A hazard zone as listed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct HazardZoneSummary {
+    pub id: HazardZoneId,
+    pub hazard_type: HazardType,
+    /// Flood: depth rank 1–6; landslide: 1 warning area, 2 special warning area.
+    pub level: i32,
+    /// Landslide only: `steep_slope`, `debris_flow` or `landslide`.
+    pub phenomenon: Option<String>,
+    pub name: String,
+    /// The import it came from; re-importing the same source replaces it.
+    pub source: String,
+}
+
+/// The polygon of one zone.
+pub fn find_area(
+    conn: &mut DbConnection,
+    id: HazardZoneId,
+) -> StorageResult<Option<geo::MultiPolygon<f64>>> {
+    let area: Option<String> = hazard_zones::table
+        .find(id.0)
+        .select(hazard_zones::area)
+        .first(conn)
+        .optional()?;
+    area.map(|a| geometry_from_text("hazard_zones.area", &a))
+        .transpose()
+}

@@ -268,3 +268,14 @@ pub fn find_many(conn: &mut DbConnection, ids: &[ShelterId]) -> StorageResult<Ve
     }
     Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
+
+/// The shelter with this GSI common id, if any.
+pub fn find_by_gsi_id(conn: &mut DbConnection, gsi_id: &str) -> StorageResult<Option<Shelter>> {
+    shelters::table
+        .filter(shelters::gsi_id.eq(gsi_id))
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?
+        .map(Shelter::try_from)
+        .transpose()
+}

@@ -1,0 +1,239 @@
+//! Spatial questions: the nearest shelters for a hazard, supporters within walking distance,
+//! registrants inside an area or a hazard zone. The R-trees answer; the database supplies the
+//! records.
+
+use geo::MultiPolygon;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::registrants::{RegistrantView, page, page_params, views};
+use super::{AppContext, Page, ServiceError, ServiceResult};
+use crate::domain::codes::HazardType;
+use crate::domain::shelter::Shelter;
+use crate::domain::supporter::Supporter;
+use crate::domain::{GeoPoint, HazardZoneId, RegistrantId, ValidationErrors};
+use crate::storage::{hazard_zones, registrants, shelters, supporters};
+
+/// Most items a nearest-shelter query returns.
+pub const MAX_NEAREST: i64 = 50;
+/// Largest radius of a supporter query, metres.
+pub const MAX_RADIUS_M: f64 = 5_000.0;
+
+/// A record and its great-circle distance from the query point.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Nearby<T> {
+    #[serde(flatten)]
+    pub item: T,
+    /// Metres, rounded to 0.1 m.
+    pub distance_m: f64,
+}
+
+/// `lat`, `lon` and a hazard type.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+pub struct NearestShelterQuery {
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    /// A hazard type code, e.g. `flood`.
+    pub hazard: Option<String>,
+    /// 5 by default, at most 50.
+    pub limit: Option<i64>,
+}
+
+/// `lat`, `lon` and a radius.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+pub struct WithinQuery {
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    /// Metres, at most 5,000.
+    pub radius_m: Option<f64>,
+}
+
+/// Paging of an area query.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+pub struct AreaQuery {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+fn point(lat: Option<f64>, lon: Option<f64>, errors: &mut ValidationErrors) -> Option<GeoPoint> {
+    if lat.is_none() {
+        errors.push("lat", "必須項目です");
+    }
+    if lon.is_none() {
+        errors.push("lon", "必須項目です");
+    }
+    let mut renamed = ValidationErrors::new();
+    let point = GeoPoint::parse_pair(lat, lon, &mut renamed);
+    for e in renamed.errors() {
+        let field = if e.field == "latitude" { "lat" } else { "lon" };
+        if lat.is_some() && lon.is_some() {
+            errors.push(field, e.message.clone());
+        }
+    }
+    point
+}
+
+fn rounded(metres: f64) -> f64 {
+    (metres * 10.0).round() / 10.0
+}
+
+/// The nearest shelters that may be proposed for a hazard: open, designated for it and never
+/// inside a zone of it.
+///
+/// # Errors
+/// [`ServiceError::Invalid`] naming a missing or out-of-range `lat`, `lon`, `hazard`, `limit`.
+pub fn nearest_shelters(
+    ctx: &AppContext,
+    query: &NearestShelterQuery,
+) -> ServiceResult<Vec<Nearby<Shelter>>> {
+    let mut errors = ValidationErrors::new();
+    let at = point(query.lat, query.lon, &mut errors);
+    let hazard = match query.hazard.as_deref() {
+        Some(h) => errors.check("hazard", HazardType::parse(h.trim())),
+        None => {
+            errors.push("hazard", "必須項目です");
+            None
+        }
+    };
+    let limit = query.limit.unwrap_or(5);
+    if !(1..=MAX_NEAREST).contains(&limit) {
+        errors.push("limit", format!("1〜{MAX_NEAREST}の範囲で指定してください"));
+    }
+    let (Some(at), Some(hazard)) = (at, hazard) else {
+        return Err(errors.into());
+    };
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let found: Vec<_> = ctx
+        .spatial()
+        .nearest_shelters(at, hazard)
+        .take(usize::try_from(limit).unwrap_or(5))
+        .collect();
+    let ids: Vec<_> = found.iter().map(|(id, _)| *id).collect();
+    let records = shelters::find_many(&mut *ctx.conn()?, &ids)?;
+    Ok(records
+        .into_iter()
+        .zip(found)
+        .map(|(item, (_, d))| Nearby {
+            item,
+            distance_m: rounded(d),
+        })
+        .collect())
+}
+
+/// Active supporters within `radius_m` of a point, nearest first.
+///
+/// # Errors
+/// [`ServiceError::Invalid`] naming a missing or out-of-range `lat`, `lon`, `radius_m`.
+pub fn supporters_within(
+    ctx: &AppContext,
+    query: &WithinQuery,
+) -> ServiceResult<Vec<Nearby<Supporter>>> {
+    let mut errors = ValidationErrors::new();
+    let at = point(query.lat, query.lon, &mut errors);
+    let radius = query.radius_m.unwrap_or(500.0);
+    if !(radius > 0.0 && radius <= MAX_RADIUS_M) {
+        errors.push(
+            "radius_m",
+            format!("0より大きく{MAX_RADIUS_M}以下で指定してください"),
+        );
+    }
+    let Some(at) = at.filter(|_| errors.is_empty()) else {
+        return Err(errors.into());
+    };
+    let mut found = ctx.spatial().supporters.within(at, radius);
+    found.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    let ids: Vec<_> = found.iter().map(|(id, _)| *id).collect();
+    let records = supporters::find_many(&mut *ctx.conn()?, &ids)?;
+    Ok(records
+        .into_iter()
+        .zip(found)
+        .map(|(item, (_, d))| Nearby {
+            item,
+            distance_m: rounded(d),
+        })
+        .collect())
+}
+
+/// Reads a GeoJSON Polygon or MultiPolygon (geometry, Feature or FeatureCollection).
+///
+/// # Errors
+/// [`ValidationErrors`] under `area` when the body holds no polygon.
+pub fn parse_area(body: &serde_json::Value) -> Result<MultiPolygon<f64>, ValidationErrors> {
+    let invalid = |m: &str| ValidationErrors::one("area", m.to_owned());
+    let geojson = body
+        .to_string()
+        .parse::<geojson::GeoJson>()
+        .map_err(|_| invalid("GeoJSON の Polygon または MultiPolygon を送ってください"))?;
+    let geometries: Vec<geojson::Geometry> = match geojson {
+        geojson::GeoJson::Geometry(g) => vec![g],
+        geojson::GeoJson::Feature(f) => f.geometry.into_iter().collect(),
+        geojson::GeoJson::FeatureCollection(c) => {
+            c.features.into_iter().filter_map(|f| f.geometry).collect()
+        }
+    };
+    let mut polygons = Vec::new();
+    for geometry in geometries {
+        match geo::Geometry::<f64>::try_from(geometry) {
+            Ok(geo::Geometry::Polygon(p)) => polygons.push(p),
+            Ok(geo::Geometry::MultiPolygon(mp)) => polygons.extend(mp.0),
+            _ => return Err(invalid("Polygon または MultiPolygon だけを送ってください")),
+        }
+    }
+    if polygons.is_empty() {
+        return Err(invalid("範囲が空です"));
+    }
+    Ok(MultiPolygon(polygons))
+}
+
+fn registrants_in(
+    ctx: &AppContext,
+    area: &MultiPolygon<f64>,
+    query: &AreaQuery,
+) -> ServiceResult<Page<RegistrantView>> {
+    let mut errors = ValidationErrors::new();
+    let (limit, after) = page_params(ctx, query.limit, query.cursor.as_deref(), &mut errors);
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let mut ids = ctx.spatial().registrants.within_area(area);
+    ids.sort_unstable();
+    let after = after.unwrap_or(0);
+    let ids: Vec<RegistrantId> = ids
+        .into_iter()
+        .filter(|id| id.0 > after)
+        .take(usize::try_from(limit + 1).unwrap_or(usize::MAX))
+        .collect();
+    let mut conn = ctx.conn()?;
+    let records = registrants::find_many(&mut conn, &ids)?;
+    Ok(page(views(&mut conn, ctx, records)?, limit, |r| {
+        r.registrant.id.0
+    }))
+}
+
+/// Active registrants whose home lies inside a GeoJSON area, in id order.
+///
+/// # Errors
+/// [`ServiceError::Invalid`] when the body is not a polygon.
+pub fn registrants_in_area(
+    ctx: &AppContext,
+    body: &serde_json::Value,
+    query: &AreaQuery,
+) -> ServiceResult<Page<RegistrantView>> {
+    registrants_in(ctx, &parse_area(body)?, query)
+}
+
+/// Active registrants whose home lies inside a hazard zone, in id order.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] for an unknown zone.
+pub fn registrants_in_zone(
+    ctx: &AppContext,
+    zone: HazardZoneId,
+    query: &AreaQuery,
+) -> ServiceResult<Page<RegistrantView>> {
+    let area = hazard_zones::find_area(&mut *ctx.conn()?, zone)?
+        .ok_or(ServiceError::NotFound("hazard zone"))?;
+    registrants_in(ctx, &area, query)
+}
