@@ -235,3 +235,6 @@ impl SpatialIndex {
             .any(|i| self.zones[i].hazard_type == hazard)
     }
 }
+
+#[cfg(test)]
+mod tests;
