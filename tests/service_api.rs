@@ -58,21 +58,28 @@ fn openapi_document_lists_every_route_and_every_listed_route_exists() {
     operations.sort();
     let expected = [
         "GET /api/v1/districts",
+        "GET /api/v1/hazard-zones",
+        "GET /api/v1/hazard-zones/{id}/registrants",
+        "GET /api/v1/imports/hazard-codes",
         "GET /api/v1/registrants",
         "GET /api/v1/registrants/{id}",
         "GET /api/v1/registrants/{id}/consents",
         "GET /api/v1/registrants/{id}/history",
         "GET /api/v1/shelters",
+        "GET /api/v1/shelters/nearest",
         "GET /api/v1/shelters/{id}",
         "GET /api/v1/shelters/{id}/history",
         "GET /api/v1/supporters",
+        "GET /api/v1/supporters/within",
         "GET /api/v1/supporters/{id}",
         "GET /api/v1/supporters/{id}/history",
         "GET /healthz",
         "PATCH /api/v1/registrants/{id}",
         "PATCH /api/v1/shelters/{id}",
         "PATCH /api/v1/supporters/{id}",
+        "POST /api/v1/imports/{kind}",
         "POST /api/v1/registrants",
+        "POST /api/v1/registrants/within-area",
         "POST /api/v1/registrants/{id}/consents",
         "POST /api/v1/registrants/{id}/status",
         "POST /api/v1/shelters",
@@ -82,7 +89,7 @@ fn openapi_document_lists_every_route_and_every_listed_route_exists() {
 
     for operation in &operations {
         let (method, path) = operation.split_once(' ').unwrap_or_default();
-        let path = path.replace("{id}", "1");
+        let path = path.replace("{id}", "1").replace("{kind}", "districts");
         let resp = match method {
             "GET" => server.get(&path),
             other => server.send(other, &path, "application/json", b"{}", Some("\"1\"")),
