@@ -34,7 +34,7 @@ impl Rng {
 /// `towns` towns spread over Japan.
 fn people(rng: &mut Rng, n: usize, towns: usize) -> Vec<GeoPoint> {
     let centres: Vec<(f64, f64)> = (0..towns.max(1))
-        .map(|t| {
+        .map(|_| {
             if towns <= 1 {
                 (33.31, 130.51)
             } else {
