@@ -84,7 +84,16 @@ fn openapi_document_lists_every_route_and_every_listed_route_exists() {
         "POST /api/v1/registrants/{id}/status",
         "POST /api/v1/shelters",
         "POST /api/v1/supporters",
+        "GET /api/v1/matching/runs/{id}",
+        "GET /api/v1/matching/runs/{id}/proposals",
+        "POST /api/v1/matching/runs",
+        "POST /api/v1/proposals/{id}/confirm",
+        "POST /api/v1/proposals/{id}/reject",
+        "GET /api/v1/reports/supporter-gaps",
+        "GET /api/v1/reports/supporter-gaps.csv",
     ];
+    let mut expected = expected.to_vec();
+    expected.sort_unstable();
     assert_eq!(operations, expected);
 
     for operation in &operations {

@@ -38,6 +38,13 @@ pub enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Propose supporters and shelters for a district's (or the whole city's) registrants;
+    /// prints the summary as JSON.
+    Match {
+        /// District code (e.g. D01); the whole city when omitted.
+        #[arg(long)]
+        district: Option<String>,
+    },
     /// Import districts (GeoJSON), hazard zones (GeoJSON) or shelters (GSI CSV/GeoJSON, Digital
     /// Agency CSV); prints the report as JSON.
     Import {
@@ -165,6 +172,29 @@ impl Cli {
                 Ok(())
             }
             Command::Serve { demo, .. } => serve(settings, demo),
+            Command::Match { ref district } => {
+                let ctx = AppContext::open(settings)?;
+                let district_id = match district {
+                    Some(code) => Some(
+                        services::districts::list(&ctx)?
+                            .into_iter()
+                            .find(|d| &d.code == code)
+                            .ok_or_else(|| {
+                                CliError::Usage(format!("no district with code {code}"))
+                            })?
+                            .id
+                            .0,
+                    ),
+                    None => None,
+                };
+                let request = services::matching::RunRequest { district_id };
+                let summary = services::matching::run(&ctx, &request, "cli")?;
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&summary).unwrap_or_default()
+                );
+                Ok(())
+            }
             Command::Import {
                 ref kind, ref file, ..
             } => {

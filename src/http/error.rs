@@ -84,6 +84,11 @@ impl ApiError {
                 "duplicate",
                 format!("{field} の値はすでに別の記録で使われています"),
             ),
+            Self::Service(S::NotPending(status)) => (
+                StatusCode::CONFLICT,
+                "proposal_not_pending",
+                format!("この提案はすでに処理済みです（{status}）"),
+            ),
             Self::Service(S::Unavailable(_)) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
@@ -134,6 +139,7 @@ impl ApiError {
             "not_found" | "no_route" => "見つかりません",
             "version_conflict" => "更新の競合",
             "duplicate" => "重複",
+            "proposal_not_pending" => "処理済み",
             "unavailable" => "一時的に利用できません",
             "invalid_json" | "bad_request" => "不正なリクエスト",
             "unsupported_media_type" => "形式が違います",

@@ -8,6 +8,7 @@ pub mod error;
 mod extract;
 mod health;
 mod imports;
+mod matching;
 mod registrants;
 mod shelters;
 mod supporters;
@@ -58,6 +59,7 @@ where
         utoipa_actix_web::scope("/api/v1")
             .configure(districts::routes)
             .configure(imports::hazard_zone_routes)
+            .configure(matching::routes)
             .service(
                 utoipa_actix_web::scope("/imports")
                     .app_data(web::PayloadConfig::new(import_limit))

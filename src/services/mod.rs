@@ -9,6 +9,7 @@ pub mod districts;
 pub mod health;
 pub mod imports;
 pub mod input;
+pub mod matching;
 pub mod nearby;
 mod records;
 pub mod registrants;
@@ -41,6 +42,9 @@ pub enum ServiceError {
     /// A unique value (external id, GSI id, code) is already used by another record.
     #[error("duplicate value in {field}")]
     Duplicate { field: &'static str },
+    /// The proposal was decided already or superseded by a later run.
+    #[error("proposal is {0}, not proposed")]
+    NotPending(String),
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error(transparent)]

@@ -156,6 +156,21 @@ impl SpatialIndex {
             .collect();
     }
 
+    /// Whether any shelter may be proposed for `hazard`.
+    pub fn has_eligible_shelters(&self, hazard: HazardType) -> bool {
+        self.eligible
+            .get(&hazard)
+            .is_some_and(|tree| !tree.is_empty())
+    }
+
+    /// Every shelter id in ascending order, and each id's position in that list.
+    pub fn shelter_ids(&self) -> (Vec<ShelterId>, HashMap<ShelterId, usize>) {
+        let mut ids: Vec<ShelterId> = self.shelter_data.keys().copied().collect();
+        ids.sort_unstable();
+        let index = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        (ids, index)
+    }
+
     /// Shelters that may be proposed for `hazard`, nearest first, with great-circle metres: open,
     /// designated for the hazard and never inside a zone of it.
     pub fn nearest_shelters(

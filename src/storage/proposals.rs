@@ -130,14 +130,39 @@ pub fn run_summary(conn: &mut DbConnection, run: i64) -> StorageResult<Option<St
         .optional()?)
 }
 
-/// Adds proposals one row at a time (the multi-backend connection has no multi-row insert).
+/// Adds proposals in batches. The multi-backend connection cannot insert several rows in one
+/// statement, so this bulk path uses the backend's own connection.
 pub fn insert_many(conn: &mut DbConnection, rows: &[NewProposal]) -> StorageResult<()> {
-    for row in rows {
-        diesel::insert_into(proposals::table)
-            .values(row)
-            .execute(conn)?;
+    for chunk in rows.chunks(200) {
+        match conn {
+            DbConnection::Sqlite(c) => diesel::insert_into(proposals::table)
+                .values(chunk)
+                .execute(c)?,
+            DbConnection::Postgres(c) => diesel::insert_into(proposals::table)
+                .values(chunk)
+                .execute(c)?,
+        };
     }
     Ok(())
+}
+
+/// Open places without a supporter: (district of the home, reason, places) for every current
+/// `unmatched` supporter proposal.
+pub fn open_supporter_gaps(
+    conn: &mut DbConnection,
+) -> StorageResult<Vec<(Option<i64>, String, i32)>> {
+    use super::schema::registrants;
+    Ok(proposals::table
+        .inner_join(registrants::table)
+        .filter(proposals::kind.eq("unmatched"))
+        .filter(proposals::status.eq("proposed"))
+        .filter(proposals::hazard_type.is_null())
+        .select((
+            registrants::district_id,
+            proposals::reason.assume_not_null(),
+            proposals::missing.assume_not_null(),
+        ))
+        .load(conn)?)
 }
 
 /// Marks every still open proposal of these registrants as superseded by a new run.

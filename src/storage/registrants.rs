@@ -434,3 +434,25 @@ pub fn find_many(conn: &mut DbConnection, ids: &[RegistrantId]) -> StorageResult
     }
     Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
+
+/// Every active registrant with a known home, in one district or all, in id order.
+pub fn active_located(
+    conn: &mut DbConnection,
+    district: Option<DistrictId>,
+) -> StorageResult<Vec<Registrant>> {
+    let mut query = registrants::table
+        .filter(registrants::status.eq(RegistrantStatus::Active.as_str()))
+        .filter(registrants::latitude.is_not_null())
+        .filter(registrants::longitude.is_not_null())
+        .order(registrants::id.asc())
+        .select(Row::as_select())
+        .into_boxed();
+    if let Some(district) = district {
+        query = query.filter(registrants::district_id.eq(district.0));
+    }
+    query
+        .load(conn)?
+        .into_iter()
+        .map(Registrant::try_from)
+        .collect()
+}

@@ -131,6 +131,7 @@ diesel::table! {
 
 diesel::joinable!(registrants -> districts (district_id));
 diesel::joinable!(registrant_consents -> registrants (registrant_id));
+diesel::joinable!(proposals -> registrants (registrant_id));
 diesel::joinable!(supporters -> districts (district_id));
 diesel::joinable!(shelters -> districts (district_id));
 

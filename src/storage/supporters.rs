@@ -286,3 +286,16 @@ pub fn find_many(conn: &mut DbConnection, ids: &[SupporterId]) -> StorageResult<
     }
     Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
+
+/// Every active supporter who consented to be named, in id order (the ones matching may use).
+pub fn available(conn: &mut DbConnection) -> StorageResult<Vec<Supporter>> {
+    supporters::table
+        .filter(supporters::status.eq(SupporterStatus::Active.as_str()))
+        .filter(supporters::consent_given.eq(true))
+        .order(supporters::id.asc())
+        .select(Row::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Supporter::try_from)
+        .collect()
+}
