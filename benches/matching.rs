@@ -8,10 +8,12 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use geo::{LineString, MultiPolygon, Polygon};
-use sasaeai::domain::codes::{HazardType, ShelterKind};
+use sasaeai::domain::codes::{HazardType, ShelterKind, WelfareTarget};
 use sasaeai::domain::hazard::HazardZone;
 use sasaeai::domain::shelter::ShelterData;
 use sasaeai::domain::{GeoPoint, HazardZoneId, RegistrantId, ShelterId, SupporterId};
+use sasaeai::matching::shelters::{Destination, Request, assign};
+use sasaeai::matching::supporters::{Candidates, Caps, Need, Offer, Problem, solve_stats};
 use sasaeai::spatial::points::distance_m;
 use sasaeai::spatial::{PointIndex, SpatialIndex};
 
@@ -30,25 +32,30 @@ impl Rng {
     }
 }
 
-/// A town of `n` points clustered around neighbourhood centres (≈ 6 km × 5 km per town), with
-/// `towns` towns spread over Japan.
-fn people(rng: &mut Rng, n: usize, towns: usize) -> Vec<GeoPoint> {
-    let centres: Vec<(f64, f64)> = (0..towns.max(1))
-        .map(|_| {
-            if towns <= 1 {
+/// The centres of `towns` towns: one at Kurume, the rest spread over Japan.
+fn towns(rng: &mut Rng, towns: usize) -> Vec<(f64, f64)> {
+    (0..towns.max(1))
+        .map(|t| {
+            if t == 0 {
                 (33.31, 130.51)
             } else {
                 (31.5 + 12.0 * rng.unit(), 130.0 + 12.0 * rng.unit())
             }
         })
-        .collect();
-    let hoods: Vec<(f64, f64)> = centres
+        .collect()
+}
+
+/// `n` points clustered around 40 neighbourhood centres per town, the neighbourhoods spread over
+/// about 18 km × 14 km (Kurume is 230 km²).
+fn people(rng: &mut Rng, n: usize, towns: &[(f64, f64)]) -> Vec<GeoPoint> {
+    let mut hood_rng = Rng(7);
+    let hoods: Vec<(f64, f64)> = towns
         .iter()
         .flat_map(|c| (0..40).map(move |_| *c).collect::<Vec<_>>())
         .map(|(lat, lon)| {
             (
-                lat + (rng.unit() - 0.5) * 0.045,
-                lon + (rng.unit() - 0.5) * 0.065,
+                lat + (hood_rng.unit() - 0.5) * 0.126,
+                lon + (hood_rng.unit() - 0.5) * 0.193,
             )
         })
         .collect();
@@ -56,21 +63,24 @@ fn people(rng: &mut Rng, n: usize, towns: usize) -> Vec<GeoPoint> {
         .map(|_| {
             let (lat, lon) = hoods[(rng.next() % hoods.len() as u64) as usize];
             let (a, b) = (rng.unit() - 0.5, rng.unit() - 0.5);
-            GeoPoint::new(lat + a * 0.006, lon + b * 0.007).unwrap_or_else(|_| unreachable!())
+            GeoPoint::new(lat + a * 0.03, lon + b * 0.036).unwrap_or_else(|_| unreachable!())
         })
         .collect()
 }
 
-fn shelters(points: &[GeoPoint]) -> Vec<(ShelterId, ShelterData)> {
+/// Shelters designated for random subsets of the eight hazard types; every tenth is a welfare
+/// shelter with 20 places.
+fn shelters(rng: &mut Rng, points: &[GeoPoint]) -> Vec<(ShelterId, ShelterData)> {
     points
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let hazards = if i % 3 == 0 {
-                vec![HazardType::Flood, HazardType::Earthquake]
-            } else {
-                vec![HazardType::Earthquake]
-            };
+            let welfare = i % 10 == 9;
+            let hazards: Vec<HazardType> = HazardType::ALL
+                .iter()
+                .copied()
+                .filter(|h| *h == HazardType::Earthquake || rng.unit() < 0.5)
+                .collect();
             (
                 ShelterId(i as i64 + 1),
                 ShelterData {
@@ -79,10 +89,18 @@ fn shelters(points: &[GeoPoint]) -> Vec<(ShelterId, ShelterData)> {
                     address: String::new(),
                     latitude: p.lat(),
                     longitude: p.lon(),
-                    kind: ShelterKind::EmergencySite,
+                    kind: if welfare {
+                        ShelterKind::WelfareShelter
+                    } else {
+                        ShelterKind::DesignatedShelter
+                    },
                     hazards,
-                    capacity: Some(300),
-                    welfare_targets: Vec::new(),
+                    capacity: Some(if welfare { 20 } else { 300 }),
+                    welfare_targets: if welfare {
+                        vec![WelfareTarget::Elderly, WelfareTarget::Disabled]
+                    } else {
+                        Vec::new()
+                    },
                     accessibility: Vec::new(),
                     is_open: true,
                     notes: None,
@@ -92,8 +110,160 @@ fn shelters(points: &[GeoPoint]) -> Vec<(ShelterId, ShelterData)> {
         .collect()
 }
 
+/// Supporters within the walking radius, from the point index (ids are indices here).
+struct Nearby<'a> {
+    index: &'a SpatialIndex,
+    homes: &'a [GeoPoint],
+}
+
+impl Candidates for Nearby<'_> {
+    fn within(&self, need: usize, out: &mut Vec<(u32, u32)>) {
+        for (id, metres) in self.index.supporters.within(self.homes[need], 500.0) {
+            out.push((
+                u32::try_from(id.0).unwrap_or(u32::MAX),
+                metres.ceil() as u32,
+            ));
+        }
+        out.sort_by_key(|&(offer, metres)| (metres, offer));
+    }
+}
+
+/// Supporters and shelters for everyone, as a matching run does it, without the database.
+fn full_matching(
+    name: &str,
+    rng: &mut Rng,
+    index: &SpatialIndex,
+    homes: &[GeoPoint],
+    supporters: usize,
+) {
+    let needs: Vec<Need> = homes
+        .iter()
+        .map(|_| {
+            let r = rng.unit();
+            let (places, required) = if r < 0.10 {
+                (2, Caps::STRETCHER)
+            } else if r < 0.25 {
+                (1, Caps::WHEELCHAIR)
+            } else {
+                (1, Caps::NONE)
+            };
+            Need {
+                places,
+                tier: (rng.next() % 4) as u8,
+                required,
+            }
+        })
+        .collect();
+    let offers: Vec<Offer> = (0..supporters)
+        .map(|_| {
+            let mut caps = Caps::NONE;
+            if rng.unit() < 0.15 {
+                caps = caps | Caps::WHEELCHAIR;
+            }
+            if rng.unit() < 0.07 {
+                caps = caps | Caps::STRETCHER;
+            }
+            if rng.unit() < 0.3 {
+                caps = caps | Caps::CAR;
+            }
+            Offer {
+                capacity: if rng.unit() < 0.15 { 2 } else { 1 },
+                caps,
+            }
+        })
+        .collect();
+    let start = Instant::now();
+    let candidates = Nearby { index, homes };
+    let (solution, stats) = solve_stats(&Problem {
+        needs: &needs,
+        offers: &offers,
+        fixed: &[],
+        candidates: &candidates,
+    });
+    let supporter_time = start.elapsed();
+    let open: u64 = solution.shortfall.iter().map(|s| u64::from(s.1)).sum();
+    let needed: u64 = needs.iter().map(|n| u64::from(n.places)).sum();
+
+    let shelter_start = Instant::now();
+    let (ids, position) = index.shelter_ids();
+    let capacity: Vec<Option<u32>> = ids
+        .iter()
+        .map(|id| {
+            index
+                .shelter(*id)
+                .and_then(|s| s.capacity)
+                .map(|c| c as u32)
+        })
+        .collect();
+    let mut planned = 0usize;
+    let mut welfare_places = 0usize;
+    for hazard in HazardType::ALL
+        .iter()
+        .copied()
+        .filter(|h| index.has_eligible_shelters(*h))
+    {
+        let requests: Vec<Request> = homes
+            .iter()
+            .enumerate()
+            .map(|(i, home)| {
+                let needs_care = needs[i].places == 2 || i % 7 == 0;
+                let welfare = if needs_care {
+                    index
+                        .nearest_welfare_shelters(*home)
+                        .filter_map(|(id, m)| {
+                            let s = index.shelter(id)?;
+                            let fits =
+                                s.location().is_some() && !index.shelter_in_zone_of(id, hazard);
+                            fits.then(|| (position[&id], m.ceil() as u32))
+                        })
+                        .take(10)
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let ordinary = index
+                    .nearest_shelters(*home, hazard)
+                    .next()
+                    .map(|(id, m)| (position[&id], m.ceil() as u32))
+                    .into_iter()
+                    .collect();
+                Request {
+                    person: i,
+                    tier: needs[i].tier,
+                    score: 0,
+                    welfare,
+                    ordinary,
+                    needs_care,
+                }
+            })
+            .collect();
+        let outcomes = assign(&requests, &mut capacity.clone());
+        planned += outcomes
+            .iter()
+            .filter(|o| !matches!(o.destination, Destination::NoShelter))
+            .count();
+        welfare_places += outcomes
+            .iter()
+            .filter(|o| matches!(o.destination, Destination::Shelter { welfare: true, .. }))
+            .count();
+    }
+    let shelter_time = shelter_start.elapsed();
+    println!(
+        "{name}: full matching {:.0} ms (supporters {:.0} ms: {open} of {needed} places open, {} components, largest {} registrants, {} pairs held; shelters for every hazard type {:.0} ms: {planned} destinations, {welfare_places} welfare places); peak memory {:.0} MiB",
+        (supporter_time + shelter_time).as_secs_f64() * 1e3,
+        supporter_time.as_secs_f64() * 1e3,
+        stats.components,
+        stats.largest_component_needs,
+        stats.edges_considered,
+        shelter_time.as_secs_f64() * 1e3,
+        peak_rss_mib()
+    );
+    black_box(solution);
+}
+
 /// Flood zones along a meandering river: `zones` polygons of `vertices` vertices in all.
 fn flood_zones(zones: usize, vertices: usize) -> Vec<HazardZone> {
+    // Twenty bands along a river, 5,000 vertices each.
     let per = vertices / zones;
     (0..zones)
         .map(|z| {
@@ -143,9 +313,11 @@ fn case(
     vertices: usize,
 ) {
     let mut rng = Rng(42);
-    let homes = people(&mut rng, registrants, towns);
-    let helpers = people(&mut rng, supporters, towns);
-    let sites = shelters(&people(&mut rng, shelter_count, towns));
+    let towns = self::towns(&mut rng, towns);
+    let homes = people(&mut rng, registrants, &towns);
+    let helpers = people(&mut rng, supporters, &towns);
+    let shelter_points = people(&mut rng, shelter_count, &towns);
+    let sites = shelters(&mut rng, &shelter_points);
     let zones = flood_zones(20, vertices);
 
     let start = Instant::now();
@@ -236,6 +408,33 @@ fn case(
         start.elapsed().as_secs_f64() * 1e3,
         peak_rss_mib()
     );
+
+    // Brute-force baseline for the candidate pairs on a sample: the same pairs, by a full scan.
+    let start = Instant::now();
+    let mut differ = 0;
+    for home in homes.iter().take(200) {
+        let mut brute: Vec<i64> = helpers
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| distance_m(*home, **p) <= 500.0)
+            .map(|(i, _)| i as i64)
+            .collect();
+        let mut tree: Vec<i64> = index
+            .supporters
+            .within(*home, 500.0)
+            .into_iter()
+            .map(|(id, _)| id.0)
+            .collect();
+        brute.sort_unstable();
+        tree.sort_unstable();
+        differ += usize::from(brute != tree);
+    }
+    println!(
+        "{name}: brute-force candidate scan {:.0} homes/s on a 200-home sample, {differ} homes differ",
+        200.0 / start.elapsed().as_secs_f64()
+    );
+
+    full_matching(name, &mut rng, &index, &homes, supporters);
 }
 
 fn main() {

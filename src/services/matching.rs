@@ -12,9 +12,7 @@ use utoipa::ToSchema;
 
 use super::registrants::page_params;
 use super::{Actor, AppContext, Page, ServiceError, ServiceResult};
-use crate::domain::codes::{
-    Accessibility, Capability, HazardType, Mobility, ShelterKind, WelfareTarget,
-};
+use crate::domain::codes::{Accessibility, Capability, HazardType, Mobility, WelfareTarget};
 use crate::domain::priority::{self, Priority};
 use crate::domain::registrant::Registrant;
 use crate::domain::supporter::Supporter;
@@ -297,18 +295,15 @@ pub fn run(ctx: &AppContext, request: &RunRequest, actor: Actor<'_>) -> ServiceR
                     Vec::new()
                 } else {
                     spatial
-                        .shelters
-                        .nearest(home)
+                        .nearest_welfare_shelters(home)
                         .filter_map(|(id, metres)| {
                             let s = spatial.shelter(id)?;
-                            let fits = s.kind == ShelterKind::WelfareShelter
-                                && s.welfare_targets.iter().any(|t| groups.contains(t))
+                            let fits = s.welfare_targets.iter().any(|t| groups.contains(t))
                                 && (!needs_step_free
                                     || s.accessibility.contains(&Accessibility::StepFree))
                                 && (!r.data.electricity_dependent
                                     || s.accessibility.contains(&Accessibility::PowerBackup))
-                                && s.location()
-                                    .is_some_and(|p| !spatial.in_zone_of(p, *hazard));
+                                && !spatial.shelter_in_zone_of(id, *hazard);
                             fits.then(|| (shelter_index[&id], metres.ceil() as u32))
                         })
                         .take(WELFARE_CANDIDATES)

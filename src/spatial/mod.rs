@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 pub use points::PointIndex;
 pub use polygons::PolygonIndex;
 
-use crate::domain::codes::HazardType;
+use crate::domain::codes::{HazardType, ShelterKind};
 use crate::domain::district::District;
 use crate::domain::hazard::HazardZone;
 use crate::domain::registrant::LocationFacts;
@@ -56,6 +56,11 @@ pub struct SpatialIndex {
     /// For each hazard type, the shelters that may be proposed for it: open, designated for it,
     /// and not inside a zone of it.
     eligible: BTreeMap<HazardType, PointIndex<ShelterId>>,
+    /// Every welfare shelter, open or not (they open on request).
+    welfare: PointIndex<ShelterId>,
+    /// For each shelter, the hazard types whose zones contain it (worked out once per change:
+    /// hazard polygons can have many thousands of vertices).
+    shelter_zones: HashMap<ShelterId, Vec<HazardType>>,
     /// How far outside every district a point may lie and still be given to the nearest, metres.
     pub district_tolerance_m: f64,
 }
@@ -106,6 +111,12 @@ impl SpatialIndex {
                 .iter()
                 .filter_map(|(id, s)| Some((*id, s.location()?))),
         );
+        self.welfare = PointIndex::build(
+            shelters
+                .iter()
+                .filter(|(_, s)| s.kind == ShelterKind::WelfareShelter)
+                .filter_map(|(id, s)| Some((*id, s.location()?))),
+        );
         self.shelter_data = shelters.into_iter().collect();
         self.rebuild_eligible();
     }
@@ -114,12 +125,19 @@ impl SpatialIndex {
     pub fn upsert_shelter(&mut self, id: ShelterId, data: ShelterData) {
         let before = self.shelter_data.get(&id).and_then(ShelterData::location);
         self.shelters.replace(id, before, data.location());
-        for hazard in HazardType::ALL {
-            let was = self
-                .shelter_data
-                .get(&id)
-                .and_then(|old| self.eligible_at(old, *hazard));
-            let now = self.eligible_at(&data, *hazard);
+        // Where the shelter was eligible comes from the old zones; where it is, from the new.
+        let was: Vec<Option<GeoPoint>> = HazardType::ALL
+            .iter()
+            .map(|hazard| {
+                self.shelter_data
+                    .get(&id)
+                    .and_then(|old| self.eligible_at(id, old, *hazard))
+            })
+            .collect();
+        self.shelter_zones
+            .insert(id, self.zone_types(data.location()));
+        for (hazard, was) in HazardType::ALL.iter().zip(was) {
+            let now = self.eligible_at(id, &data, *hazard);
             if was.is_some() || now.is_some() {
                 self.eligible
                     .entry(*hazard)
@@ -127,7 +145,23 @@ impl SpatialIndex {
                     .replace(id, was, now);
             }
         }
+        let welfare_at = |s: &ShelterData| {
+            (s.kind == ShelterKind::WelfareShelter)
+                .then(|| s.location())
+                .flatten()
+        };
+        let was_welfare = self.shelter_data.get(&id).and_then(welfare_at);
+        self.welfare.replace(id, was_welfare, welfare_at(&data));
         self.shelter_data.insert(id, data);
+    }
+
+    /// Welfare shelters nearest first, with great-circle metres (open or not: they open on
+    /// request); callers check target groups, access and hazard zones.
+    pub fn nearest_welfare_shelters(
+        &self,
+        point: GeoPoint,
+    ) -> impl Iterator<Item = (ShelterId, f64)> + '_ {
+        self.welfare.nearest(point)
     }
 
     /// The stored data of a shelter.
@@ -136,20 +170,54 @@ impl SpatialIndex {
     }
 
     /// Where the shelter counts for `hazard`: open, designated for it, outside its zones.
-    fn eligible_at(&self, shelter: &ShelterData, hazard: HazardType) -> Option<GeoPoint> {
+    fn eligible_at(
+        &self,
+        id: ShelterId,
+        shelter: &ShelterData,
+        hazard: HazardType,
+    ) -> Option<GeoPoint> {
         let point = shelter.location()?;
-        (shelter.is_open && shelter.hazards.contains(&hazard) && !self.in_zone_of(point, hazard))
-            .then_some(point)
+        (shelter.is_open
+            && shelter.hazards.contains(&hazard)
+            && !self.shelter_in_zone_of(id, hazard))
+        .then_some(point)
+    }
+
+    /// Whether a shelter lies inside a zone of `hazard`.
+    pub fn shelter_in_zone_of(&self, id: ShelterId, hazard: HazardType) -> bool {
+        self.shelter_zones
+            .get(&id)
+            .is_some_and(|types| types.contains(&hazard))
+    }
+
+    /// The hazard types whose zones contain `point`.
+    fn zone_types(&self, point: Option<GeoPoint>) -> Vec<HazardType> {
+        let mut types: Vec<HazardType> = point
+            .map(|p| {
+                self.hazards
+                    .containing(p)
+                    .map(|i| self.zones[i].hazard_type)
+                    .collect()
+            })
+            .unwrap_or_default();
+        types.sort_unstable();
+        types.dedup();
+        types
     }
 
     fn rebuild_eligible(&mut self) {
+        self.shelter_zones = self
+            .shelter_data
+            .iter()
+            .map(|(id, s)| (*id, self.zone_types(s.location())))
+            .collect();
         self.eligible = HazardType::ALL
             .iter()
             .map(|hazard| {
                 let points: Vec<_> = self
                     .shelter_data
                     .iter()
-                    .filter_map(|(id, s)| Some((*id, self.eligible_at(s, *hazard)?)))
+                    .filter_map(|(id, s)| Some((*id, self.eligible_at(*id, s, *hazard)?)))
                     .collect();
                 (*hazard, PointIndex::build(points))
             })
