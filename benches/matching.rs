@@ -12,6 +12,7 @@ use sasaeai::domain::codes::{HazardType, ShelterKind, WelfareTarget};
 use sasaeai::domain::hazard::HazardZone;
 use sasaeai::domain::shelter::ShelterData;
 use sasaeai::domain::{GeoPoint, HazardZoneId, RegistrantId, ShelterId, SupporterId};
+use sasaeai::matching::par_flat_map;
 use sasaeai::matching::shelters::{Destination, Request, assign};
 use sasaeai::matching::supporters::{Candidates, Caps, Need, Offer, Problem, solve_stats};
 use sasaeai::spatial::points::distance_m;
@@ -118,13 +119,17 @@ struct Nearby<'a> {
 
 impl Candidates for Nearby<'_> {
     fn within(&self, need: usize, out: &mut Vec<(u32, u32)>) {
-        for (id, metres) in self.index.supporters.within(self.homes[need], 500.0) {
+        for (id, metres) in self
+            .index
+            .supporters
+            .within_unsorted(self.homes[need], 500.0)
+        {
             out.push((
                 u32::try_from(id.0).unwrap_or(u32::MAX),
                 metres.ceil() as u32,
             ));
         }
-        out.sort_by_key(|&(offer, metres)| (metres, offer));
+        out.sort_unstable_by_key(|&(offer, metres)| (metres, offer));
     }
 }
 
@@ -195,13 +200,12 @@ fn full_matching(
                 .map(|c| c as u32)
         })
         .collect();
-    let mut planned = 0usize;
-    let mut welfare_places = 0usize;
-    for hazard in HazardType::ALL
+    let hazards: Vec<HazardType> = HazardType::ALL
         .iter()
         .copied()
         .filter(|h| index.has_eligible_shelters(*h))
-    {
+        .collect();
+    let outcomes = par_flat_map(&hazards, |&hazard| {
         let requests: Vec<Request> = homes
             .iter()
             .enumerate()
@@ -210,20 +214,15 @@ fn full_matching(
                 let welfare = if needs_care {
                     index
                         .nearest_welfare_shelters(*home)
-                        .filter_map(|(id, m)| {
-                            let s = index.shelter(id)?;
-                            let fits =
-                                s.location().is_some() && !index.shelter_in_zone_of(id, hazard);
-                            fits.then(|| (position[&id], m.ceil() as u32))
-                        })
+                        .filter(|(id, _)| !index.shelter_in_zone_of(*id, hazard))
+                        .map(|(id, m)| (position[&id], m.ceil() as u32))
                         .take(10)
                         .collect()
                 } else {
                     Vec::new()
                 };
                 let ordinary = index
-                    .nearest_shelters(*home, hazard)
-                    .next()
+                    .nearest_shelter(*home, hazard)
                     .map(|(id, m)| (position[&id], m.ceil() as u32))
                     .into_iter()
                     .collect();
@@ -237,16 +236,16 @@ fn full_matching(
                 }
             })
             .collect();
-        let outcomes = assign(&requests, &mut capacity.clone());
-        planned += outcomes
-            .iter()
-            .filter(|o| !matches!(o.destination, Destination::NoShelter))
-            .count();
-        welfare_places += outcomes
-            .iter()
-            .filter(|o| matches!(o.destination, Destination::Shelter { welfare: true, .. }))
-            .count();
-    }
+        assign(&requests, &mut capacity.clone())
+    });
+    let planned = outcomes
+        .iter()
+        .filter(|o| !matches!(o.destination, Destination::NoShelter))
+        .count();
+    let welfare_places = outcomes
+        .iter()
+        .filter(|o| matches!(o.destination, Destination::Shelter { welfare: true, .. }))
+        .count();
     let shelter_time = shelter_start.elapsed();
     println!(
         "{name}: full matching {:.0} ms (supporters {:.0} ms: {open} of {needed} places open, {} components, largest {} registrants, {} pairs held; shelters for every hazard type {:.0} ms: {planned} destinations, {welfare_places} welfare places); peak memory {:.0} MiB",
@@ -351,10 +350,7 @@ fn case(
     let start = Instant::now();
     let mut found = 0usize;
     for i in 0..queries {
-        if let Some((id, _)) = index
-            .nearest_shelters(homes[i % homes.len()], HazardType::Flood)
-            .next()
-        {
+        if let Some((id, _)) = index.nearest_shelter(homes[i % homes.len()], HazardType::Flood) {
             found += usize::try_from(id.0).unwrap_or(0) & 1;
         }
     }
@@ -383,7 +379,7 @@ fn case(
                 )
             })
             .min_by(|a, b| a.1.total_cmp(&b.1));
-        let tree = index.nearest_shelters(*home, HazardType::Flood).next();
+        let tree = index.nearest_shelter(*home, HazardType::Flood);
         if brute.map(|b| b.1) != tree.map(|t| t.1)
             && brute
                 .zip(tree)
@@ -401,7 +397,7 @@ fn case(
     let start = Instant::now();
     let mut pairs = 0usize;
     for home in &homes {
-        pairs += index.supporters.within(*home, 500.0).len();
+        pairs += index.supporters.within_unsorted(*home, 500.0).count();
     }
     println!(
         "{name}: candidate pairs within 500 m {pairs} in {:.0} ms; peak memory {:.0} MiB",
@@ -421,8 +417,7 @@ fn case(
             .collect();
         let mut tree: Vec<i64> = index
             .supporters
-            .within(*home, 500.0)
-            .into_iter()
+            .within_unsorted(*home, 500.0)
             .map(|(id, _)| id.0)
             .collect();
         brute.sort_unstable();

@@ -138,7 +138,7 @@ impl Candidates for Nearby<'_> {
         for (supporter, metres) in self
             .spatial
             .supporters
-            .within(self.homes[need], WALKING_RADIUS_M)
+            .within_unsorted(self.homes[need], WALKING_RADIUS_M)
         {
             if self.rejected.contains(&(registrant, supporter)) {
                 continue;
@@ -148,8 +148,7 @@ impl Candidates for Nearby<'_> {
                 out.push((offer, metres.ceil() as u32));
             }
         }
-        out.sort_unstable();
-        out.sort_by_key(|&(offer, metres)| (metres, offer));
+        out.sort_unstable_by_key(|&(offer, metres)| (metres, offer));
     }
 }
 
@@ -265,8 +264,8 @@ pub fn run(ctx: &AppContext, request: &RunRequest, actor: Actor<'_>) -> ServiceR
                 .map(|c| u32::try_from(c).unwrap_or(0))
         })
         .collect();
-    let mut shelter_rows = Vec::new();
-    for hazard in &hazards {
+    // Each hazard type is its own scenario: plan them side by side on every core.
+    let plan = |hazard: &HazardType| -> Vec<(HazardType, shelter_matching::Outcome)> {
         let mut capacity_left = base_capacity.clone();
         for p in confirmed_shelters
             .iter()
@@ -310,8 +309,7 @@ pub fn run(ctx: &AppContext, request: &RunRequest, actor: Actor<'_>) -> ServiceR
                         .collect()
                 };
                 let ordinary = spatial
-                    .nearest_shelters(home, *hazard)
-                    .next()
+                    .nearest_shelter(home, *hazard)
                     .map(|(id, metres)| (shelter_index[&id], metres.ceil() as u32))
                     .into_iter()
                     .collect();
@@ -325,10 +323,13 @@ pub fn run(ctx: &AppContext, request: &RunRequest, actor: Actor<'_>) -> ServiceR
                 }
             })
             .collect();
+        let mut planned = Vec::new();
         for outcome in shelter_matching::assign(&requests, &mut capacity_left) {
-            shelter_rows.push((*hazard, outcome));
+            planned.push((*hazard, outcome));
         }
-    }
+        planned
+    };
+    let shelter_rows = crate::matching::par_flat_map(&hazards, plan);
     drop(spatial);
 
     // Summary and rows.

@@ -239,6 +239,11 @@ impl SpatialIndex {
         (ids, index)
     }
 
+    /// The nearest shelter that may be proposed for `hazard`, with great-circle metres.
+    pub fn nearest_shelter(&self, point: GeoPoint, hazard: HazardType) -> Option<(ShelterId, f64)> {
+        self.eligible.get(&hazard)?.nearest_one(point)
+    }
+
     /// Shelters that may be proposed for `hazard`, nearest first, with great-circle metres: open,
     /// designated for the hazard and never inside a zone of it.
     pub fn nearest_shelters(

@@ -94,22 +94,41 @@ impl<K: Copy + PartialEq> PointIndex<K> {
             .map(|(entry, chord2)| (entry.data, chord2_to_metres(chord2)))
     }
 
+    /// The nearest key to `point`, with great-circle metres (cheaper than `nearest().next()`).
+    pub fn nearest_one(&self, point: GeoPoint) -> Option<(K, f64)> {
+        let query = unit_vector(point);
+        self.tree.nearest_neighbor(&query).map(|entry| {
+            (
+                entry.data,
+                chord2_to_metres(distance2(entry.geom(), &query)),
+            )
+        })
+    }
+
     /// Every key within `radius_m` great-circle metres of `point`, nearest first (ties in the
     /// tree's order; callers that need a total order sort by key too).
     pub fn within(&self, point: GeoPoint, radius_m: f64) -> Vec<(K, f64)> {
+        let mut found: Vec<(K, f64)> = self.within_unsorted(point, radius_m).collect();
+        found.sort_by(|a, b| a.1.total_cmp(&b.1));
+        found
+    }
+
+    /// Every key within `radius_m` great-circle metres of `point`, in no particular order, with
+    /// the distance; for callers that sort by their own key anyway.
+    pub fn within_unsorted(
+        &self,
+        point: GeoPoint,
+        radius_m: f64,
+    ) -> impl Iterator<Item = (K, f64)> + '_ {
         let query = unit_vector(point);
-        let mut found: Vec<(K, f64)> = self
-            .tree
+        self.tree
             .locate_within_distance(query, metres_to_chord2(radius_m))
-            .map(|entry| {
+            .map(move |entry| {
                 (
                     entry.data,
                     chord2_to_metres(distance2(entry.geom(), &query)),
                 )
             })
-            .collect();
-        found.sort_by(|a, b| a.1.total_cmp(&b.1));
-        found
     }
 
     /// How many points are indexed.
