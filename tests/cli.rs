@@ -140,24 +140,49 @@ fn serve_demo_loads_a_living_town_once_and_says_it_binds_loopback() {
     assert_eq!(located, registrants, "every demo home lies in a district");
     drop(server);
 
-        // A second start finds the data and leaves it alone.
+    // A second start finds the data and leaves it alone.
     let (server, base, log) = serve(&db, &["--demo"]);
-    assert!(log.iter().any(|l| l.contains("demo town not loaded")), "{log:#?}");
-    assert_eq!(get_json(&format!("{base}/api/v1/districts"))["items"].as_array().map(Vec::len), Some(8));
+    assert!(
+        log.iter().any(|l| l.contains("demo town not loaded")),
+        "{log:#?}"
+    );
+    assert_eq!(
+        get_json(&format!("{base}/api/v1/districts"))["items"]
+            .as_array()
+            .map(Vec::len),
+        Some(8)
+    );
     drop(server);
 
     // `match` proposes for one district, then for the whole town, and names a bad district.
-    let one = sasaeai(&db).args(["match", "--district", "D05"]).output().expect("run match");
-    assert!(one.status.success(), "{}", String::from_utf8_lossy(&one.stderr));
+    let one = sasaeai(&db)
+        .args(["match", "--district", "D05"])
+        .output()
+        .expect("run match");
+    assert!(
+        one.status.success(),
+        "{}",
+        String::from_utf8_lossy(&one.stderr)
+    );
     let one: serde_json::Value = serde_json::from_slice(&one.stdout).expect("summary JSON");
     let all = sasaeai(&db).arg("match").output().expect("run match");
     let all: serde_json::Value = serde_json::from_slice(&all.stdout).expect("summary JSON");
     let count = |v: &serde_json::Value| v["registrants"].as_u64().unwrap_or(0);
-    assert!(count(&one) > 0 && count(&one) < count(&all), "{one} / {all}");
+    assert!(
+        count(&one) > 0 && count(&one) < count(&all),
+        "{one} / {all}"
+    );
     assert_eq!(count(&all), sasaeai::services::demo::REGISTRANTS as u64);
-    let matched = all["fully_matched"].as_u64().unwrap_or(0) + all["partly_matched"].as_u64().unwrap_or(0);
-    assert!(matched * 2 > count(&all), "most of the demo town finds supporters: {all}");
-    let bad = sasaeai(&db).args(["match", "--district", "XX"]).output().expect("run match");
+    let matched =
+        all["fully_matched"].as_u64().unwrap_or(0) + all["partly_matched"].as_u64().unwrap_or(0);
+    assert!(
+        matched * 2 > count(&all),
+        "most of the demo town finds supporters: {all}"
+    );
+    let bad = sasaeai(&db)
+        .args(["match", "--district", "XX"])
+        .output()
+        .expect("run match");
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("no district with code XX"));
 }
@@ -166,16 +191,35 @@ fn serve_demo_loads_a_living_town_once_and_says_it_binds_loopback() {
 fn import_prints_a_report_and_refuses_an_unreadable_file() {
     let db = TestDatabase::new();
     let out = sasaeai(&db)
-        .args(["import", "districts", "../shared/data/kurume/a27-school-districts-2021-40203.geojson"])
+        .args([
+            "import",
+            "districts",
+            "../shared/data/kurume/a27-school-districts-2021-40203.geojson",
+        ])
         .output()
         .expect("run import");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("report JSON");
-    assert_eq!((report["accepted"].clone(), report["rejected"].clone()), (serde_json::json!(44), serde_json::json!(0)));
+    assert_eq!(
+        (report["accepted"].clone(), report["rejected"].clone()),
+        (serde_json::json!(44), serde_json::json!(0))
+    );
     let junk = std::env::temp_dir().join(format!("sasaeai-junk-{}.bin", std::process::id()));
     std::fs::write(&junk, [0_u8, 159, 146, 150, 0, 1]).expect("write junk");
-    let bad = sasaeai(&db).args(["import", "shelters"]).arg(&junk).output().expect("run import");
+    let bad = sasaeai(&db)
+        .args(["import", "shelters"])
+        .arg(&junk)
+        .output()
+        .expect("run import");
     let _ = std::fs::remove_file(&junk);
     assert!(!bad.status.success());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("file:"), "{}", String::from_utf8_lossy(&bad.stderr));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("file:"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
 }
