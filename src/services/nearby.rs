@@ -77,6 +77,25 @@ fn rounded(metres: f64) -> f64 {
     (metres * 10.0).round() / 10.0
 }
 
+/// Pairs records (in the order of `found`) with their distances, by id, so that a record the
+/// database no longer has can never shift a distance onto the wrong one.
+fn with_distances<K: Copy + Eq + std::hash::Hash, T>(
+    found: &[(K, f64)],
+    records: Vec<T>,
+    id: impl Fn(&T) -> K,
+) -> Vec<Nearby<T>> {
+    let distance: std::collections::HashMap<K, f64> = found.iter().copied().collect();
+    records
+        .into_iter()
+        .filter_map(|item| {
+            Some(Nearby {
+                distance_m: rounded(*distance.get(&id(&item))?),
+                item,
+            })
+        })
+        .collect()
+}
+
 /// The nearest shelters that may be proposed for a hazard: open, designated for it and never
 /// inside a zone of it.
 ///
@@ -112,14 +131,7 @@ pub fn nearest_shelters(
         .collect();
     let ids: Vec<_> = found.iter().map(|(id, _)| *id).collect();
     let records = shelters::find_many(&mut *ctx.conn()?, &ids)?;
-    Ok(records
-        .into_iter()
-        .zip(found)
-        .map(|(item, (_, d))| Nearby {
-            item,
-            distance_m: rounded(d),
-        })
-        .collect())
+    Ok(with_distances(&found, records, |s| s.id))
 }
 
 /// Active supporters within `radius_m` of a point, nearest first.
@@ -146,14 +158,7 @@ pub fn supporters_within(
     found.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
     let ids: Vec<_> = found.iter().map(|(id, _)| *id).collect();
     let records = supporters::find_many(&mut *ctx.conn()?, &ids)?;
-    Ok(records
-        .into_iter()
-        .zip(found)
-        .map(|(item, (_, d))| Nearby {
-            item,
-            distance_m: rounded(d),
-        })
-        .collect())
+    Ok(with_distances(&found, records, |s| s.id))
 }
 
 /// Reads a GeoJSON Polygon or MultiPolygon (geometry, Feature or FeatureCollection).
