@@ -6,7 +6,7 @@ use common::TestDatabase;
 use diesel::RunQueryDsl;
 use sasaeai::storage::{DatabaseUrl, revert_all_migrations, run_migrations};
 
-const TABLES: [&str; 7] = [
+const TABLES: [&str; 10] = [
     "districts",
     "hazard_zones",
     "registrants",
@@ -14,6 +14,9 @@ const TABLES: [&str; 7] = [
     "supporters",
     "shelters",
     "change_log",
+    "matching_runs",
+    "proposals",
+    "plans",
 ];
 
 fn tables_answer(conn: &mut sasaeai::storage::DbConnection) -> Vec<bool> {

@@ -91,6 +91,9 @@ fn openapi_document_lists_every_route_and_every_listed_route_exists() {
         "POST /api/v1/proposals/{id}/reject",
         "GET /api/v1/reports/supporter-gaps",
         "GET /api/v1/reports/supporter-gaps.csv",
+        "GET /api/v1/registrants/{id}/plan",
+        "PUT /api/v1/registrants/{id}/plan",
+        "GET /api/v1/registrants/{id}/plan/history",
     ];
     let mut expected = expected.to_vec();
     expected.sort_unstable();

@@ -245,3 +245,12 @@ pub fn parse_code_list<T: Copy + Ord>(
     out.dedup();
     out
 }
+
+code_enum!(
+    /// Where an individual evacuation plan stands.
+    PlanStatus {
+        Draft = "draft": "作成中",
+        Confirmed = "confirmed": "確定",
+        NeedsReview = "needs_review": "要見直し",
+    }
+);

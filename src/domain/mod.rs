@@ -12,6 +12,7 @@ pub mod error;
 pub mod hazard;
 pub mod ids;
 pub mod location;
+pub mod plan;
 pub mod priority;
 pub mod registrant;
 pub mod shelter;

@@ -84,6 +84,11 @@ impl ApiError {
                 "duplicate",
                 format!("{field} の値はすでに別の記録で使われています"),
             ),
+            Self::Service(S::VersionRequired) | Self::PreconditionRequired => (
+                StatusCode::PRECONDITION_REQUIRED,
+                "precondition_required",
+                "更新には If-Match ヘッダー（取得時の ETag）が必要です".into(),
+            ),
             Self::Service(S::NotPending(status)) => (
                 StatusCode::CONFLICT,
                 "proposal_not_pending",
@@ -114,11 +119,6 @@ impl ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
                 format!("送信データが大きすぎます（上限 {limit} バイト）"),
-            ),
-            Self::PreconditionRequired => (
-                StatusCode::PRECONDITION_REQUIRED,
-                "precondition_required",
-                "更新には If-Match ヘッダー（取得時の ETag）が必要です".into(),
             ),
             Self::PreconditionMalformed => (
                 StatusCode::PRECONDITION_FAILED,

@@ -1,15 +1,17 @@
 //! `/api/v1/registrants`: the register of people who need help evacuating.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, get, patch, post, put, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::extract::{IfMatch, JsonBody, with_etag};
 use super::{ACTOR, ApiError, Problem, block};
 use crate::domain::consent::{Consent, ConsentInput};
+use crate::domain::plan::PlanInput;
 use crate::domain::registrant::{RegistrantInput, StatusChangeInput};
 use crate::domain::{HazardZoneId, RegistrantId};
 use crate::services::nearby::{self, AreaQuery};
+use crate::services::plans::{self, PlanView};
 use crate::services::registrants::{self, ListQuery, RegistrantView};
 use crate::services::{AppContext, Page};
 use crate::storage::change_log::HistoryEntry;
@@ -26,6 +28,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(list_registrant_consents)
         .service(record_registrant_consent)
         .service(registrants_in_area)
+        .service(get_plan)
+        .service(put_plan)
+        .service(plan_history)
         .service(registrants_in_hazard_zone);
 }
 
@@ -268,4 +273,70 @@ async fn registrants_in_hazard_zone(
     })
     .await?;
     Ok(HttpResponse::Ok().json(page))
+}
+
+/// The registrant's individual evacuation plan, with the consents it depends on.
+#[utoipa::path(
+    tag = "plans",
+    params(("id" = i64, Path)),
+    responses(
+        (status = 200, body = PlanView, headers(("ETag" = String))),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/registrants/{id}/plan")]
+async fn get_plan(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let id = RegistrantId(id.into_inner());
+    let plan = block(&ctx, move |ctx| plans::get(ctx, id)).await?;
+    Ok(with_etag(StatusCode::OK, &plan, plan.plan.version))
+}
+
+/// Writes the plan: 201 for a first plan (no `If-Match`), 200 when replacing one (`If-Match`
+/// required: 428 without, 412 when stale).
+#[utoipa::path(
+    tag = "plans",
+    params(("id" = i64, Path), ("If-Match" = Option<String>, Header, description = "ETag of the plan read; omit for a first plan")),
+    request_body = PlanInput,
+    responses(
+        (status = 200, body = PlanView, headers(("ETag" = String))),
+        (status = 201, body = PlanView, headers(("ETag" = String))),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 428, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/registrants/{id}/plan")]
+async fn put_plan(
+    ctx: Ctx,
+    id: web::Path<i64>,
+    if_match: Option<IfMatch>,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
+    let id = RegistrantId(id.into_inner());
+    let input: PlanInput = body.into_input()?;
+    let expected = if_match.map(|m| m.0);
+    let (plan, created) = block(&ctx, move |ctx| {
+        plans::put(ctx, id, expected, &input, ACTOR)
+    })
+    .await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok(with_etag(status, &plan, plan.plan.version))
+}
+
+/// Every version of the registrant's plan, oldest first.
+#[utoipa::path(
+    tag = "plans",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Items<HistoryEntry>), (status = 404, body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/registrants/{id}/plan/history")]
+async fn plan_history(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let id = RegistrantId(id.into_inner());
+    let items = block(&ctx, move |ctx| plans::history(ctx, id)).await?;
+    Ok(HttpResponse::Ok().json(Items { items }))
 }

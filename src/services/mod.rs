@@ -11,6 +11,7 @@ pub mod imports;
 pub mod input;
 pub mod matching;
 pub mod nearby;
+pub mod plans;
 mod records;
 pub mod registrants;
 pub mod shelters;
@@ -42,6 +43,9 @@ pub enum ServiceError {
     /// A unique value (external id, GSI id, code) is already used by another record.
     #[error("duplicate value in {field}")]
     Duplicate { field: &'static str },
+    /// The record exists, so a change must name the version it was based on.
+    #[error("version required")]
+    VersionRequired,
     /// The proposal was decided already or superseded by a later run.
     #[error("proposal is {0}, not proposed")]
     NotPending(String),

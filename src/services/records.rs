@@ -12,6 +12,7 @@ use super::input::apply_patch;
 use super::{Actor, AppContext, ServiceError, ServiceResult};
 use crate::domain::ValidationErrors;
 use crate::domain::codes::SupporterStatus;
+use crate::domain::plan::{Plan, PlanData, PlanInput};
 use crate::domain::registrant::{Registrant, RegistrantData, RegistrantInput};
 use crate::domain::shelter::{Shelter, ShelterData, ShelterInput};
 use crate::domain::supporter::{Supporter, SupporterData, SupporterInput};
@@ -42,7 +43,7 @@ macro_rules! versioned {
             const ENTITY: Entity = $entity;
             const SERVER_FIELDS: &'static [&'static str] = <$record>::SERVER_FIELDS;
             fn id(&self) -> i64 {
-                self.id.0
+                self.key()
             }
             fn version(&self) -> i64 {
                 self.version
@@ -68,6 +69,37 @@ versioned!(
 );
 versioned!(Supporter, SupporterData, SupporterInput, Entity::Supporter);
 versioned!(Shelter, ShelterData, ShelterInput, Entity::Shelter);
+versioned!(Plan, PlanData, PlanInput, Entity::Plan);
+
+/// The id a history entry is filed under.
+trait Key {
+    fn key(&self) -> i64;
+}
+
+impl Key for Registrant {
+    fn key(&self) -> i64 {
+        self.id.0
+    }
+}
+
+impl Key for Supporter {
+    fn key(&self) -> i64 {
+        self.id.0
+    }
+}
+
+impl Key for Shelter {
+    fn key(&self) -> i64 {
+        self.id.0
+    }
+}
+
+/// A plan's history is filed under its registrant.
+impl Key for Plan {
+    fn key(&self) -> i64 {
+        self.registrant_id.0
+    }
+}
 
 /// Checks the client's version and validates the patched data. `None` when the patch changes
 /// nothing.

@@ -15,6 +15,7 @@ pub enum Entity {
     Registrant,
     Supporter,
     Shelter,
+    Plan,
 }
 
 impl Entity {
@@ -23,6 +24,7 @@ impl Entity {
             Self::Registrant => "registrant",
             Self::Supporter => "supporter",
             Self::Shelter => "shelter",
+            Self::Plan => "plan",
         }
     }
 }

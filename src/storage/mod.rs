@@ -9,6 +9,7 @@ pub mod consents;
 pub mod districts;
 pub mod hazard_zones;
 pub mod json;
+pub mod plans;
 pub mod proposals;
 pub mod registrants;
 pub mod schema;

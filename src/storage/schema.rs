@@ -174,3 +174,19 @@ diesel::table! {
         decided_by -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    plans (id) {
+        id -> BigInt,
+        registrant_id -> BigInt,
+        version -> BigInt,
+        status -> Text,
+        author -> Text,
+        author_relation -> Nullable<Text>,
+        written_on -> Date,
+        next_review_on -> Nullable<Date>,
+        content -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}

@@ -1,0 +1,195 @@
+//! The individual evacuation plan over HTTP: first write without a version, replacements with
+//! If-Match, validation of content and references, consents shown beside it, and its history.
+
+mod common;
+
+use common::{TestServer, registrant, shelter, supporter};
+use serde_json::{Value, json};
+
+fn setup(server: &TestServer) -> (i64, i64, i64) {
+    let person = server.post("/api/v1/registrants", &registrant()).json["id"]
+        .as_i64()
+        .unwrap_or(0);
+    let helper = server.post("/api/v1/supporters", &supporter()).json["id"]
+        .as_i64()
+        .unwrap_or(0);
+    let site = server.post("/api/v1/shelters", &shelter()).json["id"]
+        .as_i64()
+        .unwrap_or(0);
+    (person, helper, site)
+}
+
+fn plan(helper: i64, site: i64) -> Value {
+    json!({
+        "status": "confirmed",
+        "author": "筑後 民生委員",
+        "author_relation": "民生委員",
+        "written_on": "2026-04-01",
+        "next_review_on": "2027-04-01",
+        "supporters": [{"supporter_id": helper, "relation": "近所の方"}],
+        "destinations": [
+            {"hazard_type": "earthquake", "shelter_id": site},
+            {"hazard_type": "flood", "place": "長男宅（久留米市東町）"}
+        ],
+        "route_note": "県道を避け、公民館前を通る",
+        "items_to_take": "お薬手帳、常備薬、眼鏡",
+        "notes_for_supporters": "玄関の鍵は郵便受けの中"
+    })
+}
+
+#[test]
+fn a_plan_is_written_once_then_replaced_only_with_the_version_read() {
+    let server = TestServer::start();
+    let (person, helper, site) = setup(&server);
+    let path = format!("/api/v1/registrants/{person}/plan");
+    server.get(&path).assert_problem(404, "not_found");
+
+    let created = server.send(
+        "PUT",
+        &path,
+        "application/json",
+        plan(helper, site).to_string().as_bytes(),
+        None,
+    );
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_eq!(created.etag.as_deref(), Some("\"1\""));
+    assert_eq!(created.json["supporters"][0]["relation"], "近所の方");
+    assert_eq!(
+        created.json["destinations"][1]["place"],
+        "長男宅（久留米市東町）"
+    );
+    assert!(
+        created.json["when_to_leave"]
+            .as_str()
+            .is_some_and(|w| w.contains("警戒レベル3")),
+        "a sensible default"
+    );
+    assert_eq!(
+        created.json["consents"]["supporters"][0]["consent_given"],
+        true
+    );
+    assert!(
+        created.json["consents"]["plan_creation"].is_null(),
+        "not recorded yet"
+    );
+    assert_eq!(server.get(&path).json, created.json);
+
+    let mut changed = plan(helper, site);
+    changed["items_to_take"] = json!("お薬手帳、常備薬、眼鏡、補聴器");
+    let body = changed.to_string();
+    server
+        .send("PUT", &path, "application/json", body.as_bytes(), None)
+        .assert_problem(428, "precondition_required");
+    let updated = server.send(
+        "PUT",
+        &path,
+        "application/json",
+        body.as_bytes(),
+        Some("\"1\""),
+    );
+    assert_eq!(updated.status, 200, "{}", updated.text);
+    assert_eq!(updated.etag.as_deref(), Some("\"2\""));
+    server
+        .send(
+            "PUT",
+            &path,
+            "application/json",
+            body.as_bytes(),
+            Some("\"1\""),
+        )
+        .assert_problem(412, "version_conflict");
+
+    // Consents recorded on the registrant appear beside the plan.
+    let consent = json!({"kind": "plan_creation", "given": true, "date": "2026-03-20", "evidence_note": "同意書"});
+    assert_eq!(
+        server
+            .post(&format!("/api/v1/registrants/{person}/consents"), &consent)
+            .status,
+        201
+    );
+    assert_eq!(
+        server.get(&path).json["consents"]["plan_creation"]["given"],
+        true
+    );
+
+    let history = server.get(&format!("{path}/history"));
+    let versions: Vec<i64> = history.json["items"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|e| e["version"].as_i64()).collect())
+        .unwrap_or_default();
+    assert_eq!(versions, vec![1, 2]);
+    assert_eq!(
+        history.json["items"][1]["snapshot"]["items_to_take"],
+        "お薬手帳、常備薬、眼鏡、補聴器"
+    );
+}
+
+#[test]
+fn bad_plans_name_their_fields_and_write_nothing() {
+    let server = TestServer::start();
+    let (person, helper, site) = setup(&server);
+    let path = format!("/api/v1/registrants/{person}/plan");
+    let cases: Vec<(Value, Vec<&str>)> = vec![
+        (
+            json!({"status": "confirmed", "author": "x"}),
+            vec!["supporters", "destinations"],
+        ),
+        (json!({"author": " "}), vec!["author"]),
+        (json!({"author": "x", "status": "done"}), vec!["status"]),
+        (
+            json!({"author": "x", "written_on": "2999-01-01"}),
+            vec!["written_on"],
+        ),
+        (
+            json!({"author": "x", "written_on": "2026-04-01", "next_review_on": "2026-03-01"}),
+            vec!["next_review_on"],
+        ),
+        (
+            json!({"author": "x", "supporters": [{"supporter_id": 999_999}]}),
+            vec!["supporters[0].supporter_id"],
+        ),
+        (
+            json!({"author": "x", "supporters": [{"supporter_id": helper}, {"supporter_id": helper}]}),
+            vec!["supporters[1].supporter_id"],
+        ),
+        (
+            json!({"author": "x", "destinations": [{"hazard_type": "flood"}]}),
+            vec!["destinations[0].shelter_id"],
+        ),
+        (
+            json!({"author": "x", "destinations": [{"hazard_type": "meteor", "place": "x"}]}),
+            vec!["destinations[0].hazard_type"],
+        ),
+        (
+            json!({"author": "x", "destinations": [{"hazard_type": "flood", "shelter_id": 999_999}]}),
+            vec!["destinations[0].shelter_id"],
+        ),
+        (
+            json!({"author": "x", "destinations": [{"hazard_type": "flood", "shelter_id": site}, {"hazard_type": "flood", "place": "y"}]}),
+            vec!["destinations[1].hazard_type"],
+        ),
+    ];
+    for (body, fields) in cases {
+        let resp = server.send(
+            "PUT",
+            &path,
+            "application/json",
+            body.to_string().as_bytes(),
+            None,
+        );
+        resp.assert_problem(422, "validation_failed");
+        assert_eq!(resp.error_fields(), fields, "{}", resp.text);
+    }
+    server.get(&path).assert_problem(404, "not_found");
+    let unknown = server.send(
+        "PUT",
+        "/api/v1/registrants/999999/plan",
+        "application/json",
+        plan(helper, site).to_string().as_bytes(),
+        None,
+    );
+    unknown.assert_problem(404, "not_found");
+    server
+        .get("/api/v1/registrants/999999/plan/history")
+        .assert_problem(404, "not_found");
+}
