@@ -110,9 +110,19 @@ fn serve_demo_loads_a_living_town_once_and_says_it_binds_loopback() {
     let db = TestDatabase::new();
     let (server, base, log) = serve(&db, &["--demo"]);
     assert!(log.iter().any(|l| l.contains("loopback only")), "{log:#?}");
+    let loaded = log
+        .iter()
+        .find(|l| l.contains("demo town loaded"))
+        .cloned()
+        .unwrap_or_default();
+    let plans: usize = loaded
+        .split(", ")
+        .find(|part| part.ends_with("confirmed plans"))
+        .and_then(|part| part.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0);
     assert!(
-        log.iter().any(|l| l.contains("demo town loaded")),
-        "{log:#?}"
+        plans > 100,
+        "a share of the demo town has confirmed plans: {loaded}"
     );
 
     assert_eq!(get_json(&format!("{base}/healthz"))["status"], "ok");

@@ -220,12 +220,13 @@ fn serve(settings: Settings, demo: bool) -> Result<(), CliError> {
     if demo {
         match services::demo::load(&ctx)? {
             Some(s) => log::info!(
-                "demo town loaded: {} districts, {} hazard zones, {} shelters, {} registrants, {} supporters",
+                "demo town loaded: {} districts, {} hazard zones, {} shelters, {} registrants, {} supporters, {} confirmed plans",
                 s.districts,
                 s.hazard_zones,
                 s.shelters,
                 s.registrants,
-                s.supporters
+                s.supporters,
+                s.plans
             ),
             None => log::info!("database already holds data; demo town not loaded"),
         }

@@ -43,6 +43,8 @@ pub struct DemoSummary {
     pub shelters: usize,
     pub registrants: usize,
     pub supporters: usize,
+    /// Confirmed individual evacuation plans written for a share of the registrants.
+    pub plans: usize,
 }
 
 fn broken(what: &str, message: impl std::fmt::Display) -> ServiceError {
@@ -226,11 +228,100 @@ pub fn load(ctx: &AppContext) -> ServiceResult<Option<DemoSummary>> {
     })?;
     drop(spatial);
     ctx.rebuild_spatial(&mut conn)?;
+    let plans = confirmed_plans(ctx, &mut conn, today)?;
     Ok(Some(DemoSummary {
         districts: districts.len(),
         hazard_zones: zones.len(),
         shelters: shelter_data.len(),
         registrants: registrant_data.len(),
         supporters: supporter_data.len(),
+        plans,
     }))
+}
+
+/// Runs matching for the whole town and, for every third registrant whose supporters and
+/// shelters were all found, confirms the proposals, records the plan consents and writes a
+/// confirmed plan, so that a newcomer can print one at once. Returns how many plans were written.
+fn confirmed_plans(
+    ctx: &AppContext,
+    conn: &mut storage::DbConnection,
+    today: chrono::NaiveDate,
+) -> ServiceResult<usize> {
+    use std::collections::BTreeMap;
+
+    use crate::domain::plan::{PlanData, PlanDestination, PlanSupporter};
+    use crate::storage::proposals::{self, Proposal};
+
+    let run = super::matching::run(ctx, &super::matching::RunRequest::default(), ACTOR)?;
+    let mut by_person: BTreeMap<crate::domain::RegistrantId, Vec<Proposal>> = BTreeMap::new();
+    let mut after = 0;
+    loop {
+        let page = proposals::list_for_run(conn, run.run_id, after, 5_000)?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for p in page {
+            by_person.entry(p.registrant_id).or_default().push(p);
+        }
+    }
+    let now = storage::now();
+    let written_on = today - chrono::Days::new(60);
+    conn.transaction(|conn| {
+        let mut written = 0;
+        for (registrant, items) in &by_person {
+            let complete = items.iter().all(|p| p.kind != "unmatched")
+                && items.iter().any(|p| p.kind == "supporter");
+            if !complete || registrant.0 % 3 != 0 {
+                continue;
+            }
+            for p in items {
+                proposals::decide(conn, p.id, "confirmed", ACTOR, now)?;
+            }
+            for kind in [ConsentKind::PlanCreation, ConsentKind::PlanSharing] {
+                let consent = ConsentData {
+                    kind,
+                    given: true,
+                    date: written_on,
+                    evidence_note: "個別避難計画 同意書".to_owned(),
+                };
+                consents::insert(conn, *registrant, &consent, now)?;
+            }
+            let data = PlanData {
+                status: crate::domain::codes::PlanStatus::Confirmed,
+                author: "ひばり野市 地域福祉課".to_owned(),
+                author_relation: Some("市職員（民生委員と訪問）".to_owned()),
+                written_on,
+                next_review_on: Some(written_on + chrono::Days::new(365)),
+                community_association: None,
+                welfare_commissioner: None,
+                supporters: items
+                    .iter()
+                    .filter_map(|p| {
+                        Some(PlanSupporter {
+                            supporter_id: p.supporter_id?,
+                            relation: Some("近所の方".to_owned()),
+                        })
+                    })
+                    .collect(),
+                destinations: items
+                    .iter()
+                    .filter_map(|p| {
+                        Some(PlanDestination {
+                            hazard_type: p.hazard_type?,
+                            shelter_id: p.shelter_id,
+                            place: None,
+                        })
+                    })
+                    .collect(),
+                route_note: Some("支援者と一緒に、明るく広い道を通って避難する".to_owned()),
+                when_to_leave: crate::domain::plan::DEFAULT_WHEN_TO_LEAVE.to_owned(),
+                items_to_take: Some("お薬手帳、常備薬、眼鏡、保険証の写し、懐中電灯".to_owned()),
+                notes_for_supporters: Some("声をかけてから玄関を開けてください".to_owned()),
+                notes_for_shelter_staff: None,
+            };
+            let plan = storage::plans::insert(conn, *registrant, &data, now)?;
+            record_change(conn, &plan, Action::Created, &[], ACTOR)?;
+            written += 1;
+        }
+        Ok::<_, ServiceError>(written)
+    })
 }
