@@ -193,3 +193,93 @@ fn bad_plans_name_their_fields_and_write_nothing() {
         .get("/api/v1/registrants/999999/plan/history")
         .assert_problem(404, "not_found");
 }
+
+fn codes(check: &common::Resp) -> Vec<String> {
+    check.json["issues"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|i| i["code"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_plan_is_printable_only_while_its_links_and_consents_hold() {
+    let server = TestServer::start();
+    let (person, helper, site) = setup(&server);
+    let path = format!("/api/v1/registrants/{person}/plan");
+    assert_eq!(
+        server
+            .send(
+                "PUT",
+                &path,
+                "application/json",
+                plan(helper, site).to_string().as_bytes(),
+                None
+            )
+            .status,
+        201
+    );
+
+    let check = server.get(&format!("{path}/check"));
+    assert_eq!(check.status, 200, "{}", check.text);
+    assert_eq!(check.json["printable"], false);
+    assert_eq!(
+        codes(&check),
+        vec![
+            "no_plan_creation_consent",
+            "no_plan_sharing_consent",
+            "supporter_not_linked"
+        ]
+    );
+
+    // Confirm the supporter through matching and record both plan consents.
+    let run = server.post("/api/v1/matching/runs", &json!({}));
+    let proposals = server.get(&format!(
+        "/api/v1/matching/runs/{}/proposals?limit=200",
+        run.json["run_id"]
+    ));
+    let link = proposals.json["items"]
+        .as_array()
+        .and_then(|a| {
+            a.iter()
+                .find(|p| p["kind"] == "supporter" && p["supporter_id"] == helper)
+                .map(|p| p["id"].clone())
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        server
+            .post(&format!("/api/v1/proposals/{link}/confirm"), &json!({}))
+            .status,
+        200
+    );
+    for kind in ["plan_creation", "plan_sharing"] {
+        let consent =
+            json!({"kind": kind, "given": true, "date": "2026-03-20", "evidence_note": "同意書"});
+        assert_eq!(
+            server
+                .post(&format!("/api/v1/registrants/{person}/consents"), &consent)
+                .status,
+            201
+        );
+    }
+    let check = server.get(&format!("{path}/check"));
+    assert_eq!(check.json["printable"], true, "{}", check.text);
+
+    // A supporter who stops is caught before anything is printed.
+    let current = server.get(&format!("/api/v1/supporters/{helper}"));
+    let stopped = server.patch(
+        &format!("/api/v1/supporters/{helper}"),
+        &json!({"status": "inactive"}),
+        current.etag.as_deref(),
+    );
+    assert_eq!(stopped.status, 200);
+    let check = server.get(&format!("{path}/check"));
+    assert_eq!(codes(&check), vec!["supporter_inactive"]);
+    assert_eq!(check.json["issues"][0]["supporter_id"], helper);
+    server
+        .get("/api/v1/registrants/999999/plan/check")
+        .assert_problem(404, "not_found");
+}

@@ -94,6 +94,7 @@ fn openapi_document_lists_every_route_and_every_listed_route_exists() {
         "GET /api/v1/registrants/{id}/plan",
         "PUT /api/v1/registrants/{id}/plan",
         "GET /api/v1/registrants/{id}/plan/history",
+        "GET /api/v1/registrants/{id}/plan/check",
     ];
     let mut expected = expected.to_vec();
     expected.sort_unstable();

@@ -11,7 +11,7 @@ use crate::domain::plan::PlanInput;
 use crate::domain::registrant::{RegistrantInput, StatusChangeInput};
 use crate::domain::{HazardZoneId, RegistrantId};
 use crate::services::nearby::{self, AreaQuery};
-use crate::services::plans::{self, PlanView};
+use crate::services::plans::{self, PlanIssue, PlanView};
 use crate::services::registrants::{self, ListQuery, RegistrantView};
 use crate::services::{AppContext, Page};
 use crate::storage::change_log::HistoryEntry;
@@ -31,6 +31,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(get_plan)
         .service(put_plan)
         .service(plan_history)
+        .service(check_plan)
         .service(registrants_in_hazard_zone);
 }
 
@@ -339,4 +340,28 @@ async fn plan_history(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiE
     let id = RegistrantId(id.into_inner());
     let items = block(&ctx, move |ctx| plans::history(ctx, id)).await?;
     Ok(HttpResponse::Ok().json(Items { items }))
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct PlanCheck {
+    /// True when nothing stands in the way of printing.
+    printable: bool,
+    issues: Vec<PlanIssue>,
+}
+
+/// Checks the plan before printing: each supporter still active, consented and confirmed for
+/// this person, and the plan consents given.
+#[utoipa::path(
+    tag = "plans",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = PlanCheck), (status = 404, body = Problem, content_type = "application/problem+json"))
+)]
+#[get("/registrants/{id}/plan/check")]
+async fn check_plan(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+    let id = RegistrantId(id.into_inner());
+    let issues = block(&ctx, move |ctx| plans::check(ctx, id)).await?;
+    Ok(HttpResponse::Ok().json(PlanCheck {
+        printable: issues.is_empty(),
+        issues,
+    }))
 }

@@ -174,3 +174,111 @@ pub fn history(ctx: &AppContext, registrant: RegistrantId) -> ServiceResult<Vec<
     }
     Ok(change_log::history(&mut conn, Entity::Plan, registrant.0)?)
 }
+
+/// One reason a plan may not be printed as it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PlanIssue {
+    /// `supporter_inactive`, `supporter_without_consent`, `supporter_not_linked`,
+    /// `no_plan_creation_consent`, `no_plan_sharing_consent`, `registrant_not_active`,
+    /// `no_supporter`.
+    pub code: String,
+    pub supporter_id: Option<SupporterId>,
+    /// Japanese explanation for staff.
+    pub message: String,
+}
+
+/// Checks, before printing, that the person–supporter links a plan shows are still true: each
+/// supporter active, consented and confirmed for this registrant, and the plan consents given.
+/// An empty list means the plan may be printed.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] for an unknown registrant or one without a plan.
+pub fn check(ctx: &AppContext, registrant: RegistrantId) -> ServiceResult<Vec<PlanIssue>> {
+    use crate::domain::codes::{RegistrantStatus, SupporterStatus};
+
+    let view = get(ctx, registrant)?;
+    let mut conn = ctx.conn()?;
+    let person =
+        registrants::find(&mut conn, registrant)?.ok_or(ServiceError::NotFound("registrant"))?;
+    let linked: Vec<SupporterId> = storage::proposals::confirmed(&mut conn, "supporter")?
+        .into_iter()
+        .filter(|p| p.registrant_id == registrant)
+        .filter_map(|p| p.supporter_id)
+        .collect();
+    let mut issues = Vec::new();
+    let mut issue = |code: &str, supporter_id: Option<SupporterId>, message: String| {
+        issues.push(PlanIssue {
+            code: code.to_owned(),
+            supporter_id,
+            message,
+        });
+    };
+    if person.status != RegistrantStatus::Active {
+        issue(
+            "registrant_not_active",
+            None,
+            format!("本人の登録状態が「{}」です", person.status.label_ja()),
+        );
+    }
+    if view
+        .consents
+        .plan_creation
+        .as_ref()
+        .is_none_or(|c| !c.given)
+    {
+        issue(
+            "no_plan_creation_consent",
+            None,
+            "計画作成の同意が記録されていません".to_owned(),
+        );
+    }
+    if view.consents.plan_sharing.as_ref().is_none_or(|c| !c.given) {
+        issue(
+            "no_plan_sharing_consent",
+            None,
+            "計画の外部提供の同意が記録されていません".to_owned(),
+        );
+    }
+    if view.plan.data.supporters.is_empty() {
+        issue(
+            "no_supporter",
+            None,
+            "支援者が1人も記載されていません".to_owned(),
+        );
+    }
+    let ids: Vec<SupporterId> = view
+        .plan
+        .data
+        .supporters
+        .iter()
+        .map(|s| s.supporter_id)
+        .collect();
+    for supporter in supporters::find_many(&mut conn, &ids)? {
+        let id = Some(supporter.id);
+        if supporter.data.status != SupporterStatus::Active {
+            issue(
+                "supporter_inactive",
+                id,
+                format!("支援者「{}」は活動を休止しています", supporter.data.name),
+            );
+        }
+        if !supporter.data.consent_given {
+            issue(
+                "supporter_without_consent",
+                id,
+                format!("支援者「{}」の同意がありません", supporter.data.name),
+            );
+        }
+        if !linked.contains(&supporter.id) {
+            issue(
+                "supporter_not_linked",
+                id,
+                format!(
+                    "支援者「{}」はこの方の支援者として確定されていません",
+                    supporter.data.name
+                ),
+            );
+        }
+    }
+    Ok(issues)
+}
