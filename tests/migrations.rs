@@ -6,7 +6,7 @@ use common::TestDatabase;
 use diesel::RunQueryDsl;
 use sasaeai::storage::{DatabaseUrl, revert_all_migrations, run_migrations};
 
-const TABLES: [&str; 10] = [
+const TABLES: [&str; 11] = [
     "districts",
     "hazard_zones",
     "registrants",
@@ -17,6 +17,7 @@ const TABLES: [&str; 10] = [
     "matching_runs",
     "proposals",
     "plans",
+    "prints",
 ];
 
 fn tables_answer(conn: &mut sasaeai::storage::DbConnection) -> Vec<bool> {

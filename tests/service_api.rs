@@ -95,6 +95,8 @@ fn openapi_document_lists_every_route_and_every_listed_route_exists() {
         "PUT /api/v1/registrants/{id}/plan",
         "GET /api/v1/registrants/{id}/plan/history",
         "GET /api/v1/registrants/{id}/plan/check",
+        "GET /api/v1/prints",
+        "POST /api/v1/prints/{serial}/return",
     ];
     let mut expected = expected.to_vec();
     expected.sort_unstable();
@@ -102,7 +104,10 @@ fn openapi_document_lists_every_route_and_every_listed_route_exists() {
 
     for operation in &operations {
         let (method, path) = operation.split_once(' ').unwrap_or_default();
-        let path = path.replace("{id}", "1").replace("{kind}", "districts");
+        let path = path
+            .replace("{id}", "1")
+            .replace("{kind}", "districts")
+            .replace("{serial}", "P-000001");
         let resp = match method {
             "GET" => server.get(&path),
             other => server.send(other, &path, "application/json", b"{}", Some("\"1\"")),

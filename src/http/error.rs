@@ -89,6 +89,11 @@ impl ApiError {
                 "precondition_required",
                 "更新には If-Match ヘッダー（取得時の ETag）が必要です".into(),
             ),
+            Self::Service(S::AlreadyReturned) => (
+                StatusCode::CONFLICT,
+                "already_returned",
+                "この控えはすでに返却済みです".into(),
+            ),
             Self::Service(S::NotPending(status)) => (
                 StatusCode::CONFLICT,
                 "proposal_not_pending",
@@ -139,7 +144,7 @@ impl ApiError {
             "not_found" | "no_route" => "見つかりません",
             "version_conflict" => "更新の競合",
             "duplicate" => "重複",
-            "proposal_not_pending" => "処理済み",
+            "proposal_not_pending" | "already_returned" => "処理済み",
             "unavailable" => "一時的に利用できません",
             "invalid_json" | "bad_request" => "不正なリクエスト",
             "unsupported_media_type" => "形式が違います",

@@ -9,6 +9,7 @@ mod extract;
 mod health;
 mod imports;
 mod matching;
+mod prints;
 mod registrants;
 mod shelters;
 mod supporters;
@@ -60,6 +61,7 @@ where
             .configure(districts::routes)
             .configure(imports::hazard_zone_routes)
             .configure(matching::routes)
+            .configure(prints::routes)
             .service(
                 utoipa_actix_web::scope("/imports")
                     .app_data(web::PayloadConfig::new(import_limit))

@@ -12,6 +12,7 @@ pub mod input;
 pub mod matching;
 pub mod nearby;
 pub mod plans;
+pub mod prints;
 mod records;
 pub mod registrants;
 pub mod shelters;
@@ -46,6 +47,9 @@ pub enum ServiceError {
     /// The record exists, so a change must name the version it was based on.
     #[error("version required")]
     VersionRequired,
+    /// The printed copy was marked returned already.
+    #[error("copy already returned")]
+    AlreadyReturned,
     /// The proposal was decided already or superseded by a later run.
     #[error("proposal is {0}, not proposed")]
     NotPending(String),

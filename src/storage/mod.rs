@@ -10,6 +10,7 @@ pub mod districts;
 pub mod hazard_zones;
 pub mod json;
 pub mod plans;
+pub mod prints;
 pub mod proposals;
 pub mod registrants;
 pub mod schema;

@@ -145,6 +145,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     change_log,
     matching_runs,
     proposals,
+    plans,
+    prints,
 );
 
 diesel::table! {
@@ -188,5 +190,20 @@ diesel::table! {
         content -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    prints (id) {
+        id -> BigInt,
+        serial -> Text,
+        kind -> Text,
+        registrant_ids -> Text,
+        district_id -> Nullable<BigInt>,
+        printed_by -> Text,
+        holder -> Text,
+        printed_at -> Timestamp,
+        returned_at -> Nullable<Timestamp>,
+        returned_by -> Nullable<Text>,
     }
 }
