@@ -18,6 +18,7 @@ pub mod domain;
 pub mod exchange;
 pub mod http;
 pub mod matching;
+pub mod reports;
 pub mod rng;
 pub mod services;
 pub mod spatial;

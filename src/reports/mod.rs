@@ -1,0 +1,8 @@
+//! Plain report models -> PDF bytes (printpdf).
+//!
+//! Pure: no I/O, no database; depends only on std, chrono and printpdf. The services layer
+//! fills the models from the register and records every printed copy.
+
+pub mod era;
+pub mod plan;
+mod subset;
