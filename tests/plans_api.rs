@@ -283,3 +283,103 @@ fn a_plan_is_printable_only_while_its_links_and_consents_hold() {
         .get("/api/v1/registrants/999999/plan/check")
         .assert_problem(404, "not_found");
 }
+
+#[test]
+fn a_consistent_plan_prints_with_its_serial_and_an_inconsistent_one_is_refused() {
+    let server = TestServer::start();
+    let (person, helper, site) = setup(&server);
+    let path = format!("/api/v1/registrants/{person}/plan");
+    assert_eq!(
+        server
+            .send(
+                "PUT",
+                &path,
+                "application/json",
+                plan(helper, site).to_string().as_bytes(),
+                None
+            )
+            .status,
+        201
+    );
+
+    // Not yet consistent: refused with the reasons, and nothing is registered.
+    let refused = server.get(&format!(
+        "{path}.pdf?holder=%E6%B0%91%E7%94%9F%E5%A7%94%E5%93%A1"
+    ));
+    refused.assert_problem(409, "plan_not_printable");
+    assert!(
+        refused
+            .error_fields()
+            .contains(&"supporter_not_linked".to_owned()),
+        "{}",
+        refused.text
+    );
+    assert_eq!(server.get("/api/v1/prints").json["items"], json!([]));
+
+    let run = server.post("/api/v1/matching/runs", &json!({}));
+    let proposals = server.get(&format!(
+        "/api/v1/matching/runs/{}/proposals?limit=200",
+        run.json["run_id"]
+    ));
+    let link = proposals.json["items"]
+        .as_array()
+        .and_then(|a| {
+            a.iter()
+                .find(|p| p["kind"] == "supporter" && p["supporter_id"] == helper)
+                .map(|p| p["id"].clone())
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        server
+            .post(&format!("/api/v1/proposals/{link}/confirm"), &json!({}))
+            .status,
+        200
+    );
+    for kind in ["plan_creation", "plan_sharing"] {
+        let consent =
+            json!({"kind": kind, "given": true, "date": "2026-03-20", "evidence_note": "同意書"});
+        server.post(&format!("/api/v1/registrants/{person}/consents"), &consent);
+    }
+    server
+        .get(&format!("{path}.pdf"))
+        .assert_problem(422, "validation_failed");
+
+    let (status, content_type, serial, bytes) = server.get_bytes(
+        &format!("{path}.pdf?holder=%E6%B0%91%E7%94%9F%E5%A7%94%E5%93%A1"),
+        "x-print-serial",
+    );
+    assert_eq!((status, content_type.as_str()), (200, "application/pdf"));
+    assert_eq!(serial.as_deref(), Some("P-000001"));
+    assert!(
+        bytes.len() < 100 * 1024,
+        "a one-page plan stays small: {} bytes",
+        bytes.len()
+    );
+    let text = common::pdf_text(&bytes);
+    for expected in [
+        "久留米 花子",
+        "筑後 太郎",
+        "090-0000-2222",
+        "東小学校 体育館",
+        "長男宅",
+        "令和8年4月1日",
+        "P-000001",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected} missing from the printed plan:\n{text}"
+        );
+    }
+    let (_, _, second, _) = server.get_bytes(
+        &format!("{path}.pdf?holder=%E6%B0%91%E7%94%9F%E5%A7%94%E5%93%A1"),
+        "x-print-serial",
+    );
+    assert_eq!(
+        second.as_deref(),
+        Some("P-000002"),
+        "every copy has its own serial"
+    );
+    let register = server.get("/api/v1/prints?outstanding=true");
+    assert_eq!(register.json["items"][0]["holder"], "民生委員");
+    assert_eq!(register.json["items"][0]["registrant_ids"], json!([person]));
+}

@@ -96,6 +96,7 @@ fn openapi_document_lists_every_route_and_every_listed_route_exists() {
         "GET /api/v1/registrants/{id}/plan/history",
         "GET /api/v1/registrants/{id}/plan/check",
         "GET /api/v1/prints",
+        "GET /api/v1/registrants/{id}/plan.pdf",
         "POST /api/v1/prints/{serial}/return",
     ];
     let mut expected = expected.to_vec();

@@ -89,6 +89,11 @@ impl ApiError {
                 "precondition_required",
                 "更新には If-Match ヘッダー（取得時の ETag）が必要です".into(),
             ),
+            Self::Service(S::NotPrintable(_)) => (
+                StatusCode::CONFLICT,
+                "plan_not_printable",
+                "この計画は印刷できません。支援者の状態・同意・確定を確認してください".into(),
+            ),
             Self::Service(S::AlreadyReturned) => (
                 StatusCode::CONFLICT,
                 "already_returned",
@@ -145,6 +150,7 @@ impl ApiError {
             "version_conflict" => "更新の競合",
             "duplicate" => "重複",
             "proposal_not_pending" | "already_returned" => "処理済み",
+            "plan_not_printable" => "印刷できません",
             "unavailable" => "一時的に利用できません",
             "invalid_json" | "bad_request" => "不正なリクエスト",
             "unsupported_media_type" => "形式が違います",
@@ -169,6 +175,16 @@ impl ResponseError for ApiError {
         }
         let (errors, current_version) = match self {
             Self::Service(ServiceError::Invalid(e)) => (e.errors().to_vec(), None),
+            Self::Service(ServiceError::NotPrintable(issues)) => (
+                issues
+                    .iter()
+                    .map(|(code, message)| FieldError {
+                        field: code.clone(),
+                        message: message.clone(),
+                    })
+                    .collect(),
+                None,
+            ),
             Self::Service(ServiceError::VersionConflict { current }) => {
                 (Vec::new(), Some(*current))
             }

@@ -12,6 +12,7 @@ use crate::domain::registrant::{RegistrantInput, StatusChangeInput};
 use crate::domain::{HazardZoneId, RegistrantId};
 use crate::services::nearby::{self, AreaQuery};
 use crate::services::plans::{self, PlanIssue, PlanView};
+use crate::services::printing;
 use crate::services::registrants::{self, ListQuery, RegistrantView};
 use crate::services::{AppContext, Page};
 use crate::storage::change_log::HistoryEntry;
@@ -32,6 +33,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(put_plan)
         .service(plan_history)
         .service(check_plan)
+        .service(plan_pdf)
         .service(registrants_in_hazard_zone);
 }
 
@@ -364,4 +366,43 @@ async fn check_plan(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiErr
         printable: issues.is_empty(),
         issues,
     }))
+}
+
+/// Who will hold a printed copy.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+struct HolderQuery {
+    /// The person or role who receives the copy (recorded in the print register).
+    holder: Option<String>,
+}
+
+/// The plan as an A4 PDF for `holder`. The copy is registered and its serial printed on every
+/// page; a plan whose supporter links or consents do not hold is refused (409) with the reasons.
+#[utoipa::path(
+    tag = "plans",
+    params(("id" = i64, Path), HolderQuery),
+    responses(
+        (status = 200, content_type = "application/pdf", body = Vec<u8>, headers(("X-Print-Serial" = String))),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/registrants/{id}/plan.pdf")]
+async fn plan_pdf(
+    ctx: Ctx,
+    id: web::Path<i64>,
+    query: web::Query<HolderQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = RegistrantId(id.into_inner());
+    let holder = query.into_inner().holder.unwrap_or_default();
+    let (bytes, serial) =
+        block(&ctx, move |ctx| printing::plan_pdf(ctx, id, &holder, ACTOR)).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header(("X-Print-Serial", serial.clone()))
+        .insert_header((
+            "Content-Disposition",
+            format!("inline; filename=\"plan-{serial}.pdf\""),
+        ))
+        .body(bytes))
 }

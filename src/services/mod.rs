@@ -12,6 +12,7 @@ pub mod input;
 pub mod matching;
 pub mod nearby;
 pub mod plans;
+pub mod printing;
 pub mod prints;
 mod records;
 pub mod registrants;
@@ -47,6 +48,9 @@ pub enum ServiceError {
     /// The record exists, so a change must name the version it was based on.
     #[error("version required")]
     VersionRequired,
+    /// The plan cannot be printed as it stands: (code, reason) for each problem.
+    #[error("plan not printable: {}", .0.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(", "))]
+    NotPrintable(Vec<(String, String)>),
     /// The printed copy was marked returned already.
     #[error("copy already returned")]
     AlreadyReturned,

@@ -265,6 +265,30 @@ impl TestServer {
         Self::finish(self.agent.get(&self.url(path)).call())
     }
 
+    /// A GET whose body is not text (a PDF): status, content type, one header, the bytes.
+    pub fn get_bytes(&self, path: &str, header: &str) -> (u16, String, Option<String>, Vec<u8>) {
+        let mut response = self
+            .agent
+            .get(&self.url(path))
+            .call()
+            .expect("request reaches the server");
+        let value = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let (content_type, wanted) = (value("content-type").unwrap_or_default(), value(header));
+        let bytes = response
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024 * 1024)
+            .read_to_vec()
+            .unwrap_or_default();
+        (response.status().as_u16(), content_type, wanted, bytes)
+    }
+
     pub fn post(&self, path: &str, body: &Value) -> Resp {
         self.send(
             "POST",
@@ -398,4 +422,23 @@ pub fn shelter() -> Value {
         "capacity": 400,
         "accessibility": ["step_free", "accessible_toilet"]
     })
+}
+
+/// The text of a PDF as poppler's pdftotext reads it.
+pub fn pdf_text(bytes: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!("sasaeai-plan-test-{}.pdf", std::process::id()));
+    std::fs::write(&path, bytes).expect("write the PDF to a temporary file");
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&path)
+        .arg("-")
+        .output();
+    let _ = std::fs::remove_file(&path);
+    let out = out.expect("pdftotext is installed (poppler-utils; .ci/run installs it)");
+    assert!(
+        out.stderr.is_empty(),
+        "pdftotext complained: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
