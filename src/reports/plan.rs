@@ -1118,14 +1118,13 @@ fn validate_map(map: &PlanMap) -> Result<(), RenderError> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
+/// A realistic example plan (a person in Kurume with two supporters and a map), for tests,
+/// the printing benchmark and anyone trying the renderer.
+pub mod example {
     use super::*;
-    use std::path::PathBuf;
-    use std::process::Command;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
     }
 
     /// A small square ring of `half` degrees around (lat, lon).
@@ -1139,7 +1138,7 @@ mod tests {
     }
 
     /// A plausible plan for a person in Kurume.
-    pub(crate) fn sample_plan() -> PlanDocument {
+    pub fn sample_plan() -> PlanDocument {
         let home = (33.3192, 130.5083);
         PlanDocument {
             serial: "P-000123".into(),
@@ -1207,6 +1206,14 @@ mod tests {
             },
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::example::*;
+    use super::*;
+    use std::path::PathBuf;
+    use std::process::Command;
 
     fn write_temp(name: &str, bytes: &[u8]) -> PathBuf {
         let path = std::env::temp_dir().join(format!("sasaeai-{}-{name}", std::process::id()));
