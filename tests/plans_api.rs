@@ -194,6 +194,39 @@ fn bad_plans_name_their_fields_and_write_nothing() {
         .assert_problem(404, "not_found");
 }
 
+/// Confirms `helper` for `person` through a matching run and records both plan consents.
+fn confirm_supporter_and_consents(server: &TestServer, person: i64, helper: i64) {
+    let run = server.post("/api/v1/matching/runs", &json!({}));
+    let proposals = server.get(&format!(
+        "/api/v1/matching/runs/{}/proposals?limit=200",
+        run.json["run_id"]
+    ));
+    let link = proposals.json["items"]
+        .as_array()
+        .and_then(|a| {
+            a.iter()
+                .find(|p| p["kind"] == "supporter" && p["supporter_id"] == helper)
+                .map(|p| p["id"].clone())
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        server
+            .post(&format!("/api/v1/proposals/{link}/confirm"), &json!({}))
+            .status,
+        200
+    );
+    for kind in ["plan_creation", "plan_sharing"] {
+        let consent =
+            json!({"kind": kind, "given": true, "date": "2026-03-20", "evidence_note": "同意書"});
+        assert_eq!(
+            server
+                .post(&format!("/api/v1/registrants/{person}/consents"), &consent)
+                .status,
+            201
+        );
+    }
+}
+
 fn codes(check: &common::Resp) -> Vec<String> {
     check.json["issues"]
         .as_array()
@@ -236,35 +269,7 @@ fn a_plan_is_printable_only_while_its_links_and_consents_hold() {
     );
 
     // Confirm the supporter through matching and record both plan consents.
-    let run = server.post("/api/v1/matching/runs", &json!({}));
-    let proposals = server.get(&format!(
-        "/api/v1/matching/runs/{}/proposals?limit=200",
-        run.json["run_id"]
-    ));
-    let link = proposals.json["items"]
-        .as_array()
-        .and_then(|a| {
-            a.iter()
-                .find(|p| p["kind"] == "supporter" && p["supporter_id"] == helper)
-                .map(|p| p["id"].clone())
-        })
-        .unwrap_or_default();
-    assert_eq!(
-        server
-            .post(&format!("/api/v1/proposals/{link}/confirm"), &json!({}))
-            .status,
-        200
-    );
-    for kind in ["plan_creation", "plan_sharing"] {
-        let consent =
-            json!({"kind": kind, "given": true, "date": "2026-03-20", "evidence_note": "同意書"});
-        assert_eq!(
-            server
-                .post(&format!("/api/v1/registrants/{person}/consents"), &consent)
-                .status,
-            201
-        );
-    }
+    confirm_supporter_and_consents(&server, person, helper);
     let check = server.get(&format!("{path}/check"));
     assert_eq!(check.json["printable"], true, "{}", check.text);
 
@@ -316,30 +321,7 @@ fn a_consistent_plan_prints_with_its_serial_and_an_inconsistent_one_is_refused()
     );
     assert_eq!(server.get("/api/v1/prints").json["items"], json!([]));
 
-    let run = server.post("/api/v1/matching/runs", &json!({}));
-    let proposals = server.get(&format!(
-        "/api/v1/matching/runs/{}/proposals?limit=200",
-        run.json["run_id"]
-    ));
-    let link = proposals.json["items"]
-        .as_array()
-        .and_then(|a| {
-            a.iter()
-                .find(|p| p["kind"] == "supporter" && p["supporter_id"] == helper)
-                .map(|p| p["id"].clone())
-        })
-        .unwrap_or_default();
-    assert_eq!(
-        server
-            .post(&format!("/api/v1/proposals/{link}/confirm"), &json!({}))
-            .status,
-        200
-    );
-    for kind in ["plan_creation", "plan_sharing"] {
-        let consent =
-            json!({"kind": kind, "given": true, "date": "2026-03-20", "evidence_note": "同意書"});
-        server.post(&format!("/api/v1/registrants/{person}/consents"), &consent);
-    }
+    confirm_supporter_and_consents(&server, person, helper);
     server
         .get(&format!("{path}.pdf"))
         .assert_problem(422, "validation_failed");
