@@ -227,6 +227,18 @@ fn confirm_supporter_and_consents(server: &TestServer, person: i64, helper: i64)
     }
 }
 
+/// Writes the example plan as a first plan (201).
+fn write_plan(server: &TestServer, path: &str, helper: i64, site: i64) {
+    let written = server.send(
+        "PUT",
+        path,
+        "application/json",
+        plan(helper, site).to_string().as_bytes(),
+        None,
+    );
+    assert_eq!(written.status, 201, "{}", written.text);
+}
+
 fn codes(check: &common::Resp) -> Vec<String> {
     check.json["issues"]
         .as_array()
@@ -243,18 +255,7 @@ fn a_plan_is_printable_only_while_its_links_and_consents_hold() {
     let server = TestServer::start();
     let (person, helper, site) = setup(&server);
     let path = format!("/api/v1/registrants/{person}/plan");
-    assert_eq!(
-        server
-            .send(
-                "PUT",
-                &path,
-                "application/json",
-                plan(helper, site).to_string().as_bytes(),
-                None
-            )
-            .status,
-        201
-    );
+    write_plan(&server, &path, helper, site);
 
     let check = server.get(&format!("{path}/check"));
     assert_eq!(check.status, 200, "{}", check.text);
@@ -294,18 +295,7 @@ fn a_consistent_plan_prints_with_its_serial_and_an_inconsistent_one_is_refused()
     let server = TestServer::start();
     let (person, helper, site) = setup(&server);
     let path = format!("/api/v1/registrants/{person}/plan");
-    assert_eq!(
-        server
-            .send(
-                "PUT",
-                &path,
-                "application/json",
-                plan(helper, site).to_string().as_bytes(),
-                None
-            )
-            .status,
-        201
-    );
+    write_plan(&server, &path, helper, site);
 
     // Not yet consistent: refused with the reasons, and nothing is registered.
     let refused = server.get(&format!(

@@ -6,8 +6,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::extract::Upload;
 use super::{ACTOR, ApiError, Problem, block};
 use crate::services::AppContext;
+use crate::services::HazardZoneSummary;
 use crate::services::imports::{self, ImportKind, ImportOptions, ImportReport};
-use crate::storage::hazard_zones::HazardZoneSummary;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(hazard_code_table).service(import_file);

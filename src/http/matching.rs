@@ -7,9 +7,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::extract::JsonBody;
 use super::registrants::Items;
 use super::{ACTOR, ApiError, Problem, block};
+use crate::services::Proposal;
 use crate::services::matching::{self, ProposalQuery, RunRequest, RunSummary, SupporterGap};
 use crate::services::{AppContext, Page};
-use crate::storage::proposals::Proposal;
 
 type Ctx = web::Data<AppContext>;
 

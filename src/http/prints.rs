@@ -6,8 +6,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::registrants::Items;
 use super::{ACTOR, ApiError, Problem, block};
 use crate::services::AppContext;
+use crate::services::PrintedCopy;
 use crate::services::prints::{self, PrintQuery};
-use crate::storage::prints::PrintedCopy;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_prints).service(return_print);

@@ -10,12 +10,12 @@ use crate::domain::consent::{Consent, ConsentInput};
 use crate::domain::plan::PlanInput;
 use crate::domain::registrant::{RegistrantInput, StatusChangeInput};
 use crate::domain::{HazardZoneId, RegistrantId};
+use crate::services::HistoryEntry;
 use crate::services::nearby::{self, AreaQuery};
 use crate::services::plans::{self, PlanIssue, PlanView};
 use crate::services::printing;
 use crate::services::registrants::{self, ListQuery, RegistrantView};
 use crate::services::{AppContext, Page};
-use crate::storage::change_log::HistoryEntry;
 
 type Ctx = web::Data<AppContext>;
 

@@ -9,10 +9,10 @@ use super::registrants::Items;
 use super::{ACTOR, ApiError, Problem, block};
 use crate::domain::ShelterId;
 use crate::domain::shelter::{Shelter, ShelterInput};
+use crate::services::HistoryEntry;
 use crate::services::nearby::{self, Nearby, NearestShelterQuery};
 use crate::services::shelters::{self, ListQuery};
 use crate::services::{AppContext, Page};
-use crate::storage::change_log::HistoryEntry;
 
 type Ctx = web::Data<AppContext>;
 

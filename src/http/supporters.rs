@@ -9,10 +9,10 @@ use super::registrants::Items;
 use super::{ACTOR, ApiError, Problem, block};
 use crate::domain::SupporterId;
 use crate::domain::supporter::{Supporter, SupporterInput};
+use crate::services::HistoryEntry;
 use crate::services::nearby::{self, Nearby, WithinQuery};
 use crate::services::supporters::{self, ListQuery};
 use crate::services::{AppContext, Page};
-use crate::storage::change_log::HistoryEntry;
 
 type Ctx = web::Data<AppContext>;
 

@@ -29,6 +29,13 @@ use crate::domain::ValidationErrors;
 use crate::spatial::SpatialIndex;
 use crate::storage::{self, DatabaseUrl, Pool, PooledConnection, StorageError};
 
+// The record types some services return as they are stored, re-exported so that the HTTP and
+// CLI layers name them through `services` and never reach into `storage`.
+pub use crate::storage::change_log::HistoryEntry;
+pub use crate::storage::hazard_zones::HazardZoneSummary;
+pub use crate::storage::prints::PrintedCopy;
+pub use crate::storage::proposals::Proposal;
+
 /// Who made a change, as written into the history (a user name once access control exists).
 pub type Actor<'a> = &'a str;
 
