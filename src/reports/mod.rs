@@ -4,5 +4,7 @@
 //! fills the models from the register and records every printed copy.
 
 pub mod era;
+mod pdf;
 pub mod plan;
+pub mod sheet;
 mod subset;

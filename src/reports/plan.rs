@@ -11,23 +11,14 @@
 //! statement, and on every page the confidentiality footer, the copy's serial number and
 //! "page x / y". Content that does not fit flows onto further pages.
 
-use std::fmt;
-use std::sync::OnceLock;
-
 use chrono::NaiveDate;
-use printpdf::{
-    Color, FontId, Greyscale, Line, LineDashPattern, LinePoint, Mm, Op, PaintMode, ParsedFont,
-    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rect,
-    TextItem, WindingOrder,
-};
-
-use std::collections::BTreeSet;
+use printpdf::{FontId, Mm, Op, PaintMode, PdfPage};
 
 use super::era::wareki_with_western;
-use super::subset::CffLayout;
-
-/// Noto Sans JP Regular (SIL OFL 1.1), shipped with the build; see assets/fonts/README.md.
-static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/NotoSansJP-Regular.otf");
+pub use super::pdf::RenderError;
+use super::pdf::{
+    self, Font, MM_PER_PT, circle, embedded_font, grey, line_height, save, stroke_style, wrap,
+};
 
 /// The printed no-liability statement required on every plan.
 pub const NO_LIABILITY: &str =
@@ -55,8 +46,12 @@ pub struct PlanDocument {
     pub when_to_leave: String,
     /// What to take.
     pub items_to_take: String,
-    /// Notes for supporters and shelter staff.
+    /// How to get there (e.g. which road to avoid when it floods).
+    pub route_note: Option<String>,
+    /// Notes for supporters.
     pub notes_for_supporters: Option<String>,
+    /// Notes for the staff of the shelter.
+    pub notes_for_shelter_staff: Option<String>,
     /// The route map's content.
     pub map: PlanMap,
 }
@@ -139,37 +134,6 @@ pub struct PlanMap {
     pub district_boundary: Vec<Vec<(f64, f64)>>,
 }
 
-/// Why a plan could not be rendered.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RenderError {
-    /// The embedded font could not be parsed (a broken build, not bad input).
-    Font,
-    /// A map coordinate is not a finite latitude/longitude in range.
-    InvalidCoordinate {
-        /// Which part of the map holds it (`home`, `supporter`, `flood area`…).
-        what: &'static str,
-    },
-}
-
-impl fmt::Display for RenderError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Font => write!(
-                f,
-                "the embedded font NotoSansJP-Regular.otf could not be parsed"
-            ),
-            Self::InvalidCoordinate { what } => {
-                write!(
-                    f,
-                    "map coordinate of the {what} is not a valid latitude/longitude"
-                )
-            }
-        }
-    }
-}
-
-impl std::error::Error for RenderError {}
-
 /// Renders the plan as an A4 portrait PDF and returns its bytes.
 ///
 /// The font is embedded as a subset of the glyphs used. A plan that does not fit one page
@@ -183,131 +147,125 @@ impl std::error::Error for RenderError {}
 pub fn render(plan: &PlanDocument) -> Result<Vec<u8>, RenderError> {
     validate_map(&plan.map)?;
     let font = embedded_font()?;
-    // Lay out with a provisional font id: the subset font can only be made once the text
-    // of every page, footers included, is known.
-    let provisional = FontId::new();
-    let mut layout = Layout::new(font, provisional, plan);
+    let pages = plan_pages(font, &FontId::new(), plan);
+    save(font, &format!("個別避難計画 {}", plan.serial), pages)
+}
+
+/// What the cover page of a batch says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchCover {
+    /// The batch copy's serial, printed on every page of the batch.
+    pub serial: String,
+    /// The district's code and name (e.g. `D01 ひばり野小学校区`).
+    pub district: String,
+    /// The priority tier printed, when the batch is one tier only (e.g. `A`).
+    pub tier: Option<String>,
+    /// Who printed the batch.
+    pub printed_by: String,
+    /// Who receives and keeps it.
+    pub holder: String,
+    /// The day of printing.
+    pub printed_on: NaiveDate,
+    /// Plans of the district left out, with the person's name and the reason in Japanese.
+    pub omitted: Vec<(String, String)>,
+}
+
+/// Renders a cover page and then every plan, each starting on a new page with its own page
+/// numbers and the batch's serial, as one PDF. `progress` is called with (plans done, plans in all) after each plan.
+///
+/// # Errors
+/// As [`render`]; a plan with an invalid map coordinate fails the whole batch.
+pub fn render_batch(
+    cover: &BatchCover,
+    plans: &[PlanDocument],
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<u8>, RenderError> {
+    for plan in plans {
+        validate_map(&plan.map)?;
+    }
+    let font = embedded_font()?;
+    let font_id = FontId::new();
+    let mut pages = cover_pages(font, &font_id, cover, plans);
+    for (i, plan) in plans.iter().enumerate() {
+        // The batch is one registered copy: its serial is the one on every page.
+        let plan = PlanDocument {
+            serial: cover.serial.clone(),
+            ..plan.clone()
+        };
+        pages.extend(plan_pages(font, &font_id, &plan));
+        progress(i + 1, plans.len());
+    }
+    save(
+        font,
+        &format!("個別避難計画 {} {}", cover.district, cover.serial),
+        pages,
+    )
+}
+
+/// The pages of one plan, footers included, laid out with `font_id`.
+fn plan_pages(font: &Font, font_id: &FontId, plan: &PlanDocument) -> Vec<PdfPage> {
+    let mut layout = Layout::new(
+        font,
+        font_id.clone(),
+        format!("個別避難計画（続き）　{} 様", plan.person.name),
+    );
     layout.body(plan);
-    let mut pages = layout.finish(plan);
-    let embedded = font.subset_for(&pages)?;
-    let mut doc = PdfDocument::new(&format!("個別避難計画 {}", plan.serial));
-    let font_id = doc.add_font(&embedded);
-    for page in &mut pages {
-        for op in &mut page.ops {
-            if let Op::SetFont { font, .. } = op {
-                *font = PdfFontHandle::External(font_id.clone());
-            }
+    layout.finish(&plan.serial, None)
+}
+
+/// The cover of a batch: what it holds, for whom, and the reminder to return it; a long list
+/// of names continues on a second cover page.
+fn cover_pages(
+    font: &Font,
+    font_id: &FontId,
+    cover: &BatchCover,
+    plans: &[PlanDocument],
+) -> Vec<PdfPage> {
+    let mut layout = Layout::new(
+        font,
+        font_id.clone(),
+        format!("個別避難計画 表紙（続き）　{}", cover.district),
+    );
+    layout.y += line_height(20.0);
+    layout.text_at(LEFT, layout.y, 20.0, "個別避難計画（地区一括印刷）");
+    layout.y += 4.0;
+    layout.field("地区", &cover.district, LARGE);
+    if let Some(tier) = &cover.tier {
+        layout.field("優先度", &format!("{tier} のみ"), BODY);
+    }
+    layout.field("収録件数", &format!("{} 件", plans.len()), LARGE);
+    layout.field("印刷日", &wareki_with_western(cover.printed_on), BODY);
+    layout.field("印刷者", &cover.printed_by, BODY);
+    layout.field("受領者（保管者）", &cover.holder, BODY);
+    layout.field("整理番号", &cover.serial, LARGE);
+    layout.y += 3.0;
+    layout.paragraph(
+        LEFT,
+        RIGHT - LEFT,
+        BODY,
+        "この冊子は個人情報です。鍵のかかる場所に保管し、役割を交代するときや計画が更新されたときは、整理番号を添えて市へ返却してください。",
+    );
+    layout.heading("収録されている方", line_height(BODY));
+    // Three columns, in the order the plans follow; a name never breaks across lines.
+    let column_w = (RIGHT - LEFT) / 3.0;
+    let lh = line_height(BODY);
+    for row in plans.chunks(3).enumerate() {
+        let (r, people) = row;
+        layout.need(lh);
+        layout.y += lh;
+        for (c, plan) in people.iter().enumerate() {
+            let text = format!("{}. {} 様", r * 3 + c + 1, plan.person.name);
+            let x = LEFT + c as f32 * column_w;
+            layout.text_at(x, layout.y - lh * 0.25, BODY, &text);
         }
     }
-    // printpdf's own subsetting needs its `text_layout` feature; ours is done above.
-    let options = PdfSaveOptions {
-        subset_fonts: false,
-        ..PdfSaveOptions::default()
-    };
-    let mut warnings = Vec::new();
-    Ok(doc.with_pages(pages).save(&options, &mut warnings))
-}
-
-// ---------------------------------------------------------------------------------------------
-// Font
-
-/// The parsed font and the metrics used to measure text.
-struct Font {
-    parsed: ParsedFont,
-    units_per_em: f32,
-    cff: CffLayout,
-}
-
-impl Font {
-    /// A font for one document: only the glyphs its pages show are kept (see `subset`), and
-    /// only their code points are mapped, so the PDF carries kilobytes, not the 4 MB face.
-    fn subset_for(&self, pages: &[PdfPage]) -> Result<ParsedFont, RenderError> {
-        let chars: BTreeSet<char> = pages
-            .iter()
-            .flat_map(|page| &page.ops)
-            .filter_map(|op| match op {
-                Op::ShowText { items } => Some(items),
-                _ => None,
-            })
-            .flatten()
-            .filter_map(|item| match item {
-                TextItem::Text(s) => Some(s.chars()),
-                _ => None,
-            })
-            .flatten()
-            .collect();
-        let original: Vec<(u32, u16)> = chars
-            .into_iter()
-            .filter_map(|c| Some((c as u32, self.parsed.lookup_glyph_index(c as u32)?)))
-            .collect();
-        let glyphs: BTreeSet<u16> = original.iter().map(|&(_, gid)| gid).collect();
-        let (original_bytes, kept) = self
-            .cff
-            .subset(FONT_BYTES, &glyphs)
-            .ok_or(RenderError::Font)?;
-        // The subset renumbers glyphs (its charset keeps their CIDs, which printpdf reads
-        // back as the Identity-H codes), so the maps handed to printpdf use the new ids.
-        let new_gid: std::collections::BTreeMap<u16, u16> = kept
-            .iter()
-            .enumerate()
-            .filter_map(|(new, &old)| Some((old, u16::try_from(new).ok()?)))
-            .collect();
-        let mut codepoint_to_glyph = std::collections::BTreeMap::new();
-        let mut glyph_widths = std::collections::BTreeMap::new();
-        for (cp, old) in original {
-            if let Some(&new) = new_gid.get(&old) {
-                codepoint_to_glyph.insert(cp, new);
-                if let Some(w) = self.parsed.get_glyph_width(old) {
-                    glyph_widths.insert(new, w);
-                }
-            }
+    if !cover.omitted.is_empty() {
+        layout.heading("印刷しなかった計画（要確認）", line_height(BODY));
+        for (name, reason) in &cover.omitted {
+            layout.field(&format!("{name} 様"), reason, BODY);
         }
-        Ok(ParsedFont {
-            original_bytes,
-            codepoint_to_glyph,
-            glyph_widths,
-            font_index: self.parsed.font_index,
-            font_name: self.parsed.font_name.clone(),
-            units_per_em: self.parsed.units_per_em,
-            font_metrics: self.parsed.font_metrics.clone(),
-            font_type: self.parsed.font_type,
-            pdf_font_metrics: self.parsed.pdf_font_metrics.clone(),
-        })
     }
-
-    /// Advance of `c` in em. A missing glyph is measured as a full em so that wrapping errs
-    /// on the safe side.
-    fn advance_em(&self, c: char) -> f32 {
-        self.parsed
-            .lookup_glyph_index(c as u32)
-            .and_then(|gid| self.parsed.get_glyph_width(gid))
-            .map_or(1.0, |w| f32::from(w) / self.units_per_em)
-    }
-
-    /// Width of `s` in millimetres at `size_pt`.
-    fn width_mm(&self, s: &str, size_pt: f32) -> f32 {
-        s.chars().map(|c| self.advance_em(c)).sum::<f32>() * size_pt * MM_PER_PT
-    }
-}
-
-/// Parsing the 4 MB font takes longer than rendering a plan, and the bytes never change, so it
-/// is parsed once per process. A cache of a constant, not shared mutable state.
-fn embedded_font() -> Result<&'static Font, RenderError> {
-    static FONT: OnceLock<Option<Font>> = OnceLock::new();
-    FONT.get_or_init(|| {
-        let mut parsed = ParsedFont::from_bytes(FONT_BYTES, 0, &mut Vec::new())?;
-        // The bytes stay in FONT_BYTES; each document gets its own subset.
-        parsed.original_bytes = Vec::new();
-        let units_per_em = f32::from(parsed.units_per_em.max(1));
-        let cff = CffLayout::parse(FONT_BYTES)?;
-        Some(Font {
-            parsed,
-            units_per_em,
-            cff,
-        })
-    })
-    .as_ref()
-    .ok_or(RenderError::Font)
+    layout.finish(&cover.serial, Some("表紙"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -320,7 +278,6 @@ const RIGHT: f32 = PAGE_W - 15.0;
 const TOP: f32 = 14.0;
 /// Content stops here; the footer lives below.
 const CONTENT_BOTTOM: f32 = 273.5;
-const MM_PER_PT: f32 = 25.4 / 72.0;
 
 /// Body text size: DESIGN.md asks for 11 pt or more for elderly readers.
 const BODY: f32 = 11.0;
@@ -330,136 +287,19 @@ const LABEL_W: f32 = 34.0;
 
 const MAP_W: f32 = 170.0;
 const MAP_H: f32 = 80.0;
-
-fn line_height(size_pt: f32) -> f32 {
-    size_pt * 1.3 * MM_PER_PT
-}
-
-fn pt(x: f32, y_from_top: f32) -> Point {
-    Point {
-        x: Mm(x).into(),
-        y: Mm(PAGE_H - y_from_top).into(),
-    }
-}
-
-fn grey(level: f32) -> Color {
-    Color::Greyscale(Greyscale::new(level, None))
-}
-
-fn line_points(points: &[(f32, f32)]) -> Vec<LinePoint> {
-    points
-        .iter()
-        .map(|&(x, y)| LinePoint {
-            p: pt(x, y),
-            bezier: false,
-        })
-        .collect()
-}
+/// The map shrinks down to this height rather than push itself onto a second page.
+const MAP_MIN_H: f32 = 60.0;
 
 fn polygon(rings: Vec<Vec<(f32, f32)>>, mode: PaintMode) -> Op {
-    Op::DrawPolygon {
-        polygon: Polygon {
-            rings: rings
-                .iter()
-                .map(|ring| PolygonRing {
-                    points: line_points(ring),
-                })
-                .collect(),
-            mode,
-            winding_order: WindingOrder::EvenOdd,
-        },
-    }
+    pdf::polygon(PAGE_H, rings, mode)
 }
 
 fn polyline(points: &[(f32, f32)], closed: bool) -> Op {
-    Op::DrawLine {
-        line: Line {
-            points: line_points(points),
-            is_closed: closed,
-        },
-    }
+    pdf::polyline(PAGE_H, points, closed)
 }
 
 fn rect(x: f32, y_top: f32, w: f32, h: f32, mode: PaintMode) -> Op {
-    Op::DrawRectangle {
-        rectangle: Rect {
-            x: Mm(x).into(),
-            y: Mm(PAGE_H - y_top - h).into(),
-            width: Mm(w).into(),
-            height: Mm(h).into(),
-            mode: Some(mode),
-            winding_order: Some(WindingOrder::NonZero),
-        },
-    }
-}
-
-fn stroke_style(width_pt: f32, dash: &[f32]) -> [Op; 2] {
-    [
-        Op::SetOutlineThickness { pt: Pt(width_pt) },
-        Op::SetLineDashPattern {
-            dash: if dash.is_empty() {
-                LineDashPattern::solid()
-            } else {
-                LineDashPattern::new(0.0, dash)
-            },
-        },
-    ]
-}
-
-fn circle(cx: f32, cy: f32, r: f32) -> Vec<(f32, f32)> {
-    (0..24)
-        .map(|i| {
-            let a = i as f32 * std::f32::consts::TAU / 24.0;
-            (cx + r * a.cos(), cy + r * a.sin())
-        })
-        .collect()
-}
-
-// ---------------------------------------------------------------------------------------------
-// Text wrapping
-
-/// Characters that must not start a line (行頭禁則): they hang at the end of the previous one.
-fn no_line_start(c: char) -> bool {
-    matches!(
-        c,
-        '、' | '。' | '，' | '．' | '）' | '」' | '』' | '・' | 'ー' | ')' | ',' | '.'
-    ) || matches!(
-        c,
-        'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ' | 'っ' | 'ゃ' | 'ゅ' | 'ょ' | 'ッ' | 'ャ' | 'ュ' | 'ョ'
-    )
-}
-
-/// Breaks `text` into lines no wider than `width_mm` at `size_pt`, honouring newlines. Latin
-/// words are kept whole where a space allows; Japanese breaks between any two characters.
-fn wrap(font: &Font, text: &str, size_pt: f32, width_mm: f32) -> Vec<String> {
-    let max_em = width_mm / (size_pt * MM_PER_PT);
-    let mut lines = Vec::new();
-    for paragraph in text.split('\n') {
-        let mut line: Vec<char> = Vec::new();
-        let mut em = 0.0;
-        for c in paragraph.chars() {
-            let adv = font.advance_em(c);
-            if em + adv > max_em && !line.is_empty() && !no_line_start(c) {
-                // Break at the last space if the overflow is inside a Latin word.
-                let cut = if c.is_ascii_alphanumeric() {
-                    line.iter().rposition(|&ch| ch == ' ').filter(|&i| i > 0)
-                } else {
-                    None
-                };
-                let rest = match cut {
-                    Some(i) => line.split_off(i + 1),
-                    None => Vec::new(),
-                };
-                lines.push(line.iter().collect::<String>().trim_end().to_owned());
-                line = rest;
-                em = line.iter().map(|&ch| font.advance_em(ch)).sum();
-            }
-            line.push(c);
-            em += adv;
-        }
-        lines.push(line.into_iter().collect());
-    }
-    lines
+    pdf::rect(PAGE_H, x, y_top, w, h, mode)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -475,13 +315,13 @@ struct Layout<'f> {
 }
 
 impl<'f> Layout<'f> {
-    fn new(font: &'f Font, font_id: FontId, plan: &PlanDocument) -> Self {
+    fn new(font: &'f Font, font_id: FontId, continued_title: String) -> Self {
         Layout {
             font,
             font_id,
             pages: vec![Vec::new()],
             y: TOP,
-            continued_title: format!("個別避難計画（続き）　{} 様", plan.person.name),
+            continued_title,
         }
     }
 
@@ -507,22 +347,8 @@ impl<'f> Layout<'f> {
 
     /// Text with its baseline at `baseline` (mm from top).
     fn text_at(&mut self, x: f32, baseline: f32, size_pt: f32, text: &str) {
-        let font = PdfFontHandle::External(self.font_id.clone());
-        self.ops().extend([
-            Op::SetFillColor { col: grey(0.0) },
-            Op::StartTextSection,
-            Op::SetFont {
-                font,
-                size: Pt(size_pt),
-            },
-            Op::SetTextCursor {
-                pos: pt(x, baseline),
-            },
-            Op::ShowText {
-                items: vec![TextItem::Text(text.to_owned())],
-            },
-            Op::EndTextSection,
-        ]);
+        let ops = pdf::text(&self.font_id, PAGE_H, x, baseline, size_pt, text);
+        self.ops().extend(ops);
     }
 
     /// Wrapped text from `x` to `x + width`, advancing the cursor, across pages if need be.
@@ -662,17 +488,36 @@ impl<'f> Layout<'f> {
         if plan.destinations.is_empty() {
             self.field("", "未定", BODY);
         }
+        // Hazards that share a destination share a line, so that a plan naming one school
+        // for five hazards still fits one page with its map.
+        let mut groups: Vec<(Vec<&str>, &Destination)> = Vec::new();
         for d in &plan.destinations {
+            match groups
+                .iter_mut()
+                .find(|(_, g)| g.shelter_name == d.shelter_name && g.distance_m == d.distance_m)
+            {
+                Some((labels, _)) => labels.push(&d.hazard_label),
+                None => groups.push((vec![&d.hazard_label], d)),
+            }
+        }
+        for (labels, d) in groups {
             let distance = d
                 .distance_m
                 .map(|m| format!("（自宅から{}）", distance_label(f64::from(m))));
-            self.field(
-                &d.hazard_label,
-                &format!("{}{}", d.shelter_name, distance.unwrap_or_default()),
-                BODY,
-            );
+            let place = format!("{}{}", d.shelter_name, distance.unwrap_or_default());
+            let joined = labels.join("・");
+            if self.font.width_mm(&joined, BODY) <= LABEL_W - 1.0 {
+                self.field(&joined, &place, BODY);
+            } else {
+                self.field(
+                    "避難先",
+                    &format!("{place}\n（{}）", labels.join("・")),
+                    BODY,
+                );
+            }
         }
 
+        self.optional_field("避難経路", plan.route_note.as_deref());
         self.field("避難のタイミング", &plan.when_to_leave, BODY);
         self.field("持ち出す物", &plan.items_to_take, BODY);
         if let Some(notes) = plan
@@ -682,6 +527,7 @@ impl<'f> Layout<'f> {
         {
             self.field("申し送り", notes, BODY);
         }
+        self.optional_field("避難所への連絡", plan.notes_for_shelter_staff.as_deref());
 
         self.map(&plan.map);
 
@@ -701,7 +547,8 @@ impl<'f> Layout<'f> {
     }
 
     /// Adds the footer to every page, now that the page count is known.
-    fn finish(mut self, plan: &PlanDocument) -> Vec<PdfPage> {
+    /// `label` names the part of a batch the pages belong to (e.g. 表紙).
+    fn finish(mut self, serial: &str, label: Option<&str>) -> Vec<PdfPage> {
         let total = self.pages.len();
         let pages = std::mem::take(&mut self.pages);
         let mut out = Vec::with_capacity(total);
@@ -712,8 +559,13 @@ impl<'f> Layout<'f> {
             self.ops()
                 .push(polyline(&[(LEFT, 275.0), (RIGHT, 275.0)], false));
             self.text_at(LEFT, 281.0, BODY, CONFIDENTIAL);
-            self.text_at(LEFT, 287.5, BODY, &format!("整理番号 {}", plan.serial));
-            let page = format!("{} / {} ページ", i + 1, total);
+            self.text_at(LEFT, 287.5, BODY, &format!("整理番号 {serial}"));
+            let page = format!(
+                "{}{} / {} ページ",
+                label.map(|l| format!("{l} ")).unwrap_or_default(),
+                i + 1,
+                total
+            );
             let w = self.font.width_mm(&page, BODY);
             self.text_at(RIGHT - w, 287.5, BODY, &page);
             ops.append(&mut self.pages[0]);
@@ -727,11 +579,20 @@ impl<'f> Layout<'f> {
 
     fn map(&mut self, map: &PlanMap) {
         let legend_h = line_height(BODY) + 2.0;
-        self.need(MAP_H + legend_h + 3.0);
+        // Room left above the no-liability box (two lines and its margins).
+        let below = legend_h + 3.0 + 2.0 * line_height(BODY) + 8.0;
+        let room = CONTENT_BOTTOM - self.y - 2.0 - below;
+        // Shrink to the room left, or start a new page with the full height.
+        let map_h = if room >= MAP_MIN_H {
+            room.min(MAP_H)
+        } else {
+            MAP_H
+        };
+        self.need(map_h + below);
         self.y += 2.0;
         let x0 = LEFT + (RIGHT - LEFT - MAP_W) / 2.0;
         let y0 = self.y;
-        let proj = Projection::fit(map, MAP_W, MAP_H);
+        let proj = Projection::fit(map, MAP_W, map_h);
         let to_page = |p: (f64, f64)| {
             let (x, y) = proj.mm(p);
             (x0 + x, y0 + y)
@@ -741,7 +602,7 @@ impl<'f> Layout<'f> {
 
         let mut ops = vec![Op::SaveGraphicsState];
         // Everything outside the frame is clipped away.
-        ops.push(rect(x0, y0, MAP_W, MAP_H, PaintMode::Clip));
+        ops.push(rect(x0, y0, MAP_W, map_h, PaintMode::Clip));
         ops.push(Op::SetOutlineColor { col: grey(0.0) });
 
         // Flood zones: light grey fill with a thin solid outline.
@@ -812,7 +673,7 @@ impl<'f> Layout<'f> {
             .push(rect(home.0 - 2.0, home.1 - 2.0, 4.0, 4.0, PaintMode::Fill));
         self.label(home.0 + 3.0, home.1 + 1.5, "自宅");
 
-        self.scale_bar(x0 + 3.0, y0 + MAP_H - 4.0, proj.mm_per_m);
+        self.scale_bar(x0 + 3.0, y0 + map_h - 4.0, proj.mm_per_m);
         // The map's title sits in its corner rather than in a heading band: it saves a line
         // that a one-page plan needs.
         self.ops().push(Op::SetFillColor { col: grey(0.88) });
@@ -832,8 +693,8 @@ impl<'f> Layout<'f> {
         self.ops().push(Op::SetOutlineColor { col: grey(0.0) });
         self.ops().extend(stroke_style(0.8, &[]));
         self.ops()
-            .push(rect(x0, y0, MAP_W, MAP_H, PaintMode::Stroke));
-        self.y = y0 + MAP_H + 1.0;
+            .push(rect(x0, y0, MAP_W, map_h, PaintMode::Stroke));
+        self.y = y0 + map_h + 1.0;
         self.legend(x0);
     }
 
@@ -1195,7 +1056,9 @@ pub mod example {
             when_to_leave: "警戒レベル3「高齢者等避難」が出たら、支援者と一緒にすぐ避難する。"
                 .into(),
             items_to_take: "常備薬、お薬手帳、酸素ボンベ、眼鏡、保険証、携帯電話と充電器".into(),
+            route_note: Some("大雨のときは川沿いの市道を避け、県道を通る。".into()),
             notes_for_supporters: Some("耳が遠いので大きな声でゆっくり話してください。".into()),
+            notes_for_shelter_staff: None,
             map: PlanMap {
                 home,
                 supporters: vec![(33.3201, 130.5090), (33.3175, 130.5105)],
@@ -1294,6 +1157,65 @@ mod tests {
         assert!(flat.matches("P-000123").count() >= 2);
         assert_eq!(flat.matches("取扱注意").count(), 2);
         std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn batch_has_a_cover_then_each_plan_on_its_own_pages() {
+        let mut plans = Vec::new();
+        for i in 0..5 {
+            let mut plan = sample_plan();
+            plan.person.name = format!("久留米 花子{i}");
+            if i == 2 {
+                plan.notes_for_supporters =
+                    Some("夜間は玄関の鍵を内側から掛けています。".repeat(60));
+            }
+            plans.push(plan);
+        }
+        let cover = BatchCover {
+            serial: "B-000007".into(),
+            district: "D01 城南校区".into(),
+            tier: Some("A".into()),
+            printed_by: "staff".into(),
+            holder: "城南校区 民生委員".into(),
+            printed_on: NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+            omitted: vec![("筑後 三郎".into(), "支援者が同意を取り消しています".into())],
+        };
+        let mut seen = Vec::new();
+        let bytes = render_batch(&cover, &plans, &mut |done, all| seen.push((done, all))).unwrap();
+        assert_eq!(seen, (1..=5).map(|d| (d, 5)).collect::<Vec<_>>());
+        let path = write_temp("batch.pdf", &bytes);
+        let Some(text) = pdftotext(&path) else {
+            return;
+        };
+        std::fs::remove_file(path).unwrap();
+        let pages: Vec<String> = text
+            .split('\u{c}')
+            .map(|p| p.chars().filter(|c| !c.is_whitespace()).collect())
+            .filter(|p: &String| !p.is_empty())
+            .collect();
+        // Cover, four one-page plans and one two-page plan.
+        assert_eq!(pages.len(), 1 + 4 + 2, "{text}");
+        for expected in [
+            "地区一括印刷",
+            "D01城南校区",
+            "5件",
+            "令和8年11月27日",
+            "筑後三郎様",
+            "Aのみ",
+        ] {
+            assert!(pages[0].contains(expected), "cover lacks {expected}");
+        }
+        assert!(pages[0].contains("表紙1/1ページ"));
+        assert!(pages[1].contains("久留米花子0様") && pages[1].contains("1/1ページ"));
+        assert!(pages[3].contains("久留米花子2様") && pages[3].contains("1/2ページ"));
+        assert!(pages[4].contains("2/2ページ"));
+        assert!(pages[6].contains("久留米花子4様"));
+        assert!(
+            pages
+                .iter()
+                .all(|p| p.contains("B-000007") && !p.contains("P-000123"))
+        );
+        assert!(pages.iter().all(|p| p.contains("取扱注意")));
     }
 
     #[test]

@@ -1,0 +1,336 @@
+//! What every printed document shares: the embedded Noto Sans JP face and its per-document
+//! subset, text measurement and wrapping with Japanese line-breaking rules, drawing primitives
+//! in millimetres measured down from the top edge, and saving pages as one PDF.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::sync::OnceLock;
+
+use printpdf::{
+    Color, FontId, Greyscale, Line, LineDashPattern, LinePoint, Mm, Op, PaintMode, ParsedFont,
+    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rect,
+    TextItem, WindingOrder,
+};
+
+use super::subset::CffLayout;
+
+/// Noto Sans JP Regular (SIL OFL 1.1), shipped with the build; see assets/fonts/README.md.
+pub(super) static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/NotoSansJP-Regular.otf");
+
+/// Why a document could not be rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RenderError {
+    /// The embedded font could not be parsed (a broken build, not bad input).
+    Font,
+    /// A map coordinate is not a finite latitude/longitude in range.
+    InvalidCoordinate {
+        /// Which part of the map holds it (`home`, `supporter`, `flood area`…).
+        what: &'static str,
+    },
+}
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Font => write!(
+                f,
+                "the embedded font NotoSansJP-Regular.otf could not be parsed"
+            ),
+            Self::InvalidCoordinate { what } => {
+                write!(
+                    f,
+                    "map coordinate of the {what} is not a valid latitude/longitude"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+// ---------------------------------------------------------------------------------------------
+// Font
+
+/// The parsed font and the metrics used to measure text.
+pub(super) struct Font {
+    parsed: ParsedFont,
+    units_per_em: f32,
+    cff: CffLayout,
+}
+
+impl Font {
+    /// A font for one document: only the glyphs its pages show are kept (see `subset`), and
+    /// only their code points are mapped, so the PDF carries kilobytes, not the 4 MB face.
+    pub(super) fn subset_for(&self, pages: &[PdfPage]) -> Result<ParsedFont, RenderError> {
+        let chars: BTreeSet<char> = pages
+            .iter()
+            .flat_map(|page| &page.ops)
+            .filter_map(|op| match op {
+                Op::ShowText { items } => Some(items),
+                _ => None,
+            })
+            .flatten()
+            .filter_map(|item| match item {
+                TextItem::Text(s) => Some(s.chars()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        let original: Vec<(u32, u16)> = chars
+            .into_iter()
+            .filter_map(|c| Some((c as u32, self.parsed.lookup_glyph_index(c as u32)?)))
+            .collect();
+        let glyphs: BTreeSet<u16> = original.iter().map(|&(_, gid)| gid).collect();
+        let (original_bytes, kept) = self
+            .cff
+            .subset(FONT_BYTES, &glyphs)
+            .ok_or(RenderError::Font)?;
+        // The subset renumbers glyphs (its charset keeps their CIDs, which printpdf reads
+        // back as the Identity-H codes), so the maps handed to printpdf use the new ids.
+        let new_gid: BTreeMap<u16, u16> = kept
+            .iter()
+            .enumerate()
+            .filter_map(|(new, &old)| Some((old, u16::try_from(new).ok()?)))
+            .collect();
+        let mut codepoint_to_glyph = BTreeMap::new();
+        let mut glyph_widths = BTreeMap::new();
+        for (cp, old) in original {
+            if let Some(&new) = new_gid.get(&old) {
+                codepoint_to_glyph.insert(cp, new);
+                if let Some(w) = self.parsed.get_glyph_width(old) {
+                    glyph_widths.insert(new, w);
+                }
+            }
+        }
+        Ok(ParsedFont {
+            original_bytes,
+            codepoint_to_glyph,
+            glyph_widths,
+            font_index: self.parsed.font_index,
+            font_name: self.parsed.font_name.clone(),
+            units_per_em: self.parsed.units_per_em,
+            font_metrics: self.parsed.font_metrics.clone(),
+            font_type: self.parsed.font_type,
+            pdf_font_metrics: self.parsed.pdf_font_metrics.clone(),
+        })
+    }
+
+    /// Advance of `c` in em. A missing glyph is measured as a full em so that wrapping errs
+    /// on the safe side.
+    pub(super) fn advance_em(&self, c: char) -> f32 {
+        self.parsed
+            .lookup_glyph_index(c as u32)
+            .and_then(|gid| self.parsed.get_glyph_width(gid))
+            .map_or(1.0, |w| f32::from(w) / self.units_per_em)
+    }
+
+    /// Width of `s` in millimetres at `size_pt`.
+    pub(super) fn width_mm(&self, s: &str, size_pt: f32) -> f32 {
+        s.chars().map(|c| self.advance_em(c)).sum::<f32>() * size_pt * MM_PER_PT
+    }
+}
+
+/// Parsing the 4 MB font takes longer than rendering a plan, and the bytes never change, so it
+/// is parsed once per process. A cache of a constant, not shared mutable state.
+pub(super) fn embedded_font() -> Result<&'static Font, RenderError> {
+    static FONT: OnceLock<Option<Font>> = OnceLock::new();
+    FONT.get_or_init(|| {
+        let mut parsed = ParsedFont::from_bytes(FONT_BYTES, 0, &mut Vec::new())?;
+        // The bytes stay in FONT_BYTES; each document gets its own subset.
+        parsed.original_bytes = Vec::new();
+        let units_per_em = f32::from(parsed.units_per_em.max(1));
+        let cff = CffLayout::parse(FONT_BYTES)?;
+        Some(Font {
+            parsed,
+            units_per_em,
+            cff,
+        })
+    })
+    .as_ref()
+    .ok_or(RenderError::Font)
+}
+
+pub(super) const MM_PER_PT: f32 = 25.4 / 72.0;
+
+pub(super) fn line_height(size_pt: f32) -> f32 {
+    size_pt * 1.3 * MM_PER_PT
+}
+
+pub(super) fn pt(page_h: f32, x: f32, y_from_top: f32) -> Point {
+    Point {
+        x: Mm(x).into(),
+        y: Mm(page_h - y_from_top).into(),
+    }
+}
+
+pub(super) fn grey(level: f32) -> Color {
+    Color::Greyscale(Greyscale::new(level, None))
+}
+
+fn line_points(page_h: f32, points: &[(f32, f32)]) -> Vec<LinePoint> {
+    points
+        .iter()
+        .map(|&(x, y)| LinePoint {
+            p: pt(page_h, x, y),
+            bezier: false,
+        })
+        .collect()
+}
+
+pub(super) fn polygon(page_h: f32, rings: Vec<Vec<(f32, f32)>>, mode: PaintMode) -> Op {
+    Op::DrawPolygon {
+        polygon: Polygon {
+            rings: rings
+                .iter()
+                .map(|ring| PolygonRing {
+                    points: line_points(page_h, ring),
+                })
+                .collect(),
+            mode,
+            winding_order: WindingOrder::EvenOdd,
+        },
+    }
+}
+
+pub(super) fn polyline(page_h: f32, points: &[(f32, f32)], closed: bool) -> Op {
+    Op::DrawLine {
+        line: Line {
+            points: line_points(page_h, points),
+            is_closed: closed,
+        },
+    }
+}
+
+pub(super) fn rect(page_h: f32, x: f32, y_top: f32, w: f32, h: f32, mode: PaintMode) -> Op {
+    Op::DrawRectangle {
+        rectangle: Rect {
+            x: Mm(x).into(),
+            y: Mm(page_h - y_top - h).into(),
+            width: Mm(w).into(),
+            height: Mm(h).into(),
+            mode: Some(mode),
+            winding_order: Some(WindingOrder::NonZero),
+        },
+    }
+}
+
+pub(super) fn stroke_style(width_pt: f32, dash: &[f32]) -> [Op; 2] {
+    [
+        Op::SetOutlineThickness { pt: Pt(width_pt) },
+        Op::SetLineDashPattern {
+            dash: if dash.is_empty() {
+                LineDashPattern::solid()
+            } else {
+                LineDashPattern::new(0.0, dash)
+            },
+        },
+    ]
+}
+
+pub(super) fn circle(cx: f32, cy: f32, r: f32) -> Vec<(f32, f32)> {
+    (0..24)
+        .map(|i| {
+            let a = i as f32 * std::f32::consts::TAU / 24.0;
+            (cx + r * a.cos(), cy + r * a.sin())
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text wrapping
+
+/// Characters that must not start a line (行頭禁則): they hang at the end of the previous one.
+pub(super) fn no_line_start(c: char) -> bool {
+    matches!(
+        c,
+        '、' | '。' | '，' | '．' | '）' | '」' | '』' | '・' | 'ー' | ')' | ',' | '.'
+    ) || matches!(
+        c,
+        'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ' | 'っ' | 'ゃ' | 'ゅ' | 'ょ' | 'ッ' | 'ャ' | 'ュ' | 'ョ'
+    )
+}
+
+/// Breaks `text` into lines no wider than `width_mm` at `size_pt`, honouring newlines. Latin
+/// words are kept whole where a space allows; Japanese breaks between any two characters.
+pub(super) fn wrap(font: &Font, text: &str, size_pt: f32, width_mm: f32) -> Vec<String> {
+    let max_em = width_mm / (size_pt * MM_PER_PT);
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line: Vec<char> = Vec::new();
+        let mut em = 0.0;
+        for c in paragraph.chars() {
+            let adv = font.advance_em(c);
+            if em + adv > max_em && !line.is_empty() && !no_line_start(c) {
+                // Break at the last space if the overflow is inside a Latin word.
+                let cut = if c.is_ascii_alphanumeric() {
+                    line.iter().rposition(|&ch| ch == ' ').filter(|&i| i > 0)
+                } else {
+                    None
+                };
+                let rest = match cut {
+                    Some(i) => line.split_off(i + 1),
+                    None => Vec::new(),
+                };
+                lines.push(line.iter().collect::<String>().trim_end().to_owned());
+                line = rest;
+                em = line.iter().map(|&ch| font.advance_em(ch)).sum();
+            }
+            line.push(c);
+            em += adv;
+        }
+        lines.push(line.into_iter().collect());
+    }
+    lines
+}
+
+/// Text with its baseline at `baseline` (mm from the top of a page `page_h` mm high).
+pub(super) fn text(
+    font_id: &FontId,
+    page_h: f32,
+    x: f32,
+    baseline: f32,
+    size_pt: f32,
+    text: &str,
+) -> [Op; 6] {
+    [
+        Op::SetFillColor { col: grey(0.0) },
+        Op::StartTextSection,
+        Op::SetFont {
+            font: PdfFontHandle::External(font_id.clone()),
+            size: Pt(size_pt),
+        },
+        Op::SetTextCursor {
+            pos: pt(page_h, x, baseline),
+        },
+        Op::ShowText {
+            items: vec![TextItem::Text(text.to_owned())],
+        },
+        Op::EndTextSection,
+    ]
+}
+
+/// Saves laid-out pages as one PDF titled `title`. The pages were laid out with a provisional
+/// font id: the subset font can only be made once the text of every page is known.
+pub(super) fn save(
+    font: &Font,
+    title: &str,
+    mut pages: Vec<PdfPage>,
+) -> Result<Vec<u8>, RenderError> {
+    let embedded = font.subset_for(&pages)?;
+    let mut doc = PdfDocument::new(title);
+    let font_id = doc.add_font(&embedded);
+    for page in &mut pages {
+        for op in &mut page.ops {
+            if let Op::SetFont { font, .. } = op {
+                *font = PdfFontHandle::External(font_id.clone());
+            }
+        }
+    }
+    // printpdf's own subsetting needs its `text_layout` feature; ours is done above.
+    let options = PdfSaveOptions {
+        subset_fonts: false,
+        ..PdfSaveOptions::default()
+    };
+    let mut warnings = Vec::new();
+    Ok(doc.with_pages(pages).save(&options, &mut warnings))
+}
