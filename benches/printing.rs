@@ -1,12 +1,13 @@
 //! `cargo bench --bench printing`: plans per second on one thread (with the map), bytes per
-//! one-page plan, and 500 plans one after another (the combined district-batch PDF is not built
-//! yet; this is the rendering work such a batch needs).
+//! one-page plan, a 500-plan district batch as one PDF (cover and all plans), and a
+//! 500-person safety-check sheet.
 
 use std::hint::black_box;
 use std::time::Instant;
 
 use sasaeai::reports::plan::example::sample_plan;
-use sasaeai::reports::plan::render;
+use sasaeai::reports::plan::{BatchCover, render, render_batch};
+use sasaeai::reports::sheet::{example::sample_sheet, render_sheet};
 
 fn main() {
     let plan = sample_plan();
@@ -27,14 +28,38 @@ fn main() {
         rounds as f64 / seconds
     );
 
+    // A district of 500 people, each plan with its own name and serial-free body.
+    let plans: Vec<_> = (0..500)
+        .map(|i| {
+            let mut copy = plan.clone();
+            copy.person.name = format!("久留米 花子{i}");
+            copy
+        })
+        .collect();
+    let cover = BatchCover {
+        serial: "P-000500".into(),
+        district: "D01 城南校区".into(),
+        tier: None,
+        printed_by: "bench".into(),
+        holder: "城南校区 民生委員".into(),
+        printed_on: plan.written_on,
+        omitted: Vec::new(),
+    };
     let start = Instant::now();
-    for i in 0..500 {
-        let mut copy = plan.clone();
-        copy.serial = format!("B-{i:06}");
-        black_box(render(&copy).map(|b| b.len()).unwrap_or(0));
-    }
+    let batch = render_batch(&cover, &plans, &mut |_, _| {})
+        .unwrap_or_else(|e| panic!("render batch: {e}"));
     println!(
-        "500 plans rendered one after another: {:.2} s",
-        start.elapsed().as_secs_f64()
+        "500-plan district batch, one PDF: {:.2} s, {} bytes",
+        start.elapsed().as_secs_f64(),
+        batch.len()
+    );
+
+    let sheet = sample_sheet(500);
+    let start = Instant::now();
+    let bytes = render_sheet(&sheet, &mut |_, _| {}).unwrap_or_else(|e| panic!("sheet: {e}"));
+    println!(
+        "500-person safety-check sheet: {:.2} s, {} bytes",
+        start.elapsed().as_secs_f64(),
+        bytes.len()
     );
 }

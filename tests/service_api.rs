@@ -98,6 +98,8 @@ fn openapi_document_lists_every_route_and_every_listed_route_exists() {
         "GET /api/v1/prints",
         "GET /api/v1/registrants/{id}/plan.pdf",
         "POST /api/v1/prints/{serial}/return",
+        "GET /api/v1/districts/{id}/plans.pdf",
+        "GET /api/v1/districts/{id}/safety-check-sheet.pdf",
     ];
     let mut expected = expected.to_vec();
     expected.sort_unstable();

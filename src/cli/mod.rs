@@ -45,6 +45,12 @@ pub enum Command {
         #[arg(long)]
         district: Option<String>,
     },
+    /// Print a district's plans in one PDF, or its safety-check sheet; the copy is registered
+    /// in the print register like one printed through the API.
+    Print {
+        #[command(subcommand)]
+        what: PrintCommand,
+    },
     /// Import districts (GeoJSON), hazard zones (GeoJSON) or shelters (GSI CSV/GeoJSON, Digital
     /// Agency CSV); prints the report as JSON.
     Import {
@@ -77,6 +83,37 @@ pub enum Command {
         /// Hazards: source label; re-importing a source replaces its zones (default: the file name).
         #[arg(long)]
         source: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PrintCommand {
+    /// Every confirmed plan of a district (or of one priority tier), after a cover page.
+    Plans {
+        /// District code (e.g. D01).
+        #[arg(long)]
+        district: String,
+        /// Only this priority tier: A, B, C or D.
+        #[arg(long)]
+        tier: Option<String>,
+        /// Who receives and keeps the copy (recorded in the print register).
+        #[arg(long)]
+        holder: String,
+        /// The PDF file to write.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// The district's safety-check sheet (安否確認リスト).
+    Sheet {
+        /// District code (e.g. D01).
+        #[arg(long)]
+        district: String,
+        /// Who receives and keeps the copy (recorded in the print register).
+        #[arg(long)]
+        holder: String,
+        /// The PDF file to write.
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
 }
 
@@ -175,16 +212,7 @@ impl Cli {
             Command::Match { ref district } => {
                 let ctx = AppContext::open(settings)?;
                 let district_id = match district {
-                    Some(code) => Some(
-                        services::districts::list(&ctx)?
-                            .into_iter()
-                            .find(|d| &d.code == code)
-                            .ok_or_else(|| {
-                                CliError::Usage(format!("no district with code {code}"))
-                            })?
-                            .id
-                            .0,
-                    ),
+                    Some(code) => Some(district_id(&ctx, code)?.0),
                     None => None,
                 };
                 let request = services::matching::RunRequest { district_id };
@@ -195,6 +223,7 @@ impl Cli {
                 );
                 Ok(())
             }
+            Command::Print { what } => print(settings, what),
             Command::Import {
                 ref kind, ref file, ..
             } => {
@@ -212,6 +241,83 @@ impl Cli {
             }
         }
     }
+}
+
+fn district_id(ctx: &AppContext, code: &str) -> Result<crate::domain::DistrictId, CliError> {
+    services::districts::list(ctx)?
+        .into_iter()
+        .find(|d| d.code == code)
+        .map(|d| d.id)
+        .ok_or_else(|| CliError::Usage(format!("no district with code {code}")))
+}
+
+/// A progress bar on standard error: `[########------------]  120/500 plans`.
+fn progress_bar(what: &'static str) -> impl FnMut(usize, usize) {
+    use std::io::Write;
+    move |done, all| {
+        const WIDTH: usize = 30;
+        let filled = WIDTH * done / all.max(1);
+        let mut err = std::io::stderr().lock();
+        let _ = write!(
+            err,
+            "\r[{}{}] {done:>5}/{all} {what}",
+            "#".repeat(filled),
+            "-".repeat(WIDTH - filled)
+        );
+        if done == all {
+            let _ = writeln!(err);
+        }
+        let _ = err.flush();
+    }
+}
+
+fn print(settings: Settings, what: PrintCommand) -> Result<(), CliError> {
+    use std::io::Write;
+    let ctx = AppContext::open(settings)?;
+    let (PrintCommand::Plans { district, out, .. } | PrintCommand::Sheet { district, out, .. }) =
+        &what;
+    let id = district_id(&ctx, district)?;
+    // Open the output before printing: no copy is registered that could not be written.
+    let mut file = std::fs::File::create(out)?;
+    let batch = match &what {
+        PrintCommand::Plans { tier, holder, .. } => {
+            let query = services::printing::BatchQuery {
+                holder: Some(holder.clone()),
+                tier: tier.clone(),
+            };
+            services::printing::district_plans_pdf(
+                &ctx,
+                id,
+                &query,
+                "cli",
+                &mut progress_bar("plans"),
+            )
+        }
+        PrintCommand::Sheet { holder, .. } => {
+            services::printing::safety_sheet_pdf(&ctx, id, holder, "cli", &mut progress_bar("rows"))
+        }
+    };
+    let batch = match batch {
+        Ok(batch) => batch,
+        Err(e) => {
+            drop(file);
+            let _ = std::fs::remove_file(out);
+            return Err(e.into());
+        }
+    };
+    file.write_all(&batch.bytes)?;
+    file.sync_all()?;
+    println!(
+        "{}",
+        serde_json::json!({
+            "serial": batch.serial,
+            "printed": batch.printed,
+            "omitted": batch.omitted,
+            "file": out.display().to_string(),
+            "bytes": batch.bytes.len(),
+        })
+    );
+    Ok(())
 }
 
 fn serve(settings: Settings, demo: bool) -> Result<(), CliError> {

@@ -56,6 +56,43 @@ pub fn normalize_spaces(value: &str) -> String {
         .join(" ")
 }
 
+/// Compares text the way people read addresses: runs of digits by their value, so that
+/// 「本町2-2」 comes before 「本町2-14」. Full-width digits count as digits.
+///
+/// ```
+/// use sasaeai::domain::text::natural_cmp;
+/// assert!(natural_cmp("本町2-2-5", "本町2-14-10").is_lt());
+/// assert!(natural_cmp("本町２-３", "本町2-10").is_lt());
+/// ```
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    natural_key(a).cmp(&natural_key(b))
+}
+
+/// Text split into runs: digits as their value (leading zeros dropped, compared by length
+/// then digits so that no number overflows), other text as it is.
+fn natural_key(s: &str) -> Vec<(bool, String)> {
+    let mut key: Vec<(bool, String)> = Vec::new();
+    for c in s.chars() {
+        let digit = c
+            .to_digit(10)
+            .or_else(|| ('０'..='９').contains(&c).then(|| c as u32 - '０' as u32));
+        match (digit, key.last_mut()) {
+            (Some(d), Some((true, run))) => run.push(char::from(b'0' + d as u8)),
+            (Some(d), _) => key.push((true, char::from(b'0' + d as u8).to_string())),
+            (None, Some((false, run))) => run.push(c),
+            (None, _) => key.push((false, c.to_string())),
+        }
+    }
+    for (is_number, run) in &mut key {
+        if *is_number {
+            let trimmed = run.trim_start_matches('0');
+            // Longer numbers are larger: prefix the length (padded) before the digits.
+            *run = format!("{:08}{trimmed}", trimmed.len());
+        }
+    }
+    key
+}
+
 /// Name in kana as stored: katakana, hiragana converted, spaces normalised.
 ///
 /// # Errors

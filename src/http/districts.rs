@@ -3,13 +3,17 @@
 use actix_web::{HttpResponse, get, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::registrants::Items;
-use super::{ApiError, block};
+use super::registrants::{HolderQuery, Items, pdf_response};
+use super::{ACTOR, ApiError, Problem, block};
+use crate::domain::DistrictId;
 use crate::domain::district::DistrictSummary;
+use crate::services::printing::{self, BatchQuery};
 use crate::services::{AppContext, districts};
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_districts);
+    cfg.service(list_districts)
+        .service(district_plans_pdf)
+        .service(safety_check_sheet_pdf);
 }
 
 /// Every district, in code order.
@@ -18,4 +22,61 @@ pub fn routes(cfg: &mut ServiceConfig) {
 async fn list_districts(ctx: web::Data<AppContext>) -> Result<HttpResponse, ApiError> {
     let items = block(&ctx, districts::list).await?;
     Ok(HttpResponse::Ok().json(Items { items }))
+}
+
+/// Every confirmed, consistent plan of the district (or of one priority `tier`) in one PDF for
+/// `holder`, after a cover page naming the plans left out and why. One registered copy; the
+/// counts are in `X-Plans-Printed` and `X-Plans-Omitted`.
+#[utoipa::path(
+    tag = "plans",
+    params(("id" = i64, Path), BatchQuery),
+    responses(
+        (status = 200, content_type = "application/pdf", body = Vec<u8>, headers(("X-Print-Serial" = String), ("X-Plans-Printed" = usize), ("X-Plans-Omitted" = usize))),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/districts/{id}/plans.pdf")]
+async fn district_plans_pdf(
+    ctx: web::Data<AppContext>,
+    id: web::Path<i64>,
+    query: web::Query<BatchQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = DistrictId(id.into_inner());
+    let query = query.into_inner();
+    let batch = block(&ctx, move |ctx| {
+        printing::district_plans_pdf(ctx, id, &query, ACTOR, &mut |_, _| {})
+    })
+    .await?;
+    Ok(pdf_response(batch.bytes, &batch.serial, "plans")
+        .header("X-Plans-Printed", batch.printed.to_string())
+        .header("X-Plans-Omitted", batch.omitted.to_string())
+        .finish_body())
+}
+
+/// The district's safety-check sheet (安否確認リスト) for `holder`: every active registrant
+/// with address, phone, supporters, destination and tick boxes, the header on every page.
+#[utoipa::path(
+    tag = "plans",
+    params(("id" = i64, Path), HolderQuery),
+    responses(
+        (status = 200, content_type = "application/pdf", body = Vec<u8>, headers(("X-Print-Serial" = String))),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/districts/{id}/safety-check-sheet.pdf")]
+async fn safety_check_sheet_pdf(
+    ctx: web::Data<AppContext>,
+    id: web::Path<i64>,
+    query: web::Query<HolderQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = DistrictId(id.into_inner());
+    let holder = query.into_inner().holder.unwrap_or_default();
+    let sheet = block(&ctx, move |ctx| {
+        printing::safety_sheet_pdf(ctx, id, &holder, ACTOR, &mut |_, _| {})
+    })
+    .await?;
+    Ok(pdf_response(sheet.bytes, &sheet.serial, "safety-check-sheet").finish_body())
 }

@@ -94,6 +94,11 @@ impl ApiError {
                 "plan_not_printable",
                 "この計画は印刷できません。支援者の状態・同意・確定を確認してください".into(),
             ),
+            Self::Service(S::NothingToPrint(omitted)) => (
+                StatusCode::CONFLICT,
+                "nothing_to_print",
+                format!("印刷できる確定済みの計画がありません（印刷できない計画 {omitted} 件）"),
+            ),
             Self::Service(S::AlreadyReturned) => (
                 StatusCode::CONFLICT,
                 "already_returned",
@@ -150,7 +155,7 @@ impl ApiError {
             "version_conflict" => "更新の競合",
             "duplicate" => "重複",
             "proposal_not_pending" | "already_returned" => "処理済み",
-            "plan_not_printable" => "印刷できません",
+            "plan_not_printable" | "nothing_to_print" => "印刷できません",
             "unavailable" => "一時的に利用できません",
             "invalid_json" | "bad_request" => "不正なリクエスト",
             "unsupported_media_type" => "形式が違います",

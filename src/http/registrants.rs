@@ -1,7 +1,7 @@
 //! `/api/v1/registrants`: the register of people who need help evacuating.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, get, patch, post, put, web};
+use actix_web::{HttpResponse, HttpResponseBuilder, get, patch, post, put, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::extract::{IfMatch, JsonBody, with_etag};
@@ -370,9 +370,9 @@ async fn check_plan(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiErr
 
 /// Who will hold a printed copy.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
-struct HolderQuery {
+pub(super) struct HolderQuery {
     /// The person or role who receives the copy (recorded in the print register).
-    holder: Option<String>,
+    pub(super) holder: Option<String>,
 }
 
 /// The plan as an A4 PDF for `holder`. The copy is registered and its serial printed on every
@@ -397,12 +397,31 @@ async fn plan_pdf(
     let holder = query.into_inner().holder.unwrap_or_default();
     let (bytes, serial) =
         block(&ctx, move |ctx| printing::plan_pdf(ctx, id, &holder, ACTOR)).await?;
-    Ok(HttpResponse::Ok()
+    Ok(pdf_response(bytes, &serial, "plan").finish_body())
+}
+
+/// A printed copy as `application/pdf`, named after its serial, the serial in `X-Print-Serial`.
+pub(super) struct PdfResponse(HttpResponseBuilder, Vec<u8>);
+
+pub(super) fn pdf_response(bytes: Vec<u8>, serial: &str, name: &str) -> PdfResponse {
+    let mut builder = HttpResponse::Ok();
+    builder
         .content_type("application/pdf")
-        .insert_header(("X-Print-Serial", serial.clone()))
+        .insert_header(("X-Print-Serial", serial.to_owned()))
         .insert_header((
             "Content-Disposition",
-            format!("inline; filename=\"plan-{serial}.pdf\""),
-        ))
-        .body(bytes))
+            format!("inline; filename=\"{name}-{serial}.pdf\""),
+        ));
+    PdfResponse(builder, bytes)
+}
+
+impl PdfResponse {
+    pub(super) fn header(mut self, name: &'static str, value: String) -> Self {
+        self.0.insert_header((name, value));
+        self
+    }
+
+    pub(super) fn finish_body(mut self) -> HttpResponse {
+        self.0.body(self.1)
+    }
 }

@@ -58,6 +58,9 @@ pub enum ServiceError {
     /// The plan cannot be printed as it stands: (code, reason) for each problem.
     #[error("plan not printable: {}", .0.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(", "))]
     NotPrintable(Vec<(String, String)>),
+    /// No plan of the district (or tier) can be printed; the number of plans left out.
+    #[error("nothing to print ({0} plans left out)")]
+    NothingToPrint(usize),
     /// The printed copy was marked returned already.
     #[error("copy already returned")]
     AlreadyReturned,

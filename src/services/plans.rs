@@ -9,6 +9,7 @@ use super::records::record_change;
 use super::{Actor, AppContext, ServiceError, ServiceResult};
 use crate::domain::codes::ConsentKind;
 use crate::domain::plan::{Plan, PlanData, PlanInput};
+use crate::domain::registrant::Registrant;
 use crate::domain::{RegistrantId, SupporterId, ValidationErrors};
 use crate::storage::change_log::{self, Action, Entity, HistoryEntry};
 use crate::storage::{self, DbConnection, consents, plans, registrants, shelters, supporters};
@@ -44,7 +45,7 @@ pub struct PlanView {
     pub consents: PlanConsents,
 }
 
-fn view(conn: &mut DbConnection, plan: Plan) -> ServiceResult<PlanView> {
+pub(super) fn view(conn: &mut DbConnection, plan: Plan) -> ServiceResult<PlanView> {
     let recorded = consents::list_for(conn, plan.registrant_id)?;
     let latest = |kind: ConsentKind| {
         recorded
@@ -194,17 +195,42 @@ pub struct PlanIssue {
 /// # Errors
 /// [`ServiceError::NotFound`] for an unknown registrant or one without a plan.
 pub fn check(ctx: &AppContext, registrant: RegistrantId) -> ServiceResult<Vec<PlanIssue>> {
-    use crate::domain::codes::{RegistrantStatus, SupporterStatus};
-
     let view = get(ctx, registrant)?;
     let mut conn = ctx.conn()?;
     let person =
         registrants::find(&mut conn, registrant)?.ok_or(ServiceError::NotFound("registrant"))?;
-    let linked: Vec<SupporterId> = storage::proposals::confirmed(&mut conn, "supporter")?
-        .into_iter()
-        .filter(|p| p.registrant_id == registrant)
-        .filter_map(|p| p.supporter_id)
-        .collect();
+    let links = ConfirmedLinks::load(&mut conn)?;
+    issues(&mut conn, &view, &person, &links)
+}
+
+/// Every confirmed person–supporter link, loaded once for checking many plans.
+pub(super) struct ConfirmedLinks(Vec<(RegistrantId, SupporterId)>);
+
+impl ConfirmedLinks {
+    pub(super) fn load(conn: &mut DbConnection) -> ServiceResult<Self> {
+        let mut links: Vec<_> = storage::proposals::confirmed(conn, "supporter")?
+            .into_iter()
+            .filter_map(|p| Some((p.registrant_id, p.supporter_id?)))
+            .collect();
+        links.sort_unstable();
+        Ok(Self(links))
+    }
+
+    fn contains(&self, registrant: RegistrantId, supporter: SupporterId) -> bool {
+        self.0.binary_search(&(registrant, supporter)).is_ok()
+    }
+}
+
+/// The problems of one plan (see [`check`]), with the links loaded by the caller.
+pub(super) fn issues(
+    conn: &mut DbConnection,
+    view: &PlanView,
+    person: &Registrant,
+    links: &ConfirmedLinks,
+) -> ServiceResult<Vec<PlanIssue>> {
+    use crate::domain::codes::{RegistrantStatus, SupporterStatus};
+
+    let registrant = person.id;
     let mut issues = Vec::new();
     let mut issue = |code: &str, supporter_id: Option<SupporterId>, message: String| {
         issues.push(PlanIssue {
@@ -253,7 +279,7 @@ pub fn check(ctx: &AppContext, registrant: RegistrantId) -> ServiceResult<Vec<Pl
         .iter()
         .map(|s| s.supporter_id)
         .collect();
-    for supporter in supporters::find_many(&mut conn, &ids)? {
+    for supporter in supporters::find_many(conn, &ids)? {
         let id = Some(supporter.id);
         if supporter.data.status != SupporterStatus::Active {
             issue(
@@ -269,7 +295,7 @@ pub fn check(ctx: &AppContext, registrant: RegistrantId) -> ServiceResult<Vec<Pl
                 format!("支援者「{}」の同意がありません", supporter.data.name),
             );
         }
-        if !linked.contains(&supporter.id) {
+        if !links.contains(registrant, supporter.id) {
             issue(
                 "supporter_not_linked",
                 id,

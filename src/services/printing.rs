@@ -1,18 +1,33 @@
-//! Printing: a registrant's plan as PDF. The plan's links are checked first (an inconsistent
-//! plan is refused with its reasons), the copy is registered with a serial, and the serial is
-//! printed on every page; if rendering fails the registration is rolled back.
+//! Printing: a registrant's plan, a district's plans in one batch, and a district's
+//! safety-check sheet, as PDF. A plan's links are checked first (an inconsistent plan is
+//! refused with its reasons, or left out of a batch and named on its cover), every copy is
+//! registered with a serial printed on every page, and if rendering fails the registration is
+//! rolled back.
 
 use diesel::Connection;
 use geo::{BoundingRect, Intersects, MultiPolygon, Rect, coord};
+use serde::Deserialize;
 
 use super::plans::{self, PlanIssue};
+use super::registrants::RegistrantView;
 use super::{Actor, AppContext, ServiceError, ServiceResult};
-use crate::domain::codes::HazardType;
+use crate::domain::codes::{HazardType, PlanStatus, RegistrantStatus};
+use crate::domain::district::District;
+use crate::domain::hazard::HazardZone;
+use crate::domain::plan::PlanData;
+use crate::domain::registrant::Registrant;
 use crate::domain::text;
-use crate::domain::{GeoPoint, RegistrantId, ValidationErrors};
-use crate::reports::plan::{Destination, Person, PlanDocument, PlanMap, PlanSupporter, render};
+use crate::domain::{DistrictId, GeoPoint, RegistrantId, ValidationErrors};
+use crate::reports::plan::{
+    BatchCover, Destination, Person, PlanDocument, PlanMap, PlanSupporter, RenderError, render,
+    render_batch,
+};
+use crate::reports::sheet::{SafetySheet, SheetRow, render_sheet};
 use crate::spatial::points::distance_m;
-use crate::storage::{districts, hazard_zones, registrants, shelters, supporters};
+use crate::storage::registrants::ListFilter;
+use crate::storage::{
+    self, DbConnection, districts, hazard_zones, registrants, shelters, supporters,
+};
 
 /// How far around the home the map looks for hazard areas, degrees (about 3 km).
 const MAP_REACH_DEG: f64 = 0.03;
@@ -36,32 +51,49 @@ fn metres(a: GeoPoint, b: Option<GeoPoint>) -> Option<u32> {
     b.map(|b| distance_m(a, b).round() as u32)
 }
 
-/// The plan of `registrant` as a one- or two-page PDF for `holder`, and the copy's serial.
-///
-/// # Errors
-/// [`ServiceError::NotFound`] without a plan; [`ServiceError::Invalid`] for a missing holder;
-/// [`ServiceError::NotPrintable`] when the plan's links or consents do not hold.
-pub fn plan_pdf(
-    ctx: &AppContext,
-    registrant: RegistrantId,
-    holder: &str,
-    actor: Actor<'_>,
-) -> ServiceResult<(Vec<u8>, String)> {
-    let holder =
-        text::required(holder, text::MAX_SHORT).map_err(|m| ValidationErrors::one("holder", m))?;
-    let view = plans::get(ctx, registrant)?;
-    let issues = plans::check(ctx, registrant)?;
-    if !issues.is_empty() {
-        return Err(ServiceError::NotPrintable(
-            issues
-                .into_iter()
-                .map(|PlanIssue { code, message, .. }| (code, message))
-                .collect(),
-        ));
+/// The map layers every plan of a print job draws from, read once per job.
+struct MapLayers {
+    zones: Vec<HazardZone>,
+    districts: Vec<District>,
+}
+
+impl MapLayers {
+    fn load(conn: &mut DbConnection) -> ServiceResult<Self> {
+        Ok(Self {
+            zones: hazard_zones::all(conn)?,
+            districts: districts::all(conn)?,
+        })
     }
-    let mut conn = ctx.conn()?;
-    let person =
-        registrants::find(&mut conn, registrant)?.ok_or(ServiceError::NotFound("registrant"))?;
+
+    /// Rings of the `hazard` zones whose bounding box meets `reach`.
+    fn near(&self, hazard: HazardType, reach: &Rect<f64>) -> Vec<Vec<(f64, f64)>> {
+        self.zones
+            .iter()
+            .filter(|z| {
+                z.hazard_type == hazard
+                    && z.area.bounding_rect().is_some_and(|r| r.intersects(reach))
+            })
+            .flat_map(|z| rings(&z.area))
+            .collect()
+    }
+
+    fn boundary(&self, district: Option<DistrictId>) -> Vec<Vec<(f64, f64)>> {
+        self.districts
+            .iter()
+            .find(|d| Some(d.id) == district)
+            .map(|d| rings(&d.boundary))
+            .unwrap_or_default()
+    }
+}
+
+/// A checked plan ready to render: everything read from the register, the serial left for
+/// the print register to fill.
+fn plan_document(
+    conn: &mut DbConnection,
+    layers: &MapLayers,
+    person: &Registrant,
+    plan: &PlanData,
+) -> ServiceResult<PlanDocument> {
     let data = &person.data;
     let home = data.location().ok_or_else(|| {
         ValidationErrors::one(
@@ -69,19 +101,13 @@ pub fn plan_pdf(
             "自宅の位置が登録されていないため地図を描けません",
         )
     })?;
-    let ids: Vec<_> = view
-        .plan
-        .data
-        .supporters
-        .iter()
-        .map(|s| s.supporter_id)
-        .collect();
-    let helpers = supporters::find_many(&mut conn, &ids)?;
+    let ids: Vec<_> = plan.supporters.iter().map(|s| s.supporter_id).collect();
+    let helpers = supporters::find_many(conn, &ids)?;
     let mut destinations = Vec::new();
     let mut destination_point = None;
-    for d in &view.plan.data.destinations {
+    for d in &plan.destinations {
         let shelter = match d.shelter_id {
-            Some(id) => shelters::find(&mut conn, id)?,
+            Some(id) => shelters::find(conn, id)?,
             None => None,
         };
         let at = shelter.as_ref().and_then(|s| s.data.location());
@@ -101,30 +127,12 @@ pub fn plan_pdf(
         coord! { x: home.lon() - MAP_REACH_DEG, y: home.lat() - MAP_REACH_DEG },
         coord! { x: home.lon() + MAP_REACH_DEG, y: home.lat() + MAP_REACH_DEG },
     );
-    let zones = hazard_zones::all(&mut conn)?;
-    let near = |t: HazardType| -> Vec<Vec<(f64, f64)>> {
-        zones
-            .iter()
-            .filter(|z| {
-                z.hazard_type == t && z.area.bounding_rect().is_some_and(|r| r.intersects(&reach))
-            })
-            .flat_map(|z| rings(&z.area))
-            .collect()
-    };
-    let boundary = match person.facts.district_id {
-        Some(id) => districts::all(&mut conn)?
-            .into_iter()
-            .find(|d| d.id == id)
-            .map(|d| rings(&d.boundary))
-            .unwrap_or_default(),
-        None => Vec::new(),
-    };
-    let document = |serial: String| PlanDocument {
-        serial,
-        written_on: view.plan.data.written_on,
-        author: match &view.plan.data.author_relation {
-            Some(relation) => format!("{}（{}）", view.plan.data.author, relation),
-            None => view.plan.data.author.clone(),
+    Ok(PlanDocument {
+        serial: String::new(),
+        written_on: plan.written_on,
+        author: match &plan.author_relation {
+            Some(relation) => format!("{}（{}）", plan.author, relation),
+            None => plan.author.clone(),
         },
         person: Person {
             name: data.name.clone(),
@@ -167,9 +175,7 @@ pub fn plan_pdf(
             medicines: data.medicines.clone(),
             notes: data.notes.clone(),
         },
-        supporters: view
-            .plan
-            .data
+        supporters: plan
             .supporters
             .iter()
             .filter_map(|s| {
@@ -187,9 +193,11 @@ pub fn plan_pdf(
             })
             .collect(),
         destinations,
-        when_to_leave: view.plan.data.when_to_leave.clone(),
-        items_to_take: view.plan.data.items_to_take.clone().unwrap_or_default(),
-        notes_for_supporters: view.plan.data.notes_for_supporters.clone(),
+        when_to_leave: plan.when_to_leave.clone(),
+        items_to_take: plan.items_to_take.clone().unwrap_or_default(),
+        route_note: plan.route_note.clone(),
+        notes_for_supporters: plan.notes_for_supporters.clone(),
+        notes_for_shelter_staff: plan.notes_for_shelter_staff.clone(),
         map: PlanMap {
             home: (home.lat(), home.lon()),
             supporters: helpers
@@ -198,11 +206,50 @@ pub fn plan_pdf(
                 .map(|p| (p.lat(), p.lon()))
                 .collect(),
             destination: destination_point.map(|p| (p.lat(), p.lon())),
-            flood_areas: near(HazardType::Flood),
-            landslide_areas: near(HazardType::Landslide),
-            district_boundary: boundary,
+            flood_areas: layers.near(HazardType::Flood, &reach),
+            landslide_areas: layers.near(HazardType::Landslide, &reach),
+            district_boundary: layers.boundary(person.facts.district_id),
         },
-    };
+    })
+}
+
+fn rendering_failed(e: RenderError) -> ServiceError {
+    ServiceError::Storage(crate::storage::StorageError::Corrupt(format!(
+        "rendering a document: {e}"
+    )))
+}
+
+fn holder_of(holder: &str) -> ServiceResult<String> {
+    Ok(text::required(holder, text::MAX_SHORT).map_err(|m| ValidationErrors::one("holder", m))?)
+}
+
+/// The plan of `registrant` as a one- or two-page PDF for `holder`, and the copy's serial.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] without a plan; [`ServiceError::Invalid`] for a missing holder;
+/// [`ServiceError::NotPrintable`] when the plan's links or consents do not hold.
+pub fn plan_pdf(
+    ctx: &AppContext,
+    registrant: RegistrantId,
+    holder: &str,
+    actor: Actor<'_>,
+) -> ServiceResult<(Vec<u8>, String)> {
+    let holder = holder_of(holder)?;
+    let view = plans::get(ctx, registrant)?;
+    let issues = plans::check(ctx, registrant)?;
+    if !issues.is_empty() {
+        return Err(ServiceError::NotPrintable(
+            issues
+                .into_iter()
+                .map(|PlanIssue { code, message, .. }| (code, message))
+                .collect(),
+        ));
+    }
+    let mut conn = ctx.conn()?;
+    let person =
+        registrants::find(&mut conn, registrant)?.ok_or(ServiceError::NotFound("registrant"))?;
+    let layers = MapLayers::load(&mut conn)?;
+    let document = plan_document(&mut conn, &layers, &person, &view.plan.data)?;
     conn.transaction(|conn| {
         let copy = super::prints::register(
             conn,
@@ -212,11 +259,278 @@ pub fn plan_pdf(
             actor,
             &holder,
         )?;
-        let bytes = render(&document(copy.serial.clone())).map_err(|e| {
-            ServiceError::Storage(crate::storage::StorageError::Corrupt(format!(
-                "rendering the plan: {e}"
-            )))
-        })?;
+        let bytes = render(&PlanDocument {
+            serial: copy.serial.clone(),
+            ..document
+        })
+        .map_err(rendering_failed)?;
         Ok((bytes, copy.serial))
+    })
+}
+
+/// Which plans of a district to print together.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+pub struct BatchQuery {
+    /// Who receives and keeps the copy (required).
+    pub holder: Option<String>,
+    /// Only registrants of this priority tier: `A`, `B`, `C` or `D`.
+    pub tier: Option<String>,
+}
+
+/// A printed district document and what went into it.
+#[derive(Debug, Clone)]
+pub struct PrintedBatch {
+    pub bytes: Vec<u8>,
+    pub serial: String,
+    /// People printed.
+    pub printed: usize,
+    /// Plans left out (not confirmed or not consistent); named on the cover.
+    pub omitted: usize,
+}
+
+/// The district's code and name as printed, or NotFound.
+fn district_label(conn: &mut DbConnection, district: DistrictId) -> ServiceResult<String> {
+    districts::all(conn)?
+        .into_iter()
+        .find(|d| d.id == district)
+        .map(|d| format!("{} {}", d.code, d.name))
+        .ok_or(ServiceError::NotFound("district"))
+}
+
+/// Active registrants of a district, with their priority.
+fn district_people(
+    ctx: &AppContext,
+    conn: &mut DbConnection,
+    district: DistrictId,
+) -> ServiceResult<Vec<RegistrantView>> {
+    let records = registrants::list(
+        conn,
+        &ListFilter {
+            district: Some(district),
+            status: Some(RegistrantStatus::Active),
+            limit: i64::MAX,
+            ..ListFilter::default()
+        },
+    )?;
+    super::registrants::views(conn, ctx, records)
+}
+
+/// Every confirmed, consistent plan of a district (or of one priority tier in it) in one PDF,
+/// after a cover that says what it holds and names the plans left out and why. The batch is
+/// one registered copy listing everyone in it. `progress` gets (plans rendered, plans in all).
+///
+/// # Errors
+/// [`ServiceError::NotFound`] for an unknown district; [`ServiceError::Invalid`] for a
+/// missing holder or an unknown tier; [`ServiceError::NothingToPrint`] when no plan qualifies.
+pub fn district_plans_pdf(
+    ctx: &AppContext,
+    district: DistrictId,
+    query: &BatchQuery,
+    actor: Actor<'_>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> ServiceResult<PrintedBatch> {
+    let holder = holder_of(query.holder.as_deref().unwrap_or_default())?;
+    let tier = match query.tier.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(t @ ("A" | "B" | "C" | "D")) => t.chars().next(),
+        Some(_) => {
+            return Err(ValidationErrors::one("tier", "優先度は A・B・C・D のいずれかです").into());
+        }
+    };
+    let mut conn = ctx.conn()?;
+    let label = district_label(&mut conn, district)?;
+    let mut people = district_people(ctx, &mut conn, district)?;
+    people.retain(|p| tier.is_none_or(|t| p.priority.tier == t));
+    people.sort_by(|a, b| {
+        (
+            a.priority.tier,
+            &a.registrant.data.name_kana,
+            a.registrant.id,
+        )
+            .cmp(&(
+                b.priority.tier,
+                &b.registrant.data.name_kana,
+                b.registrant.id,
+            ))
+    });
+    let layers = MapLayers::load(&mut conn)?;
+    let links = plans::ConfirmedLinks::load(&mut conn)?;
+    let mut documents = Vec::new();
+    let mut printed_ids = Vec::new();
+    let mut omitted = Vec::new();
+    for person in people {
+        let person = person.registrant;
+        let Some(plan) = storage::plans::find(&mut conn, person.id)? else {
+            continue;
+        };
+        let name = person.data.name.clone();
+        if plan.data.status != PlanStatus::Confirmed {
+            omitted.push((
+                name,
+                format!("計画が確定していません（{}）", plan.data.status.label_ja()),
+            ));
+            continue;
+        }
+        let view = plans::view(&mut conn, plan)?;
+        let issues = plans::issues(&mut conn, &view, &person, &links)?;
+        if !issues.is_empty() {
+            let reasons: Vec<String> = issues.into_iter().map(|i| i.message).collect();
+            omitted.push((name, reasons.join("。")));
+            continue;
+        }
+        match plan_document(&mut conn, &layers, &person, &view.plan.data) {
+            Ok(document) => {
+                printed_ids.push(person.id);
+                documents.push(document);
+            }
+            Err(ServiceError::Invalid(e)) => omitted.push((
+                name,
+                e.errors()
+                    .iter()
+                    .map(|f| f.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("。"),
+            )),
+            Err(other) => return Err(other),
+        }
+    }
+    if documents.is_empty() {
+        return Err(ServiceError::NothingToPrint(omitted.len()));
+    }
+    conn.transaction(|conn| {
+        let copy = super::prints::register(
+            conn,
+            "plan_batch",
+            &printed_ids,
+            Some(district),
+            actor,
+            &holder,
+        )?;
+        let cover = BatchCover {
+            serial: copy.serial.clone(),
+            district: label.clone(),
+            tier: tier.map(String::from),
+            printed_by: actor.to_owned(),
+            holder: holder.clone(),
+            printed_on: ctx.today(),
+            omitted: omitted.clone(),
+        };
+        let bytes = render_batch(&cover, &documents, progress).map_err(rendering_failed)?;
+        Ok(PrintedBatch {
+            bytes,
+            serial: copy.serial,
+            printed: documents.len(),
+            omitted: omitted.len(),
+        })
+    })
+}
+
+/// The safety-check sheet (安否確認リスト) of a district: every active registrant, in address
+/// order, with phone, needs, the supporters and destination of their confirmed plan, and
+/// boxes to tick. One registered copy listing everyone on it. `progress` gets (rows, all).
+///
+/// # Errors
+/// [`ServiceError::NotFound`] for an unknown district; [`ServiceError::Invalid`] for a
+/// missing holder.
+pub fn safety_sheet_pdf(
+    ctx: &AppContext,
+    district: DistrictId,
+    holder: &str,
+    actor: Actor<'_>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> ServiceResult<PrintedBatch> {
+    let holder = holder_of(holder)?;
+    let mut conn = ctx.conn()?;
+    let label = district_label(&mut conn, district)?;
+    let mut people: Vec<Registrant> = district_people(ctx, &mut conn, district)?
+        .into_iter()
+        .map(|v| v.registrant)
+        .collect();
+    people.sort_by(|a, b| {
+        text::natural_cmp(&a.data.address, &b.data.address)
+            .then_with(|| (&a.data.name_kana, a.id).cmp(&(&b.data.name_kana, b.id)))
+    });
+    let today = ctx.today();
+    let mut rows = Vec::with_capacity(people.len());
+    for person in &people {
+        let plan = storage::plans::find(&mut conn, person.id)?
+            .filter(|p| p.data.status != PlanStatus::Draft);
+        let (helpers, destination) = match &plan {
+            Some(plan) => {
+                let ids: Vec<_> = plan
+                    .data
+                    .supporters
+                    .iter()
+                    .map(|s| s.supporter_id)
+                    .collect();
+                let found = supporters::find_many(&mut conn, &ids)?;
+                // In the plan's order of call.
+                let helpers: Vec<(String, String)> = ids
+                    .iter()
+                    .filter_map(|id| found.iter().find(|h| h.id == *id))
+                    .map(|h| (h.data.name.clone(), h.data.phone.clone()))
+                    .collect();
+                let first = plan
+                    .data
+                    .destinations
+                    .iter()
+                    .find(|d| d.hazard_type == HazardType::Flood)
+                    .or_else(|| plan.data.destinations.first());
+                let destination = match first {
+                    Some(d) => match d.shelter_id {
+                        Some(id) => shelters::find(&mut conn, id)?.map(|s| s.data.name),
+                        None => d.place.clone(),
+                    }
+                    .map(|name| format!("{}：{}", short_label(d.hazard_type), name))
+                    .unwrap_or_default(),
+                    None => String::new(),
+                };
+                (helpers, destination)
+            }
+            None => (Vec::new(), String::new()),
+        };
+        let data = &person.data;
+        let mut needs: Vec<String> = data
+            .support_reasons
+            .iter()
+            .map(|r| r.label_ja().to_owned())
+            .collect();
+        if let Some(level) = data.care_level {
+            needs.push(format!("要介護{level}"));
+        }
+        if let Some(mobility) = data.mobility {
+            needs.push(mobility.label_ja().to_owned());
+        }
+        needs.extend(data.medical_devices.iter().map(|d| d.label_ja().to_owned()));
+        rows.push(SheetRow {
+            name: data.name.clone(),
+            name_kana: data.name_kana.clone().unwrap_or_default(),
+            age: person.data.age_on(today),
+            address: data.address.clone(),
+            phone: data.phone.clone(),
+            needs: needs.join("、"),
+            supporters: helpers,
+            destination,
+        });
+    }
+    let ids: Vec<RegistrantId> = people.iter().map(|p| p.id).collect();
+    conn.transaction(|conn| {
+        let copy =
+            super::prints::register(conn, "safety_sheet", &ids, Some(district), actor, &holder)?;
+        let sheet = SafetySheet {
+            serial: copy.serial.clone(),
+            district: label.clone(),
+            printed_on: today,
+            printed_by: actor.to_owned(),
+            holder: holder.clone(),
+            rows: rows.clone(),
+        };
+        let bytes = render_sheet(&sheet, progress).map_err(rendering_failed)?;
+        Ok(PrintedBatch {
+            bytes,
+            serial: copy.serial,
+            printed: rows.len(),
+            omitted: 0,
+        })
     })
 }

@@ -424,9 +424,10 @@ pub fn shelter() -> Value {
     })
 }
 
-/// The text of a PDF as poppler's pdftotext reads it.
+/// The text of a PDF as poppler's pdftotext reads it; pages end with a form feed.
 pub fn pdf_text(bytes: &[u8]) -> String {
-    let path = std::env::temp_dir().join(format!("sasaeai-plan-test-{}.pdf", std::process::id()));
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let path = std::env::temp_dir().join(format!("sasaeai-pdf-{}-{n}.pdf", std::process::id()));
     std::fs::write(&path, bytes).expect("write the PDF to a temporary file");
     let out = std::process::Command::new("pdftotext")
         .arg("-layout")
@@ -441,4 +442,18 @@ pub fn pdf_text(bytes: &[u8]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The pages of a PDF as text, whitespace removed (layout spacing differs between poppler
+/// versions, the words do not).
+pub fn pdf_pages(bytes: &[u8]) -> Vec<String> {
+    pdf_text(bytes)
+        .split('\u{c}')
+        .map(|page| {
+            page.chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+        })
+        .filter(|page| !page.is_empty())
+        .collect()
 }
