@@ -8,16 +8,20 @@
 pub mod codes;
 pub mod consent;
 pub mod district;
+pub mod era;
 pub mod error;
 pub mod hazard;
 pub mod ids;
 pub mod location;
+pub mod normalize;
 pub mod plan;
 pub mod priority;
 pub mod registrant;
 pub mod shelter;
 pub mod supporter;
 pub mod text;
+#[cfg(test)]
+mod text_fuzz;
 
 pub use error::{FieldError, ValidationErrors};
 pub use ids::{DistrictId, HazardZoneId, RegistrantId, ShelterId, SupporterId};

@@ -3,7 +3,6 @@
 //! Pure: no I/O, no database; depends only on std, chrono and printpdf. The services layer
 //! fills the models from the register and records every printed copy.
 
-pub mod era;
 mod pdf;
 pub mod plan;
 pub mod sheet;

@@ -14,11 +14,11 @@
 use chrono::NaiveDate;
 use printpdf::{FontId, Mm, Op, PaintMode, PdfPage};
 
-use super::era::wareki_with_western;
 pub use super::pdf::RenderError;
 use super::pdf::{
     self, Font, MM_PER_PT, circle, embedded_font, grey, line_height, save, stroke_style, wrap,
 };
+use crate::domain::era::wareki_with_western;
 
 /// The printed no-liability statement required on every plan.
 pub const NO_LIABILITY: &str =

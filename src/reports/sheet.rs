@@ -10,10 +10,10 @@
 use chrono::NaiveDate;
 use printpdf::{FontId, Mm, Op, PaintMode, PdfPage};
 
-use super::era::wareki_with_western;
 pub use super::pdf::RenderError;
 use super::pdf::{self, Font, embedded_font, grey, line_height, save, stroke_style, wrap};
 use super::plan::CONFIDENTIAL;
+use crate::domain::era::wareki_with_western;
 
 /// A district's safety-check sheet, ready to print.
 #[derive(Debug, Clone, PartialEq)]
