@@ -31,6 +31,16 @@ pub struct Settings {
     pub district_tolerance_m: f64,
     /// Points of each factor of the plan-making priority.
     pub priority_weights: crate::domain::priority::PriorityWeights,
+    /// How register data reaches district users in normal times (DOMAIN.md).
+    pub consent_model: crate::domain::codes::ConsentModel,
+    /// Under `presumed`, days on the register without an answer after which consent is presumed.
+    pub presumed_consent_days: i64,
+    /// How long a login session lasts.
+    pub session_ttl: Duration,
+    /// Failed logins for one user name within `login_window` before further attempts are
+    /// refused until the window has passed.
+    pub login_max_failures: usize,
+    pub login_window: Duration,
 }
 
 impl Default for Settings {
@@ -47,6 +57,11 @@ impl Default for Settings {
             workers: 0,
             district_tolerance_m: 10.0,
             priority_weights: crate::domain::priority::PriorityWeights::default(),
+            consent_model: crate::domain::codes::ConsentModel::OptIn,
+            presumed_consent_days: 30,
+            session_ttl: Duration::from_secs(12 * 3600),
+            login_max_failures: 5,
+            login_window: Duration::from_secs(15 * 60),
         }
     }
 }

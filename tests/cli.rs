@@ -67,13 +67,35 @@ fn serve(db: &TestDatabase, flags: &[&str]) -> (Running, String, Vec<String>) {
     panic!("server did not start: {lines:#?}");
 }
 
-fn get_json(url: &str) -> serde_json::Value {
-    let agent = ureq::Agent::config_builder()
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
-        .new_agent();
-    agent
+        .new_agent()
+}
+
+/// Logs in over HTTP and returns the bearer token.
+fn login(base: &str, username: &str, password: &str) -> String {
+    let body = serde_json::json!({"username": username, "password": password});
+    let response: serde_json::Value = agent()
+        .post(&format!("{base}/api/v1/sessions"))
+        .header("content-type", "application/json")
+        .send(body.to_string().as_bytes())
+        .expect("login request")
+        .body_mut()
+        .read_json()
+        .expect("json body");
+    response["token"].as_str().unwrap_or_default().to_owned()
+}
+
+fn get_json(url: &str) -> serde_json::Value {
+    get_json_as(url, "")
+}
+
+fn get_json_as(url: &str, token: &str) -> serde_json::Value {
+    agent()
         .get(url)
+        .header("authorization", format!("Bearer {token}"))
         .call()
         .expect("request")
         .body_mut()
@@ -125,7 +147,30 @@ fn serve_demo_loads_a_living_town_once_and_says_it_binds_loopback() {
         "a share of the demo town has confirmed plans: {loaded}"
     );
 
+    // One demo user per role, passwords shown once on the console.
+    let password_of = |name: &str| {
+        log.iter()
+            .find(|l| l.trim_start().starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(2))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    for name in [
+        "demo-admin",
+        "demo-staff",
+        "demo-district",
+        "demo-volunteer",
+        "demo-auditor",
+    ] {
+        assert_eq!(password_of(name).len(), 20, "{name}: {log:#?}");
+    }
     assert_eq!(get_json(&format!("{base}/healthz"))["status"], "ok");
+    assert_eq!(
+        get_json(&format!("{base}/api/v1/districts"))["code"],
+        "unauthenticated"
+    );
+    let token = login(&base, "demo-staff", &password_of("demo-staff"));
+    let get_json = |url: &str| get_json_as(url, &token);
     let districts = get_json(&format!("{base}/api/v1/districts"));
     assert_eq!(districts["items"].as_array().map(Vec::len), Some(8));
     let shelters = get_json(&format!("{base}/api/v1/shelters?limit=200"));
@@ -150,12 +195,13 @@ fn serve_demo_loads_a_living_town_once_and_says_it_binds_loopback() {
     assert_eq!(located, registrants, "every demo home lies in a district");
     drop(server);
 
-    // A second start finds the data and leaves it alone.
+    // A second start finds the data and leaves it alone, users and passwords included.
     let (server, base, log) = serve(&db, &["--demo"]);
     assert!(
         log.iter().any(|l| l.contains("demo town not loaded")),
         "{log:#?}"
     );
+    assert!(!log.iter().any(|l| l.contains("demo users")), "{log:#?}");
     assert_eq!(
         get_json(&format!("{base}/api/v1/districts"))["items"]
             .as_array()

@@ -274,7 +274,7 @@ fn the_safety_check_sheet_lists_everyone_with_supporters_and_repeats_its_header(
     assert!(all.contains("洪水：長男宅"));
     assert!(all.contains("筑後太郎") || all.contains("筑後次郎"));
     let register = server.get("/api/v1/prints");
-    assert_eq!(register.json["items"][0]["kind"], "safety_sheet");
+    assert_eq!(register.json["items"][0]["kind"], "safety_check_sheet");
     assert_eq!(
         register.json["items"][0]["registrant_ids"]
             .as_array()

@@ -262,7 +262,7 @@ fn lifecycle_status_changes_are_kept_in_history_and_nobody_is_deleted() {
             (3, "status_changed".to_owned(), "active".to_owned()),
         ]
     );
-    assert_eq!(entries[1]["changed_by"], "api");
+    assert_eq!(entries[1]["changed_by"], "admin");
 }
 
 #[test]

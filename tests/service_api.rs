@@ -28,6 +28,8 @@ fn healthz_is_503_when_the_database_is_unreachable() {
     let ctx = Arc::new(AppContext::detached(settings).expect("context"));
     let server = TestServer::serve(ctx, TestDatabase::new());
     server.get("/healthz").assert_problem(503, "unavailable");
+    // A token cannot be checked either: unavailable, not unauthenticated.
+    server.use_token(Some("some-token".into()));
     server
         .get("/api/v1/districts")
         .assert_problem(503, "unavailable");
@@ -100,12 +102,23 @@ fn openapi_document_lists_every_route_and_every_listed_route_exists() {
         "POST /api/v1/prints/{serial}/return",
         "GET /api/v1/districts/{id}/plans.pdf",
         "GET /api/v1/districts/{id}/safety-check-sheet.pdf",
+        "POST /api/v1/sessions",
+        "DELETE /api/v1/sessions/current",
+        "GET /api/v1/users",
+        "POST /api/v1/users",
+        "GET /api/v1/incidents",
+        "POST /api/v1/incidents",
+        "POST /api/v1/incidents/{id}/close",
+        "GET /api/v1/audit",
     ];
     let mut expected = expected.to_vec();
     expected.sort_unstable();
     assert_eq!(operations, expected);
 
-    for operation in &operations {
+    // Logging out goes last, so that every other call is made with a live session.
+    let mut ordered = operations.clone();
+    ordered.sort_by_key(|o| o.starts_with("DELETE"));
+    for operation in &ordered {
         let (method, path) = operation.split_once(' ').unwrap_or_default();
         let path = path
             .replace("{id}", "1")
@@ -113,6 +126,7 @@ fn openapi_document_lists_every_route_and_every_listed_route_exists() {
             .replace("{serial}", "P-000001");
         let resp = match method {
             "GET" => server.get(&path),
+            "DELETE" => server.delete(&path),
             other => server.send(other, &path, "application/json", b"{}", Some("\"1\"")),
         };
         assert_ne!(

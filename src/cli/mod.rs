@@ -35,6 +35,12 @@ pub enum Command {
         /// HTTP worker threads (default: one per core).
         #[arg(long, env = "SASAEAI_WORKERS")]
         workers: Option<usize>,
+        /// How district users see the register in normal times: opt_in, presumed or opt_out.
+        #[arg(long, env = "SASAEAI_CONSENT_MODEL", value_parser = ["opt_in", "presumed", "opt_out"])]
+        consent_model: Option<String>,
+        /// Under `presumed`: days on the register without an answer before sharing.
+        #[arg(long, env = "SASAEAI_PRESUMED_CONSENT_DAYS")]
+        presumed_consent_days: Option<i64>,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -50,6 +56,16 @@ pub enum Command {
     Print {
         #[command(subcommand)]
         what: PrintCommand,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        what: UserCommand,
+    },
+    /// Check the audit log.
+    Audit {
+        #[command(subcommand)]
+        what: AuditCommand,
     },
     /// Import districts (GeoJSON), hazard zones (GeoJSON) or shelters (GSI CSV/GeoJSON, Digital
     /// Agency CSV); prints the report as JSON.
@@ -117,6 +133,31 @@ pub enum PrintCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user; the password is read from standard input (one line), never from a flag.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// admin, staff, district, volunteer_centre or auditor.
+        #[arg(long)]
+        role: String,
+        /// District code of a `district` user; repeat for several.
+        #[arg(long = "district")]
+        districts: Vec<String>,
+        /// Read the password from standard input (required).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the hash chain: exit 0 when intact, otherwise name the first broken entry and
+    /// exit 1. Prints the head hash; keep it elsewhere to detect a cut tail later.
+    Verify,
+}
+
 /// Errors that end a command.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -126,6 +167,8 @@ pub enum CliError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Usage(String),
+    #[error("{0}")]
+    AuditBroken(String),
 }
 
 /// A snake_case code as one of the import option enums.
@@ -186,9 +229,19 @@ impl Cli {
             bind,
             body_limit_bytes,
             workers,
+            consent_model,
+            presumed_consent_days,
             ..
         } = &self.command
         {
+            if let Some(model) = consent_model
+                .as_deref()
+                .and_then(|m| crate::domain::codes::ConsentModel::parse(m).ok())
+            {
+                settings.consent_model = model;
+            }
+            settings.presumed_consent_days =
+                presumed_consent_days.unwrap_or(settings.presumed_consent_days);
             settings.bind = *bind;
             settings.body_limit_bytes = body_limit_bytes.unwrap_or(settings.body_limit_bytes);
             settings.workers = workers.unwrap_or(settings.workers);
@@ -224,6 +277,47 @@ impl Cli {
                 Ok(())
             }
             Command::Print { what } => print(settings, what),
+            Command::User {
+                what:
+                    UserCommand::Add {
+                        username,
+                        role,
+                        districts,
+                        ..
+                    },
+            } => {
+                let mut password = String::new();
+                std::io::stdin().read_line(&mut password)?;
+                let password = password.trim_end_matches(['\r', '\n']).to_owned();
+                let ctx = AppContext::open(settings)?;
+                let user = services::access::add_user(
+                    &ctx,
+                    &services::access::NewUser {
+                        username: Some(username),
+                        role: Some(role),
+                        districts: Some(districts),
+                        password: Some(password),
+                    },
+                )?;
+                println!("{}", serde_json::to_string(&user).unwrap_or_default());
+                Ok(())
+            }
+            Command::Audit {
+                what: AuditCommand::Verify,
+            } => {
+                let ctx = AppContext::open(settings)?;
+                let check = services::access::verify_audit(&ctx)?;
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&check).unwrap_or_default()
+                );
+                match check.first_broken {
+                    None => Ok(()),
+                    Some((id, why)) => Err(CliError::AuditBroken(format!(
+                        "audit log broken at entry {id}: {why}"
+                    ))),
+                }
+            }
             Command::Import {
                 ref kind, ref file, ..
             } => {
@@ -241,6 +335,13 @@ impl Cli {
             }
         }
     }
+}
+
+/// The command line runs on the server itself, with the rights of an administrator; its
+/// reads and prints are audited under the operating-system user's name.
+fn cli_caller() -> services::access::Caller {
+    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned());
+    services::access::Caller::local(&format!("cli:{user}"))
 }
 
 fn district_id(ctx: &AppContext, code: &str) -> Result<crate::domain::DistrictId, CliError> {
@@ -289,13 +390,17 @@ fn print(settings: Settings, what: PrintCommand) -> Result<(), CliError> {
                 &ctx,
                 id,
                 &query,
-                "cli",
+                &cli_caller(),
                 &mut progress_bar("plans"),
             )
         }
-        PrintCommand::Sheet { holder, .. } => {
-            services::printing::safety_sheet_pdf(&ctx, id, holder, "cli", &mut progress_bar("rows"))
-        }
+        PrintCommand::Sheet { holder, .. } => services::printing::safety_sheet_pdf(
+            &ctx,
+            id,
+            holder,
+            &cli_caller(),
+            &mut progress_bar("rows"),
+        ),
     };
     let batch = match batch {
         Ok(batch) => batch,
@@ -336,17 +441,26 @@ fn serve(settings: Settings, demo: bool) -> Result<(), CliError> {
             ),
             None => log::info!("database already holds data; demo town not loaded"),
         }
+        let users = services::demo::users(&ctx)?;
+        if !users.is_empty() {
+            // Shown once, on the console, never in the log: store them or add your own users
+            // with `sasaeai user add`.
+            eprintln!("demo users (passwords are shown only now):");
+            for (name, role, password) in users {
+                eprintln!("  {name:<16} {:<17} {password}", role.as_str());
+            }
+        }
     }
     let listener = TcpListener::bind(bind)?;
     let addr = listener.local_addr()?;
     if addr.ip().is_loopback() {
         log::info!(
-            "listening on http://{addr} (loopback only: access control is not in place yet)"
+            "listening on http://{addr} (loopback only; --bind 0.0.0.0:8080 serves the network)"
         );
     } else {
-        log::warn!(
-            "listening on http://{addr}, reachable from other machines, WITHOUT access control: \
-             anyone who can reach this address can read and change the register"
+        log::info!(
+            "listening on http://{addr}, reachable from other machines; every API call needs a login. \
+             Put TLS in front (a reverse proxy) before exposing it beyond a trusted network"
         );
     }
     log::info!("API documentation at http://{addr}/api/v1/docs/");

@@ -254,3 +254,24 @@ code_enum!(
         NeedsReview = "needs_review": "要見直し",
     }
 );
+
+code_enum!(
+    /// What a user may do (DESIGN.md "Access").
+    Role {
+        Admin = "admin": "管理者",
+        Staff = "staff": "市職員",
+        District = "district": "地区の支援関係者",
+        VolunteerCentre = "volunteer_centre": "災害ボランティアセンター",
+        Auditor = "auditor": "監査担当",
+    }
+);
+
+code_enum!(
+    /// How a city shares its register with district supporters in normal times (DOMAIN.md
+    /// "Sharing and consent"); a per-deployment setting.
+    ConsentModel {
+        OptIn = "opt_in": "同意方式（同意した人のみ提供）",
+        Presumed = "presumed": "同意推定方式（意思確認の期間内に拒否がなければ提供）",
+        OptOut = "opt_out": "拒否がなければ提供",
+    }
+);

@@ -40,3 +40,11 @@ id_type!(
     /// A flood or landslide zone polygon.
     HazardZoneId
 );
+id_type!(
+    /// A user of the service.
+    UserId
+);
+id_type!(
+    /// A declared incident (disaster occurring or imminent).
+    IncidentId
+);

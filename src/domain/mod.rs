@@ -5,6 +5,7 @@
 //! (the shapes travel as JSON and CSV) and utoipa (to describe them), and on nothing that does
 //! I/O: no diesel, actix, rstar or printpdf.
 
+pub mod access;
 pub mod codes;
 pub mod consent;
 pub mod district;
@@ -24,5 +25,5 @@ pub mod text;
 mod text_fuzz;
 
 pub use error::{FieldError, ValidationErrors};
-pub use ids::{DistrictId, HazardZoneId, RegistrantId, ShelterId, SupporterId};
+pub use ids::{DistrictId, HazardZoneId, IncidentId, RegistrantId, ShelterId, SupporterId, UserId};
 pub use location::GeoPoint;

@@ -4,9 +4,10 @@ use actix_web::{HttpResponse, get, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::registrants::{HolderQuery, Items, pdf_response};
-use super::{ACTOR, ApiError, Problem, block};
+use super::{ApiError, Problem, block};
 use crate::domain::DistrictId;
 use crate::domain::district::DistrictSummary;
+use crate::services::access::Caller;
 use crate::services::printing::{self, BatchQuery};
 use crate::services::{AppContext, districts};
 
@@ -40,13 +41,14 @@ async fn list_districts(ctx: web::Data<AppContext>) -> Result<HttpResponse, ApiE
 #[get("/districts/{id}/plans.pdf")]
 async fn district_plans_pdf(
     ctx: web::Data<AppContext>,
+    caller: Caller,
     id: web::Path<i64>,
     query: web::Query<BatchQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = DistrictId(id.into_inner());
     let query = query.into_inner();
     let batch = block(&ctx, move |ctx| {
-        printing::district_plans_pdf(ctx, id, &query, ACTOR, &mut |_, _| {})
+        printing::district_plans_pdf(ctx, id, &query, &caller, &mut |_, _| {})
     })
     .await?;
     Ok(pdf_response(batch.bytes, &batch.serial, "plans")
@@ -69,13 +71,14 @@ async fn district_plans_pdf(
 #[get("/districts/{id}/safety-check-sheet.pdf")]
 async fn safety_check_sheet_pdf(
     ctx: web::Data<AppContext>,
+    caller: Caller,
     id: web::Path<i64>,
     query: web::Query<HolderQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = DistrictId(id.into_inner());
     let holder = query.into_inner().holder.unwrap_or_default();
     let sheet = block(&ctx, move |ctx| {
-        printing::safety_sheet_pdf(ctx, id, &holder, ACTOR, &mut |_, _| {})
+        printing::safety_sheet_pdf(ctx, id, &holder, &caller, &mut |_, _| {})
     })
     .await?;
     Ok(pdf_response(sheet.bytes, &sheet.serial, "safety-check-sheet").finish_body())

@@ -94,6 +94,22 @@ impl ApiError {
                 "plan_not_printable",
                 "この計画は印刷できません。支援者の状態・同意・確定を確認してください".into(),
             ),
+            Self::Service(S::Unauthenticated) => (
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "ログインが必要です（ユーザー名・パスワード、またはトークンを確かめてください）"
+                    .into(),
+            ),
+            Self::Service(S::Throttled { retry_after_secs }) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                format!("ログインの失敗が続いたため、{retry_after_secs}秒後にやり直してください"),
+            ),
+            Self::Service(S::Forbidden) => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "この操作を行う権限がありません".into(),
+            ),
             Self::Service(S::NothingToPrint(omitted)) => (
                 StatusCode::CONFLICT,
                 "nothing_to_print",
@@ -156,6 +172,9 @@ impl ApiError {
             "duplicate" => "重複",
             "proposal_not_pending" | "already_returned" => "処理済み",
             "plan_not_printable" | "nothing_to_print" => "印刷できません",
+            "unauthenticated" => "ログインが必要です",
+            "too_many_attempts" => "しばらくお待ちください",
+            "forbidden" => "権限がありません",
             "unavailable" => "一時的に利用できません",
             "invalid_json" | "bad_request" => "不正なリクエスト",
             "unsupported_media_type" => "形式が違います",

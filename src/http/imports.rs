@@ -4,9 +4,10 @@ use actix_web::{HttpResponse, get, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::extract::Upload;
-use super::{ACTOR, ApiError, Problem, block};
+use super::{ApiError, Problem, block};
 use crate::services::AppContext;
 use crate::services::HazardZoneSummary;
+use crate::services::access::Caller;
 use crate::services::imports::{self, ImportKind, ImportOptions, ImportReport};
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -40,6 +41,7 @@ async fn hazard_code_table() -> HttpResponse {
 #[post("/{kind}")]
 async fn import_file(
     ctx: web::Data<AppContext>,
+    caller: Caller,
     kind: web::Path<String>,
     options: web::Query<ImportOptions>,
     file: Upload,
@@ -47,7 +49,7 @@ async fn import_file(
     let kind = ImportKind::parse(&kind).ok_or(ApiError::NoRoute)?;
     let options = options.into_inner();
     let report = block(&ctx, move |ctx| {
-        imports::import(ctx, kind, &file.0, &options, ACTOR)
+        imports::import(ctx, kind, &file.0, &options, caller.actor())
     })
     .await?;
     Ok(HttpResponse::Ok().json(report))

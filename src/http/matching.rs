@@ -6,8 +6,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::extract::JsonBody;
 use super::registrants::Items;
-use super::{ACTOR, ApiError, Problem, block};
+use super::{ApiError, Problem, block};
 use crate::services::Proposal;
+use crate::services::access::Caller;
 use crate::services::matching::{self, ProposalQuery, RunRequest, RunSummary, SupporterGap};
 use crate::services::{AppContext, Page};
 
@@ -34,9 +35,16 @@ pub fn routes(cfg: &mut ServiceConfig) {
     )
 )]
 #[post("/matching/runs")]
-async fn create_matching_run(ctx: Ctx, body: JsonBody) -> Result<HttpResponse, ApiError> {
+async fn create_matching_run(
+    ctx: Ctx,
+    caller: Caller,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
     let request: RunRequest = body.into_input()?;
-    let summary = block(&ctx, move |ctx| matching::run(ctx, &request, ACTOR)).await?;
+    let summary = block(&ctx, move |ctx| {
+        matching::run(ctx, &request, caller.actor())
+    })
+    .await?;
     Ok(HttpResponse::Created().json(summary))
 }
 
@@ -81,9 +89,16 @@ async fn list_run_proposals(
     )
 )]
 #[post("/proposals/{id}/confirm")]
-async fn confirm_proposal(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+async fn confirm_proposal(
+    ctx: Ctx,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let proposal = block(&ctx, move |ctx| matching::decide(ctx, id, true, ACTOR)).await?;
+    let proposal = block(&ctx, move |ctx| {
+        matching::decide(ctx, id, true, caller.actor())
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(proposal))
 }
 
@@ -98,9 +113,16 @@ async fn confirm_proposal(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, 
     )
 )]
 #[post("/proposals/{id}/reject")]
-async fn reject_proposal(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+async fn reject_proposal(
+    ctx: Ctx,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let proposal = block(&ctx, move |ctx| matching::decide(ctx, id, false, ACTOR)).await?;
+    let proposal = block(&ctx, move |ctx| {
+        matching::decide(ctx, id, false, caller.actor())
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(proposal))
 }
 

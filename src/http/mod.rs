@@ -3,6 +3,8 @@
 //! Handlers are thin: extract, call a service in `web::block` (diesel is synchronous), shape the
 //! response. They never touch `storage`.
 
+mod access;
+mod auth;
 mod districts;
 pub mod error;
 mod extract;
@@ -27,9 +29,6 @@ use utoipa_swagger_ui::SwaggerUi;
 pub use error::{ApiError, Problem};
 
 use crate::services::AppContext;
-
-/// Who the API writes into the history until access control names the user.
-const ACTOR: &str = "api";
 
 #[derive(OpenApi)]
 #[openapi(
@@ -58,6 +57,7 @@ where
 {
     app.service(health::healthz).service(
         utoipa_actix_web::scope("/api/v1")
+            .configure(access::routes)
             .configure(districts::routes)
             .configure(imports::hazard_zone_routes)
             .configure(matching::routes)
@@ -102,6 +102,7 @@ pub fn serve(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Ser
             .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NoRoute.into()));
         routes(app, data.settings.import_limit_bytes)
             .into_app()
+            .wrap(actix_web::middleware::from_fn(auth::authorize))
             .wrap(
                 // Paths only: query strings may hold names being searched for.
                 Logger::new("%{method}xi %U %s %Dms")

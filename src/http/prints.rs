@@ -4,9 +4,10 @@ use actix_web::{HttpResponse, get, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::registrants::Items;
-use super::{ACTOR, ApiError, Problem, block};
+use super::{ApiError, Problem, block};
 use crate::services::AppContext;
 use crate::services::PrintedCopy;
+use crate::services::access::Caller;
 use crate::services::prints::{self, PrintQuery};
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -39,9 +40,13 @@ async fn list_prints(
 #[post("/prints/{serial}/return")]
 async fn return_print(
     ctx: web::Data<AppContext>,
+    caller: Caller,
     serial: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let serial = serial.into_inner();
-    let copy = block(&ctx, move |ctx| prints::mark_returned(ctx, &serial, ACTOR)).await?;
+    let copy = block(&ctx, move |ctx| {
+        prints::mark_returned(ctx, &serial, caller.actor())
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(copy))
 }

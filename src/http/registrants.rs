@@ -1,16 +1,17 @@
 //! `/api/v1/registrants`: the register of people who need help evacuating.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, HttpResponseBuilder, get, patch, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, get, patch, post, put, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::extract::{IfMatch, JsonBody, with_etag};
-use super::{ACTOR, ApiError, Problem, block};
+use super::{ApiError, Problem, block};
 use crate::domain::consent::{Consent, ConsentInput};
 use crate::domain::plan::PlanInput;
 use crate::domain::registrant::{RegistrantInput, StatusChangeInput};
 use crate::domain::{HazardZoneId, RegistrantId};
 use crate::services::HistoryEntry;
+use crate::services::access::{self, Caller};
 use crate::services::nearby::{self, AreaQuery};
 use crate::services::plans::{self, PlanIssue, PlanView};
 use crate::services::printing;
@@ -55,10 +56,17 @@ pub struct Items<T> {
 #[get("/registrants")]
 async fn list_registrants(
     ctx: Ctx,
+    caller: Caller,
     query: web::Query<ListQuery>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    let page = block(&ctx, move |ctx| registrants::list(ctx, &query)).await?;
+    let target = req.path().to_owned();
+    let page = block(&ctx, move |ctx| {
+        let page = registrants::list(ctx, &query)?;
+        access::disclose_page(ctx, &caller, &target, page)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -75,9 +83,16 @@ async fn list_registrants(
     )
 )]
 #[post("/registrants")]
-async fn create_registrant(ctx: Ctx, body: JsonBody) -> Result<HttpResponse, ApiError> {
+async fn create_registrant(
+    ctx: Ctx,
+    caller: Caller,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
     let input: RegistrantInput = body.into_input()?;
-    let registrant = block(&ctx, move |ctx| registrants::create(ctx, &input, ACTOR)).await?;
+    let registrant = block(&ctx, move |ctx| {
+        registrants::create(ctx, &input, caller.actor())
+    })
+    .await?;
     Ok(with_etag(
         StatusCode::CREATED,
         &registrant,
@@ -95,14 +110,24 @@ async fn create_registrant(ctx: Ctx, body: JsonBody) -> Result<HttpResponse, Api
     )
 )]
 #[get("/registrants/{id}")]
-async fn get_registrant(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+async fn get_registrant(
+    ctx: Ctx,
+    caller: Caller,
+    id: web::Path<i64>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let id = RegistrantId(id.into_inner());
-    let registrant = block(&ctx, move |ctx| registrants::get(ctx, id)).await?;
-    Ok(with_etag(
-        StatusCode::OK,
-        &registrant,
-        registrant.registrant.version,
-    ))
+    let target = req.path().to_owned();
+    let (shown, version) = block(&ctx, move |ctx| {
+        let grant = access::disclose_one(ctx, &caller, "read", &target, id)?;
+        let registrant = registrants::get(ctx, id)?;
+        Ok((
+            access::shown(&registrant, grant),
+            registrant.registrant.version,
+        ))
+    })
+    .await?;
+    Ok(with_etag(StatusCode::OK, &shown, version))
 }
 
 /// Corrects a registrant with a JSON merge patch (RFC 7396); requires the ETag in `If-Match`.
@@ -121,13 +146,14 @@ async fn get_registrant(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, Ap
 #[patch("/registrants/{id}")]
 async fn patch_registrant(
     ctx: Ctx,
+    caller: Caller,
     id: web::Path<i64>,
     if_match: IfMatch,
     body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let id = RegistrantId(id.into_inner());
     let registrant = block(&ctx, move |ctx| {
-        registrants::patch(ctx, id, if_match.0, &body.0, ACTOR)
+        registrants::patch(ctx, id, if_match.0, &body.0, caller.actor())
     })
     .await?;
     Ok(with_etag(
@@ -154,6 +180,7 @@ async fn patch_registrant(
 #[post("/registrants/{id}/status")]
 async fn change_registrant_status(
     ctx: Ctx,
+    caller: Caller,
     id: web::Path<i64>,
     if_match: IfMatch,
     body: JsonBody,
@@ -161,7 +188,7 @@ async fn change_registrant_status(
     let id = RegistrantId(id.into_inner());
     let input: StatusChangeInput = body.into_input()?;
     let registrant = block(&ctx, move |ctx| {
-        registrants::change_status(ctx, id, if_match.0, &input, ACTOR)
+        registrants::change_status(ctx, id, if_match.0, &input, caller.actor())
     })
     .await?;
     Ok(with_etag(
@@ -181,9 +208,19 @@ async fn change_registrant_status(
     )
 )]
 #[get("/registrants/{id}/history")]
-async fn registrant_history(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+async fn registrant_history(
+    ctx: Ctx,
+    caller: Caller,
+    id: web::Path<i64>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let id = RegistrantId(id.into_inner());
-    let items = block(&ctx, move |ctx| registrants::history(ctx, id)).await?;
+    let target = req.path().to_owned();
+    let items = block(&ctx, move |ctx| {
+        access::disclose_one(ctx, &caller, "read", &target, id)?;
+        registrants::history(ctx, id)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(Items { items }))
 }
 
@@ -197,9 +234,19 @@ async fn registrant_history(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse
     )
 )]
 #[get("/registrants/{id}/consents")]
-async fn list_registrant_consents(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+async fn list_registrant_consents(
+    ctx: Ctx,
+    caller: Caller,
+    id: web::Path<i64>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let id = RegistrantId(id.into_inner());
-    let items = block(&ctx, move |ctx| registrants::consents(ctx, id)).await?;
+    let target = req.path().to_owned();
+    let items = block(&ctx, move |ctx| {
+        access::disclose_one(ctx, &caller, "read", &target, id)?;
+        registrants::consents(ctx, id)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(Items { items }))
 }
 
@@ -217,13 +264,14 @@ async fn list_registrant_consents(ctx: Ctx, id: web::Path<i64>) -> Result<HttpRe
 #[post("/registrants/{id}/consents")]
 async fn record_registrant_consent(
     ctx: Ctx,
+    caller: Caller,
     id: web::Path<i64>,
     body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let id = RegistrantId(id.into_inner());
     let input: ConsentInput = body.into_input()?;
     let consent = block(&ctx, move |ctx| {
-        registrants::record_consent(ctx, id, &input, ACTOR)
+        registrants::record_consent(ctx, id, &input, caller.actor())
     })
     .await?;
     Ok(HttpResponse::Created().json(consent))
@@ -244,12 +292,16 @@ async fn record_registrant_consent(
 #[post("/registrants/within-area")]
 async fn registrants_in_area(
     ctx: Ctx,
+    caller: Caller,
     query: web::Query<AreaQuery>,
     body: JsonBody,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
+    let target = req.path().to_owned();
     let page = block(&ctx, move |ctx| {
-        nearby::registrants_in_area(ctx, &body.0, &query)
+        let page = nearby::registrants_in_area(ctx, &body.0, &query)?;
+        access::disclose_page(ctx, &caller, &target, page)
     })
     .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -267,12 +319,16 @@ async fn registrants_in_area(
 #[get("/hazard-zones/{id}/registrants")]
 async fn registrants_in_hazard_zone(
     ctx: Ctx,
+    caller: Caller,
     id: web::Path<i64>,
     query: web::Query<AreaQuery>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (zone, query) = (HazardZoneId(id.into_inner()), query.into_inner());
+    let target = req.path().to_owned();
     let page = block(&ctx, move |ctx| {
-        nearby::registrants_in_zone(ctx, zone, &query)
+        let page = nearby::registrants_in_zone(ctx, zone, &query)?;
+        access::disclose_page(ctx, &caller, &target, page)
     })
     .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -288,9 +344,19 @@ async fn registrants_in_hazard_zone(
     )
 )]
 #[get("/registrants/{id}/plan")]
-async fn get_plan(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+async fn get_plan(
+    ctx: Ctx,
+    caller: Caller,
+    id: web::Path<i64>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let id = RegistrantId(id.into_inner());
-    let plan = block(&ctx, move |ctx| plans::get(ctx, id)).await?;
+    let target = req.path().to_owned();
+    let plan = block(&ctx, move |ctx| {
+        access::disclose_one(ctx, &caller, "read", &target, id)?;
+        plans::get(ctx, id)
+    })
+    .await?;
     Ok(with_etag(StatusCode::OK, &plan, plan.plan.version))
 }
 
@@ -312,6 +378,7 @@ async fn get_plan(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError
 #[put("/registrants/{id}/plan")]
 async fn put_plan(
     ctx: Ctx,
+    caller: Caller,
     id: web::Path<i64>,
     if_match: Option<IfMatch>,
     body: JsonBody,
@@ -320,7 +387,7 @@ async fn put_plan(
     let input: PlanInput = body.into_input()?;
     let expected = if_match.map(|m| m.0);
     let (plan, created) = block(&ctx, move |ctx| {
-        plans::put(ctx, id, expected, &input, ACTOR)
+        plans::put(ctx, id, expected, &input, caller.actor())
     })
     .await?;
     let status = if created {
@@ -338,9 +405,19 @@ async fn put_plan(
     responses((status = 200, body = Items<HistoryEntry>), (status = 404, body = Problem, content_type = "application/problem+json"))
 )]
 #[get("/registrants/{id}/plan/history")]
-async fn plan_history(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+async fn plan_history(
+    ctx: Ctx,
+    caller: Caller,
+    id: web::Path<i64>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let id = RegistrantId(id.into_inner());
-    let items = block(&ctx, move |ctx| plans::history(ctx, id)).await?;
+    let target = req.path().to_owned();
+    let items = block(&ctx, move |ctx| {
+        access::disclose_one(ctx, &caller, "read", &target, id)?;
+        plans::history(ctx, id)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(Items { items }))
 }
 
@@ -359,9 +436,19 @@ struct PlanCheck {
     responses((status = 200, body = PlanCheck), (status = 404, body = Problem, content_type = "application/problem+json"))
 )]
 #[get("/registrants/{id}/plan/check")]
-async fn check_plan(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+async fn check_plan(
+    ctx: Ctx,
+    caller: Caller,
+    id: web::Path<i64>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let id = RegistrantId(id.into_inner());
-    let issues = block(&ctx, move |ctx| plans::check(ctx, id)).await?;
+    let target = req.path().to_owned();
+    let issues = block(&ctx, move |ctx| {
+        access::disclose_one(ctx, &caller, "read", &target, id)?;
+        plans::check(ctx, id)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(PlanCheck {
         printable: issues.is_empty(),
         issues,
@@ -390,13 +477,19 @@ pub(super) struct HolderQuery {
 #[get("/registrants/{id}/plan.pdf")]
 async fn plan_pdf(
     ctx: Ctx,
+    caller: Caller,
     id: web::Path<i64>,
     query: web::Query<HolderQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = RegistrantId(id.into_inner());
     let holder = query.into_inner().holder.unwrap_or_default();
-    let (bytes, serial) =
-        block(&ctx, move |ctx| printing::plan_pdf(ctx, id, &holder, ACTOR)).await?;
+    let (bytes, serial) = block(&ctx, move |ctx| {
+        let grant = access::disclose_one(ctx, &caller, "read", "plan.pdf", id)?;
+        let (bytes, serial) = printing::plan_pdf(ctx, id, &holder, caller.actor())?;
+        access::record_access(ctx, &caller, "print", &serial, &[(id, grant)])?;
+        Ok((bytes, serial))
+    })
+    .await?;
     Ok(pdf_response(bytes, &serial, "plan").finish_body())
 }
 

@@ -6,10 +6,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::extract::{IfMatch, JsonBody, with_etag};
 use super::registrants::Items;
-use super::{ACTOR, ApiError, Problem, block};
+use super::{ApiError, Problem, block};
 use crate::domain::ShelterId;
 use crate::domain::shelter::{Shelter, ShelterInput};
 use crate::services::HistoryEntry;
+use crate::services::access::Caller;
 use crate::services::nearby::{self, Nearby, NearestShelterQuery};
 use crate::services::shelters::{self, ListQuery};
 use crate::services::{AppContext, Page};
@@ -54,9 +55,16 @@ async fn list_shelters(ctx: Ctx, query: web::Query<ListQuery>) -> Result<HttpRes
     )
 )]
 #[post("/shelters")]
-async fn create_shelter(ctx: Ctx, body: JsonBody) -> Result<HttpResponse, ApiError> {
+async fn create_shelter(
+    ctx: Ctx,
+    caller: Caller,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
     let input: ShelterInput = body.into_input()?;
-    let shelter = block(&ctx, move |ctx| shelters::create(ctx, &input, ACTOR)).await?;
+    let shelter = block(&ctx, move |ctx| {
+        shelters::create(ctx, &input, caller.actor())
+    })
+    .await?;
     Ok(with_etag(StatusCode::CREATED, &shelter, shelter.version))
 }
 
@@ -92,13 +100,14 @@ async fn get_shelter(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiEr
 #[patch("/shelters/{id}")]
 async fn patch_shelter(
     ctx: Ctx,
+    caller: Caller,
     id: web::Path<i64>,
     if_match: IfMatch,
     body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let id = ShelterId(id.into_inner());
     let shelter = block(&ctx, move |ctx| {
-        shelters::patch(ctx, id, if_match.0, &body.0, ACTOR)
+        shelters::patch(ctx, id, if_match.0, &body.0, caller.actor())
     })
     .await?;
     Ok(with_etag(StatusCode::OK, &shelter, shelter.version))

@@ -6,10 +6,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::extract::{IfMatch, JsonBody, with_etag};
 use super::registrants::Items;
-use super::{ACTOR, ApiError, Problem, block};
+use super::{ApiError, Problem, block};
 use crate::domain::SupporterId;
 use crate::domain::supporter::{Supporter, SupporterInput};
 use crate::services::HistoryEntry;
+use crate::services::access::Caller;
 use crate::services::nearby::{self, Nearby, WithinQuery};
 use crate::services::supporters::{self, ListQuery};
 use crate::services::{AppContext, Page};
@@ -54,9 +55,16 @@ async fn list_supporters(ctx: Ctx, query: web::Query<ListQuery>) -> Result<HttpR
     )
 )]
 #[post("/supporters")]
-async fn create_supporter(ctx: Ctx, body: JsonBody) -> Result<HttpResponse, ApiError> {
+async fn create_supporter(
+    ctx: Ctx,
+    caller: Caller,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
     let input: SupporterInput = body.into_input()?;
-    let supporter = block(&ctx, move |ctx| supporters::create(ctx, &input, ACTOR)).await?;
+    let supporter = block(&ctx, move |ctx| {
+        supporters::create(ctx, &input, caller.actor())
+    })
+    .await?;
     Ok(with_etag(
         StatusCode::CREATED,
         &supporter,
@@ -96,13 +104,14 @@ async fn get_supporter(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, Api
 #[patch("/supporters/{id}")]
 async fn patch_supporter(
     ctx: Ctx,
+    caller: Caller,
     id: web::Path<i64>,
     if_match: IfMatch,
     body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let id = SupporterId(id.into_inner());
     let supporter = block(&ctx, move |ctx| {
-        supporters::patch(ctx, id, if_match.0, &body.0, ACTOR)
+        supporters::patch(ctx, id, if_match.0, &body.0, caller.actor())
     })
     .await?;
     Ok(with_etag(StatusCode::OK, &supporter, supporter.version))

@@ -4,6 +4,7 @@
 //! the database first, then brings the in-memory index up to date. Depends on `storage`,
 //! `spatial` and `domain`; nothing here knows about HTTP.
 
+pub mod access;
 pub mod demo;
 pub mod districts;
 pub mod health;
@@ -58,6 +59,15 @@ pub enum ServiceError {
     /// The plan cannot be printed as it stands: (code, reason) for each problem.
     #[error("plan not printable: {}", .0.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(", "))]
     NotPrintable(Vec<(String, String)>),
+    /// No valid session: missing, wrong, expired or revoked token, or a wrong password.
+    #[error("not authenticated")]
+    Unauthenticated,
+    /// Too many failed logins for this name; try again after the given seconds.
+    #[error("too many failed logins")]
+    Throttled { retry_after_secs: u64 },
+    /// The caller's role may not do this.
+    #[error("forbidden")]
+    Forbidden,
     /// No plan of the district (or tier) can be printed; the number of plans left out.
     #[error("nothing to print ({0} plans left out)")]
     NothingToPrint(usize),
@@ -150,6 +160,9 @@ pub struct AppContext {
     pub settings: Settings,
     pool: Pool,
     spatial: RwLock<SpatialIndex>,
+    throttle: access::LoginThrottle,
+    /// Serialises appends to the audit chain within the process.
+    audit_lock: std::sync::Mutex<()>,
 }
 
 impl AppContext {
@@ -172,6 +185,8 @@ impl AppContext {
             settings,
             pool,
             spatial: RwLock::new(spatial),
+            throttle: access::LoginThrottle::default(),
+            audit_lock: std::sync::Mutex::new(()),
         })
     }
 
@@ -184,6 +199,8 @@ impl AppContext {
             settings,
             pool,
             spatial: RwLock::new(SpatialIndex::default()),
+            throttle: access::LoginThrottle::default(),
+            audit_lock: std::sync::Mutex::new(()),
         })
     }
 

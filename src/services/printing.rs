@@ -8,9 +8,11 @@ use diesel::Connection;
 use geo::{BoundingRect, Intersects, MultiPolygon, Rect, coord};
 use serde::Deserialize;
 
+use super::access::{self, Caller, Scope};
 use super::plans::{self, PlanIssue};
 use super::registrants::RegistrantView;
 use super::{Actor, AppContext, ServiceError, ServiceResult};
+use crate::domain::access::Grant;
 use crate::domain::codes::{HazardType, PlanStatus, RegistrantStatus};
 use crate::domain::district::District;
 use crate::domain::hazard::HazardZone;
@@ -297,12 +299,19 @@ fn district_label(conn: &mut DbConnection, district: DistrictId) -> ServiceResul
         .ok_or(ServiceError::NotFound("district"))
 }
 
-/// Active registrants of a district, with their priority.
+/// Active registrants of a district that `caller` may see, with their priority and the grant
+/// that lets the caller see them. A district user asking for another district's is told it
+/// does not exist.
 fn district_people(
     ctx: &AppContext,
     conn: &mut DbConnection,
     district: DistrictId,
-) -> ServiceResult<Vec<RegistrantView>> {
+    caller: &Caller,
+) -> ServiceResult<Vec<(RegistrantView, Grant)>> {
+    let scope = Scope::of(ctx, caller)?;
+    if scope.is_limited() && !caller.user.districts.contains(&district) {
+        return Err(ServiceError::NotFound("district"));
+    }
     let records = registrants::list(
         conn,
         &ListFilter {
@@ -312,7 +321,12 @@ fn district_people(
             ..ListFilter::default()
         },
     )?;
-    super::registrants::views(conn, ctx, records)
+    let grants = scope.grants(ctx, &records)?;
+    Ok(super::registrants::views(conn, ctx, records)?
+        .into_iter()
+        .zip(grants)
+        .filter_map(|(view, grant)| Some((view, grant?)))
+        .collect())
 }
 
 /// Every confirmed, consistent plan of a district (or of one priority tier in it) in one PDF,
@@ -326,7 +340,7 @@ pub fn district_plans_pdf(
     ctx: &AppContext,
     district: DistrictId,
     query: &BatchQuery,
-    actor: Actor<'_>,
+    caller: &Caller,
     progress: &mut dyn FnMut(usize, usize),
 ) -> ServiceResult<PrintedBatch> {
     let holder = holder_of(query.holder.as_deref().unwrap_or_default())?;
@@ -339,9 +353,9 @@ pub fn district_plans_pdf(
     };
     let mut conn = ctx.conn()?;
     let label = district_label(&mut conn, district)?;
-    let mut people = district_people(ctx, &mut conn, district)?;
-    people.retain(|p| tier.is_none_or(|t| p.priority.tier == t));
-    people.sort_by(|a, b| {
+    let mut people = district_people(ctx, &mut conn, district, caller)?;
+    people.retain(|(p, _)| tier.is_none_or(|t| p.priority.tier == t));
+    people.sort_by(|(a, _), (b, _)| {
         (
             a.priority.tier,
             &a.registrant.data.name_kana,
@@ -358,7 +372,8 @@ pub fn district_plans_pdf(
     let mut documents = Vec::new();
     let mut printed_ids = Vec::new();
     let mut omitted = Vec::new();
-    for person in people {
+    let mut seen = Vec::new();
+    for (person, grant) in people {
         let person = person.registrant;
         let Some(plan) = storage::plans::find(&mut conn, person.id)? else {
             continue;
@@ -381,6 +396,7 @@ pub fn district_plans_pdf(
         match plan_document(&mut conn, &layers, &person, &view.plan.data) {
             Ok(document) => {
                 printed_ids.push(person.id);
+                seen.push((person.id, grant));
                 documents.push(document);
             }
             Err(ServiceError::Invalid(e)) => omitted.push((
@@ -403,19 +419,24 @@ pub fn district_plans_pdf(
             "plan_batch",
             &printed_ids,
             Some(district),
-            actor,
+            caller.actor(),
             &holder,
         )?;
         let cover = BatchCover {
             serial: copy.serial.clone(),
             district: label.clone(),
             tier: tier.map(String::from),
-            printed_by: actor.to_owned(),
+            printed_by: caller.actor().to_owned(),
             holder: holder.clone(),
             printed_on: ctx.today(),
             omitted: omitted.clone(),
         };
         let bytes = render_batch(&cover, &documents, progress).map_err(rendering_failed)?;
+        access::record_in(
+            ctx,
+            conn,
+            &access::access_record(caller, "print", &copy.serial, &seen),
+        )?;
         Ok(PrintedBatch {
             bytes,
             serial: copy.serial,
@@ -436,23 +457,23 @@ pub fn safety_sheet_pdf(
     ctx: &AppContext,
     district: DistrictId,
     holder: &str,
-    actor: Actor<'_>,
+    caller: &Caller,
     progress: &mut dyn FnMut(usize, usize),
 ) -> ServiceResult<PrintedBatch> {
     let holder = holder_of(holder)?;
     let mut conn = ctx.conn()?;
     let label = district_label(&mut conn, district)?;
-    let mut people: Vec<Registrant> = district_people(ctx, &mut conn, district)?
+    let mut people: Vec<(Registrant, Grant)> = district_people(ctx, &mut conn, district, caller)?
         .into_iter()
-        .map(|v| v.registrant)
+        .map(|(v, g)| (v.registrant, g))
         .collect();
-    people.sort_by(|a, b| {
+    people.sort_by(|(a, _), (b, _)| {
         text::natural_cmp(&a.data.address, &b.data.address)
             .then_with(|| (&a.data.name_kana, a.id).cmp(&(&b.data.name_kana, b.id)))
     });
     let today = ctx.today();
     let mut rows = Vec::with_capacity(people.len());
-    for person in &people {
+    for (person, _) in &people {
         let plan = storage::plans::find(&mut conn, person.id)?
             .filter(|p| p.data.status != PlanStatus::Draft);
         let (helpers, destination) = match &plan {
@@ -513,19 +534,31 @@ pub fn safety_sheet_pdf(
             destination,
         });
     }
-    let ids: Vec<RegistrantId> = people.iter().map(|p| p.id).collect();
+    let ids: Vec<RegistrantId> = people.iter().map(|(p, _)| p.id).collect();
+    let seen: Vec<(RegistrantId, Grant)> = people.iter().map(|(p, g)| (p.id, *g)).collect();
     conn.transaction(|conn| {
-        let copy =
-            super::prints::register(conn, "safety_sheet", &ids, Some(district), actor, &holder)?;
+        let copy = super::prints::register(
+            conn,
+            "safety_check_sheet",
+            &ids,
+            Some(district),
+            caller.actor(),
+            &holder,
+        )?;
         let sheet = SafetySheet {
             serial: copy.serial.clone(),
             district: label.clone(),
             printed_on: today,
-            printed_by: actor.to_owned(),
+            printed_by: caller.actor().to_owned(),
             holder: holder.clone(),
             rows: rows.clone(),
         };
         let bytes = render_sheet(&sheet, progress).map_err(rendering_failed)?;
+        access::record_in(
+            ctx,
+            conn,
+            &access::access_record(caller, "print", &copy.serial, &seen),
+        )?;
         Ok(PrintedBatch {
             bytes,
             serial: copy.serial,

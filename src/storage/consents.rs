@@ -78,3 +78,33 @@ pub fn list_for(conn: &mut DbConnection, registrant: RegistrantId) -> StorageRes
         .map(Consent::try_from)
         .collect()
 }
+
+/// The latest consent of `kind` (by its date, then by when it was recorded) of each of `ids`
+/// that has one.
+pub fn latest_of_kind(
+    conn: &mut DbConnection,
+    kind: ConsentKind,
+    ids: &[RegistrantId],
+) -> StorageResult<Vec<Consent>> {
+    let mut latest: std::collections::BTreeMap<RegistrantId, Consent> =
+        std::collections::BTreeMap::new();
+    for chunk in ids.chunks(500) {
+        let raw: Vec<i64> = chunk.iter().map(|r| r.0).collect();
+        let rows = registrant_consents::table
+            .filter(registrant_consents::kind.eq(kind.as_str()))
+            .filter(registrant_consents::registrant_id.eq_any(raw))
+            .order(registrant_consents::id.asc())
+            .select(Row::as_select())
+            .load(conn)?;
+        for row in rows {
+            let consent = Consent::try_from(row)?;
+            let newer = latest
+                .get(&consent.registrant_id)
+                .is_none_or(|old| (consent.date, consent.id) >= (old.date, old.id));
+            if newer {
+                latest.insert(consent.registrant_id, consent);
+            }
+        }
+    }
+    Ok(latest.into_values().collect())
+}

@@ -4,10 +4,12 @@
 //! are embedded in the binary. Each table has its own query file; services open transactions and
 //! call these functions, nothing above `services` touches this module.
 
+pub mod audit;
 pub mod change_log;
 pub mod consents;
 pub mod districts;
 pub mod hazard_zones;
+pub mod incidents;
 pub mod json;
 pub mod plans;
 pub mod prints;
@@ -16,6 +18,7 @@ pub mod registrants;
 pub mod schema;
 pub mod shelters;
 pub mod supporters;
+pub mod users;
 
 use std::time::Duration;
 

@@ -207,3 +207,59 @@ diesel::table! {
         returned_by -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        username -> Text,
+        role -> Text,
+        district_ids -> Text,
+        password_hash -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    incidents (id) {
+        id -> BigInt,
+        name -> Text,
+        hazard_type -> Text,
+        district_ids -> Text,
+        area -> Nullable<Text>,
+        starts_at -> Timestamp,
+        ends_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        declared_by -> Text,
+        closed_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor -> Text,
+        role -> Nullable<Text>,
+        action -> Text,
+        target -> Text,
+        registrant_ids -> Text,
+        incident_grants -> Text,
+        outcome -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(sessions, users);

@@ -152,7 +152,12 @@ pub struct TestServer {
     handle: actix_web::dev::ServerHandle,
     agent: ureq::Agent,
     pub db: TestDatabase,
+    /// The bearer token sent with every request (the admin's unless changed).
+    token: std::sync::Mutex<Option<String>>,
 }
+
+/// The password of every user the harness creates.
+pub const PASSWORD: &str = "test-password-0123";
 
 impl TestServer {
     pub fn start() -> Self {
@@ -190,13 +195,21 @@ impl TestServer {
             .http_status_as_error(false)
             .build()
             .new_agent();
-        Self {
+        let server = Self {
             base,
             ctx,
             handle,
             agent,
             db,
+            token: std::sync::Mutex::new(None),
+        };
+        // Every test talks as an administrator unless it logs in as someone else; a context
+        // whose database is down has no users.
+        if server.add_user("admin", "admin", &[]) {
+            let token = server.login("admin", PASSWORD);
+            server.use_token(Some(token));
         }
+        server
     }
 
     /// Adds two square districts side by side: D1 west of lon 130.51, D2 east of it, both
@@ -227,6 +240,57 @@ impl TestServer {
         sasaeai::services::districts::add_geodata(&self.ctx, &districts, &[])
             .expect("add districts");
         self
+    }
+
+    /// Adds a user with [`PASSWORD`]; false when the database cannot be reached.
+    pub fn add_user(&self, username: &str, role: &str, districts: &[&str]) -> bool {
+        let new = sasaeai::services::access::NewUser {
+            username: Some(username.to_owned()),
+            role: Some(role.to_owned()),
+            districts: Some(districts.iter().map(|d| (*d).to_owned()).collect()),
+            password: Some(PASSWORD.to_owned()),
+        };
+        sasaeai::services::access::add_user(&self.ctx, &new).is_ok()
+    }
+
+    /// Logs in over HTTP and returns the token.
+    pub fn login(&self, username: &str, password: &str) -> String {
+        let body = json!({"username": username, "password": password});
+        let response = Self::finish(
+            self.agent
+                .post(&self.url("/api/v1/sessions"))
+                .header("content-type", "application/json")
+                .send(body.to_string().as_bytes()),
+        );
+        assert_eq!(response.status, 201, "login {username}: {}", response.text);
+        response.json["token"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Sends `token` (or none) with every later request.
+    pub fn use_token(&self, token: Option<String>) {
+        *self
+            .token
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = token;
+    }
+
+    fn authed<B>(&self, request: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
+        let token = self
+            .token
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        match token {
+            Some(token) => request.header("authorization", format!("Bearer {token}")),
+            None => request,
+        }
+    }
+
+    pub fn delete(&self, path: &str) -> Resp {
+        Self::finish(self.authed(self.agent.delete(&self.url(path))).call())
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -262,14 +326,13 @@ impl TestServer {
     }
 
     pub fn get(&self, path: &str) -> Resp {
-        Self::finish(self.agent.get(&self.url(path)).call())
+        Self::finish(self.authed(self.agent.get(&self.url(path))).call())
     }
 
     /// A GET whose body is not text (a PDF): status, content type, one header, the bytes.
     pub fn get_bytes(&self, path: &str, header: &str) -> (u16, String, Option<String>, Vec<u8>) {
         let mut response = self
-            .agent
-            .get(&self.url(path))
+            .authed(self.agent.get(&self.url(path)))
             .call()
             .expect("request reaches the server");
         let value = |name: &str| {
@@ -335,6 +398,7 @@ impl TestServer {
             "PUT" => self.agent.put(&url),
             other => panic!("unsupported method {other}"),
         };
+        request = self.authed(request);
         if !content_type.is_empty() {
             request = request.header("content-type", content_type);
         }

@@ -11,6 +11,7 @@ use geojson::{Feature, FeatureCollection};
 
 use super::records::record_change;
 use super::{AppContext, ServiceError, ServiceResult};
+use crate::domain::codes::Role;
 use crate::domain::codes::{ConsentKind, HazardType};
 use crate::domain::consent::ConsentData;
 use crate::domain::district::NewDistrict;
@@ -324,4 +325,45 @@ fn confirmed_plans(
         }
         Ok::<_, ServiceError>(written)
     })
+}
+
+/// One demo user per role, created only into an empty user table, with random passwords that
+/// are returned once for the operator to see and never stored in clear.
+///
+/// # Errors
+/// A storage error.
+pub fn users(ctx: &AppContext) -> ServiceResult<Vec<(String, Role, String)>> {
+    if super::access::user_count(ctx)? > 0 {
+        return Ok(Vec::new());
+    }
+    let district = super::districts::list(ctx)?
+        .into_iter()
+        .next()
+        .map(|d| d.code);
+    let mut created = Vec::new();
+    for (name, role) in [
+        ("demo-admin", Role::Admin),
+        ("demo-staff", Role::Staff),
+        ("demo-district", Role::District),
+        ("demo-volunteer", Role::VolunteerCentre),
+        ("demo-auditor", Role::Auditor),
+    ] {
+        let password = super::access::random_password()?;
+        let districts = match (role, &district) {
+            (Role::District, Some(code)) => vec![code.clone()],
+            (Role::District, None) => continue,
+            _ => Vec::new(),
+        };
+        super::access::add_user(
+            ctx,
+            &super::access::NewUser {
+                username: Some(name.to_owned()),
+                role: Some(role.as_str().to_owned()),
+                districts: Some(districts),
+                password: Some(password.clone()),
+            },
+        )?;
+        created.push((name.to_owned(), role, password));
+    }
+    Ok(created)
 }

@@ -1,0 +1,347 @@
+//! Who may see whom: users and roles, the normal-time sharing rule under the deployment's
+//! consent model, incidents that widen it, and the hash that chains the audit log.
+//!
+//! Pure: depends on chrono, geo and sha2 only. DOMAIN.md "Sharing and consent" is the law
+//! behind it: in normal times register data reaches district supporters only as the consent
+//! model allows; once a disaster is declared, everyone in the incident's area, for its
+//! duration, and every such access is logged.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use geo::{Contains, MultiPolygon, Point};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use super::codes::{ConsentModel, HazardType, Role};
+use super::{DistrictId, IncidentId, RegistrantId, UserId, ValidationErrors};
+
+/// Shortest password accepted, in characters.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// A user as the service knows them (the password hash stays in storage).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct User {
+    pub id: UserId,
+    pub username: String,
+    pub role: Role,
+    /// The districts of a `district` user; empty for other roles.
+    pub districts: Vec<DistrictId>,
+    pub active: bool,
+}
+
+/// Checks a new user's name, role, districts and password.
+///
+/// # Errors
+/// Japanese messages under `username`, `districts` and `password`.
+pub fn check_new_user(
+    username: &str,
+    role: Role,
+    districts: &[DistrictId],
+    password: &str,
+) -> Result<(), ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    let name_ok = !username.is_empty()
+        && username.len() <= 64
+        && username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
+    if !name_ok {
+        errors.push(
+            "username",
+            "ユーザー名は64文字以内の半角英数字と . _ - @ で入力してください",
+        );
+    }
+    match (role, districts.is_empty()) {
+        (Role::District, true) => {
+            errors.push("districts", "地区の利用者には地区を1つ以上指定してください")
+        }
+        (Role::District, false) | (_, true) => {}
+        (_, false) => errors.push(
+            "districts",
+            "地区を指定できるのは district の利用者だけです",
+        ),
+    }
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        errors.push(
+            "password",
+            format!("パスワードは{MIN_PASSWORD_CHARS}文字以上にしてください"),
+        );
+    }
+    errors.into_result(|| ())
+}
+
+/// The latest register-sharing consent of a person: given or refused, and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SharingAnswer {
+    pub given: bool,
+    pub date: NaiveDate,
+}
+
+/// Whether a person's register data may go to district supporters in normal times.
+///
+/// - `opt_in`: only with a recorded consent.
+/// - `presumed`: with a recorded consent, or when no answer is recorded and the person has been
+///   on the register for `presumed_after_days` (the period the city gives to refuse).
+/// - `opt_out`: unless a refusal is recorded.
+pub fn shared_in_normal_times(
+    model: ConsentModel,
+    answer: Option<SharingAnswer>,
+    registered_on: NaiveDate,
+    today: NaiveDate,
+    presumed_after_days: i64,
+) -> bool {
+    match (model, answer) {
+        (_, Some(a)) => a.given,
+        (ConsentModel::OptIn, None) => false,
+        (ConsentModel::Presumed, None) => (today - registered_on).num_days() >= presumed_after_days,
+        (ConsentModel::OptOut, None) => true,
+    }
+}
+
+/// A declared incident: a disaster occurring or imminent over some districts or an area.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Incident {
+    pub id: IncidentId,
+    pub name: String,
+    pub hazard_type: HazardType,
+    pub districts: Vec<DistrictId>,
+    /// The area as GeoJSON, when declared by area.
+    #[schema(value_type = Option<Object>)]
+    pub area: Option<serde_json::Value>,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: Option<NaiveDateTime>,
+    pub closed_at: Option<NaiveDateTime>,
+    pub declared_by: String,
+    pub closed_by: Option<String>,
+    /// Whether the incident rule applies now.
+    pub open: bool,
+}
+
+impl Incident {
+    /// Open at `now`: started, not past its end, not closed.
+    pub fn is_open_at(&self, now: NaiveDateTime) -> bool {
+        self.closed_at.is_none() && self.starts_at <= now && self.ends_at.is_none_or(|e| now < e)
+    }
+}
+
+/// Where an incident applies: its districts, or its area.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentReach {
+    pub id: IncidentId,
+    pub districts: Vec<DistrictId>,
+    pub area: Option<MultiPolygon<f64>>,
+}
+
+impl IncidentReach {
+    /// Whether a home in `district` at `home` (lon, lat) lies in the incident's reach.
+    pub fn covers(&self, district: Option<DistrictId>, home: Option<(f64, f64)>) -> bool {
+        district.is_some_and(|d| self.districts.contains(&d))
+            || match (&self.area, home) {
+                (Some(area), Some((lon, lat))) => area.contains(&Point::new(lon, lat)),
+                _ => false,
+            }
+    }
+}
+
+/// Why a caller may see a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grant {
+    /// Staff and admin see the whole register.
+    Register,
+    /// A district user, under the consent model.
+    Consent,
+    /// A district user, only because this incident is open over the person's home.
+    Incident(IncidentId),
+}
+
+/// One audit entry before it is chained.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct AuditRecord {
+    pub actor: String,
+    pub role: Option<Role>,
+    /// `login`, `login_failed`, `logout`, `read`, `list`, `export`, `print`, `change`.
+    pub action: String,
+    /// What was touched: a path, a serial, a username.
+    pub target: String,
+    pub registrant_ids: Vec<RegistrantId>,
+    /// People seen only because an incident was open: (person, incident).
+    pub incident_grants: Vec<(RegistrantId, IncidentId)>,
+    /// `ok`, or the HTTP status / failure.
+    pub outcome: String,
+}
+
+/// The hash of an entry, chained to the one before it: SHA-256 over the previous hash and every
+/// field, hex. Changing, removing or reordering any earlier entry changes every later hash.
+pub fn chain_hash(prev_hash: &str, id: i64, at: NaiveDateTime, record: &AuditRecord) -> String {
+    let mut hasher = Sha256::new();
+    let ids: Vec<String> = record
+        .registrant_ids
+        .iter()
+        .map(|r| r.0.to_string())
+        .collect();
+    let grants: Vec<String> = record
+        .incident_grants
+        .iter()
+        .map(|(r, i)| format!("{}:{}", r.0, i.0))
+        .collect();
+    let fields = [
+        prev_hash.to_owned(),
+        id.to_string(),
+        at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
+        record.actor.clone(),
+        record
+            .role
+            .map(|r| r.as_str().to_owned())
+            .unwrap_or_default(),
+        record.action.clone(),
+        record.target.clone(),
+        ids.join(","),
+        grants.join(","),
+        record.outcome.clone(),
+    ];
+    for field in fields {
+        // Length-prefixed, so that no two different field lists hash alike.
+        hasher.update((field.len() as u64).to_be_bytes());
+        hasher.update(field.as_bytes());
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The hash before the first entry.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// SHA-256 of a bearer token, hex: what the sessions table stores.
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// An incident as declared through the API.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct IncidentInput {
+    /// e.g. 「令和8年7月豪雨」.
+    pub name: Option<String>,
+    pub hazard_type: Option<String>,
+    /// District ids the incident covers.
+    pub district_ids: Option<Vec<i64>>,
+    /// Or an area: a GeoJSON Polygon or MultiPolygon.
+    #[schema(value_type = Option<Object>)]
+    pub area: Option<serde_json::Value>,
+    /// Start (default: now), ISO 8601 local time.
+    pub starts_at: Option<NaiveDateTime>,
+    /// Planned end, if known.
+    pub ends_at: Option<NaiveDateTime>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn each_consent_model_shares_as_documented() {
+        let (registered, today) = (day(2026, 1, 1), day(2026, 1, 20));
+        let yes = Some(SharingAnswer {
+            given: true,
+            date: registered,
+        });
+        let no = Some(SharingAnswer {
+            given: false,
+            date: registered,
+        });
+        let rule = |m, a, days| shared_in_normal_times(m, a, registered, today, days);
+        for model in ConsentModel::ALL.iter().copied() {
+            assert!(rule(model, yes, 30), "{model}: consent always shares");
+            assert!(!rule(model, no, 30), "{model}: refusal never shares");
+        }
+        assert!(!rule(ConsentModel::OptIn, None, 30));
+        assert!(rule(ConsentModel::OptOut, None, 30));
+        assert!(
+            !rule(ConsentModel::Presumed, None, 30),
+            "still within the period"
+        );
+        assert!(rule(ConsentModel::Presumed, None, 14), "period over");
+    }
+
+    #[test]
+    fn an_incident_is_open_between_start_and_end_until_closed() {
+        let at = |h| day(2026, 7, 1).and_hms_opt(h, 0, 0).unwrap();
+        let mut incident = Incident {
+            id: IncidentId(1),
+            name: "豪雨".into(),
+            hazard_type: HazardType::Flood,
+            districts: vec![DistrictId(1)],
+            area: None,
+            starts_at: at(6),
+            ends_at: Some(at(18)),
+            closed_at: None,
+            declared_by: "staff".into(),
+            closed_by: None,
+            open: true,
+        };
+        assert!(!incident.is_open_at(at(5)));
+        assert!(incident.is_open_at(at(6)));
+        assert!(!incident.is_open_at(at(18)));
+        incident.closed_at = Some(at(7));
+        assert!(!incident.is_open_at(at(8)));
+    }
+
+    #[test]
+    fn the_chain_hash_changes_with_any_field_and_with_the_previous_hash() {
+        let at = day(2026, 7, 1).and_hms_opt(6, 0, 0).unwrap();
+        let record = AuditRecord {
+            actor: "tanaka".into(),
+            role: Some(Role::District),
+            action: "read".into(),
+            target: "/api/v1/registrants/7".into(),
+            registrant_ids: vec![RegistrantId(7)],
+            incident_grants: vec![],
+            outcome: "ok".into(),
+        };
+        let h = chain_hash(GENESIS_HASH, 1, at, &record);
+        assert_eq!(h.len(), 64);
+        assert_eq!(h, chain_hash(GENESIS_HASH, 1, at, &record));
+        assert_ne!(h, chain_hash(&h, 1, at, &record));
+        let mut other = record.clone();
+        other.registrant_ids = vec![RegistrantId(8)];
+        assert_ne!(h, chain_hash(GENESIS_HASH, 1, at, &other));
+        let mut other = record;
+        other.actor = "tanak".into();
+        other.target = "a/api/v1/registrants/7".into();
+        assert_ne!(h, chain_hash(GENESIS_HASH, 1, at, &other));
+    }
+
+    #[test]
+    fn a_district_user_needs_districts_and_others_must_not_have_them() {
+        assert!(
+            check_new_user(
+                "kita",
+                Role::District,
+                &[DistrictId(1)],
+                "correct horse battery"
+            )
+            .is_ok()
+        );
+        assert!(check_new_user("kita", Role::District, &[], "correct horse battery").is_err());
+        assert!(
+            check_new_user(
+                "kita",
+                Role::Staff,
+                &[DistrictId(1)],
+                "correct horse battery"
+            )
+            .is_err()
+        );
+        assert!(check_new_user("kita", Role::Staff, &[], "short").is_err());
+        assert!(check_new_user("名前", Role::Staff, &[], "correct horse battery").is_err());
+    }
+}

@@ -1,0 +1,821 @@
+//! Access: users, login sessions, what each caller may see of the register, declared
+//! incidents, and the audit log.
+//!
+//! A token is 32 random bytes shown once to the client; only its SHA-256 is stored. Passwords
+//! are hashed with argon2id. Failed logins are counted per user name in memory and refused for
+//! the rest of the window after too many (a restart forgets them; the audit log does not).
+//! Visibility follows DOMAIN.md: staff and admin see the register; a district user sees people
+//! of their districts whom the consent model shares, and during an open incident over their
+//! home, everyone there; everything else is invisible.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+use std::time::Instant;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use chrono::NaiveDateTime;
+use diesel::Connection;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{AppContext, ServiceError, ServiceResult};
+use crate::domain::access::{
+    AuditRecord, Grant, Incident, IncidentInput, IncidentReach, SharingAnswer, User,
+    check_new_user, shared_in_normal_times, token_hash,
+};
+use crate::domain::codes::{ConsentKind, HazardType, Role};
+use crate::domain::registrant::Registrant;
+use crate::domain::text;
+use crate::domain::{DistrictId, IncidentId, RegistrantId, ValidationErrors};
+use crate::storage::audit::AuditEntry;
+use crate::storage::{self, audit, consents, incidents, users};
+
+/// The authenticated user of a request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Caller {
+    pub user: User,
+}
+
+impl Caller {
+    /// The name written into histories and the audit log.
+    pub fn actor(&self) -> &str {
+        &self.user.username
+    }
+
+    pub fn role(&self) -> Role {
+        self.user.role
+    }
+
+    /// Sees the whole register.
+    pub fn sees_register(&self) -> bool {
+        matches!(self.user.role, Role::Admin | Role::Staff)
+    }
+
+    /// A caller for tools that run on the server itself (the command line).
+    pub fn local(name: &str) -> Self {
+        Self {
+            user: User {
+                id: crate::domain::UserId(0),
+                username: name.to_owned(),
+                role: Role::Admin,
+                districts: Vec::new(),
+                active: true,
+            },
+        }
+    }
+}
+
+/// Failed login attempts per user name, for throttling.
+#[derive(Debug, Default)]
+pub struct LoginThrottle(Mutex<HashMap<String, Vec<Instant>>>);
+
+/// A new session: the token to send as `Authorization: Bearer …`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Session {
+    pub token: String,
+    pub expires_at: NaiveDateTime,
+    pub username: String,
+    pub role: Role,
+}
+
+/// Login request.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct Credentials {
+    pub username: Option<String>,
+    pub password: Option<String>,
+}
+
+fn random_token() -> ServiceResult<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| {
+        ServiceError::Storage(storage::StorageError::Corrupt(format!(
+            "no system randomness: {e}"
+        )))
+    })?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A random password of 20 hexadecimal characters (80 bits), for demo users.
+pub(crate) fn random_password() -> ServiceResult<String> {
+    Ok(random_token()?.chars().take(20).collect())
+}
+
+/// Hashes a password with argon2id and a random salt (a PHC string).
+pub(crate) fn hash_password(password: &str) -> ServiceResult<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| {
+            ServiceError::Storage(storage::StorageError::Corrupt(format!(
+                "hashing a password: {e}"
+            )))
+        })
+}
+
+/// Checks a password against a user's argon2 hash. Also run against a fixed hash for unknown
+/// users, so that timing does not tell which names exist.
+fn password_matches(password: &str, hash: &str) -> bool {
+    Argon2::default()
+        .verify_password(password.as_bytes(), hash)
+        .is_ok()
+}
+
+/// A hash of a password nobody knows, checked for unknown user names.
+const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FzYWVhaWRlY295c2FsdA$3pe7tr8/2t4bzv1FdbmL9iWwAqp7cwX4OIX0bfYsS3E";
+
+/// Logs a user in and returns a new session.
+///
+/// # Errors
+/// [`ServiceError::Invalid`] without a name or password; [`ServiceError::Throttled`] after too
+/// many failures; [`ServiceError::Unauthenticated`] for a wrong name or password.
+pub fn login(ctx: &AppContext, credentials: &Credentials) -> ServiceResult<Session> {
+    let username = credentials.username.as_deref().unwrap_or_default().trim();
+    let password = credentials.password.as_deref().unwrap_or_default();
+    let mut errors = ValidationErrors::new();
+    if username.is_empty() {
+        errors.push("username", "必須項目です");
+    }
+    if password.is_empty() {
+        errors.push("password", "必須項目です");
+    }
+    errors.into_result(|| ())?;
+    let window = ctx.settings.login_window;
+    {
+        let mut failures = ctx
+            .throttle
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let recent = failures.entry(username.to_owned()).or_default();
+        recent.retain(|t| t.elapsed() < window);
+        if recent.len() >= ctx.settings.login_max_failures {
+            let oldest = recent
+                .iter()
+                .min()
+                .map_or(window, |t| window.saturating_sub(t.elapsed()));
+            drop(failures);
+            record(ctx, failed_login(username, "throttled"))?;
+            return Err(ServiceError::Throttled {
+                retry_after_secs: oldest.as_secs().max(1),
+            });
+        }
+    }
+    let mut conn = ctx.conn()?;
+    let found = users::find_by_name(&mut conn, username)?;
+    let ok = match &found {
+        Some((user, hash)) => password_matches(password, hash) && user.active,
+        None => {
+            let _ = password_matches(password, DECOY_HASH);
+            false
+        }
+    };
+    let Some((user, _)) = found.filter(|_| ok) else {
+        ctx.throttle
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(username.to_owned())
+            .or_default()
+            .push(Instant::now());
+        record(ctx, failed_login(username, "wrong_credentials"))?;
+        return Err(ServiceError::Unauthenticated);
+    };
+    ctx.throttle
+        .0
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .remove(username);
+    let token = random_token()?;
+    let now = storage::now();
+    let ttl = chrono::Duration::from_std(ctx.settings.session_ttl)
+        .unwrap_or_else(|_| chrono::Duration::hours(12));
+    let expires_at = now + ttl;
+    users::insert_session(&mut conn, &token_hash(&token), user.id, now, expires_at)?;
+    drop(conn);
+    record(
+        ctx,
+        AuditRecord {
+            actor: user.username.clone(),
+            role: Some(user.role),
+            action: "login".into(),
+            target: "/api/v1/sessions".into(),
+            registrant_ids: Vec::new(),
+            incident_grants: Vec::new(),
+            outcome: "ok".into(),
+        },
+    )?;
+    Ok(Session {
+        token,
+        expires_at,
+        username: user.username,
+        role: user.role,
+    })
+}
+
+fn failed_login(username: &str, outcome: &str) -> AuditRecord {
+    AuditRecord {
+        // The name tried, cut short: it is what an attacker typed, not personal data of ours.
+        actor: username.chars().take(64).collect(),
+        role: None,
+        action: "login_failed".into(),
+        target: "/api/v1/sessions".into(),
+        registrant_ids: Vec::new(),
+        incident_grants: Vec::new(),
+        outcome: outcome.into(),
+    }
+}
+
+/// The caller behind a bearer token, if the session is live.
+///
+/// # Errors
+/// [`ServiceError::Unavailable`] when the database is down.
+pub fn authenticate(ctx: &AppContext, token: &str) -> ServiceResult<Option<Caller>> {
+    let mut conn = ctx.conn()?;
+    Ok(
+        users::session_user(&mut conn, &token_hash(token), storage::now())?
+            .map(|(user, _)| Caller { user }),
+    )
+}
+
+/// Ends the session of `token`.
+///
+/// # Errors
+/// [`ServiceError::Unauthenticated`] when the session is not live.
+pub fn logout(ctx: &AppContext, caller: &Caller, token: &str) -> ServiceResult<()> {
+    let mut conn = ctx.conn()?;
+    if !users::revoke_session(&mut conn, &token_hash(token), storage::now())? {
+        return Err(ServiceError::Unauthenticated);
+    }
+    drop(conn);
+    record(
+        ctx,
+        caller_record(
+            caller,
+            "logout",
+            "/api/v1/sessions/current",
+            Vec::new(),
+            Vec::new(),
+        ),
+    )
+}
+
+/// A new user as given by an administrator.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct NewUser {
+    pub username: Option<String>,
+    /// `admin`, `staff`, `district`, `volunteer_centre` or `auditor`.
+    pub role: Option<String>,
+    /// District codes (e.g. `D01`) of a `district` user.
+    pub districts: Option<Vec<String>>,
+    pub password: Option<String>,
+}
+
+/// Adds a user.
+///
+/// # Errors
+/// [`ServiceError::Invalid`] for a bad name, role, district or password;
+/// [`ServiceError::Duplicate`] for a name in use.
+pub fn add_user(ctx: &AppContext, new: &NewUser) -> ServiceResult<User> {
+    let username = new
+        .username
+        .as_deref()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    let password = new.password.clone().unwrap_or_default();
+    let role = Role::parse(new.role.as_deref().unwrap_or_default())
+        .map_err(|m| ValidationErrors::one("role", m))?;
+    let mut conn = ctx.conn()?;
+    let mut districts = Vec::new();
+    for code in new.districts.iter().flatten() {
+        match storage::districts::find_by_code(&mut conn, code.trim())? {
+            Some(id) => districts.push(id),
+            None => {
+                return Err(ValidationErrors::one(
+                    "districts",
+                    format!("地区コード「{code}」は登録されていません"),
+                )
+                .into());
+            }
+        }
+    }
+    check_new_user(&username, role, &districts, &password)?;
+    if users::find_by_name(&mut conn, &username)?.is_some() {
+        return Err(ServiceError::Duplicate { field: "username" });
+    }
+    let hash = hash_password(&password)?;
+    Ok(users::insert(
+        &mut conn,
+        &username,
+        role,
+        &districts,
+        &hash,
+        storage::now(),
+    )?)
+}
+
+/// Every user.
+///
+/// # Errors
+/// [`ServiceError::Unavailable`].
+pub fn list_users(ctx: &AppContext) -> ServiceResult<Vec<User>> {
+    Ok(users::list(&mut *ctx.conn()?)?)
+}
+
+/// How many users exist (the demo creates its own only into an empty table).
+pub(crate) fn user_count(ctx: &AppContext) -> ServiceResult<i64> {
+    Ok(users::count(&mut *ctx.conn()?)?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Visibility
+
+/// What a caller may see of the register: the grants in force now.
+pub struct Scope {
+    caller_districts: Option<Vec<DistrictId>>,
+    reaches: Vec<IncidentReach>,
+}
+
+impl Scope {
+    /// The scope of `caller` now: everything for staff and admin, their districts under the
+    /// consent model and open incidents for a district user, nothing for other roles.
+    ///
+    /// # Errors
+    /// A storage error.
+    pub fn of(ctx: &AppContext, caller: &Caller) -> ServiceResult<Self> {
+        if caller.sees_register() {
+            return Ok(Self {
+                caller_districts: None,
+                reaches: Vec::new(),
+            });
+        }
+        let districts = if caller.role() == Role::District {
+            caller.user.districts.clone()
+        } else {
+            Vec::new()
+        };
+        let now = storage::now();
+        let reaches = incidents::not_closed(&mut *ctx.conn()?, now)?
+            .into_iter()
+            .filter(|i| i.open)
+            .filter_map(|i| reach(&i))
+            .collect();
+        Ok(Self {
+            caller_districts: Some(districts),
+            reaches,
+        })
+    }
+
+    /// The grant for each record (None: invisible), in order.
+    ///
+    /// # Errors
+    /// A storage error.
+    pub fn grants(
+        &self,
+        ctx: &AppContext,
+        records: &[Registrant],
+    ) -> ServiceResult<Vec<Option<Grant>>> {
+        let Some(own) = &self.caller_districts else {
+            return Ok(vec![Some(Grant::Register); records.len()]);
+        };
+        let mine: Vec<&Registrant> = records
+            .iter()
+            .filter(|r| r.facts.district_id.is_some_and(|d| own.contains(&d)))
+            .collect();
+        let ids: Vec<RegistrantId> = mine.iter().map(|r| r.id).collect();
+        let answers = latest_sharing(ctx, &ids)?;
+        let today = ctx.today();
+        Ok(records
+            .iter()
+            .map(|r| {
+                if !r.facts.district_id.is_some_and(|d| own.contains(&d)) {
+                    return None;
+                }
+                let answer = answers.get(&r.id).copied();
+                let registered_on = r.created_at.date();
+                if shared_in_normal_times(
+                    ctx.settings.consent_model,
+                    answer,
+                    registered_on,
+                    today,
+                    ctx.settings.presumed_consent_days,
+                ) {
+                    return Some(Grant::Consent);
+                }
+                let home = r.data.location().map(|p| (p.lon(), p.lat()));
+                self.reaches
+                    .iter()
+                    .find(|reach| reach.covers(r.facts.district_id, home))
+                    .map(|reach| Grant::Incident(reach.id))
+            })
+            .collect())
+    }
+
+    /// Whether district filtering applies (false for staff and admin).
+    pub fn is_limited(&self) -> bool {
+        self.caller_districts.is_some()
+    }
+}
+
+fn latest_sharing(
+    ctx: &AppContext,
+    ids: &[RegistrantId],
+) -> ServiceResult<HashMap<RegistrantId, SharingAnswer>> {
+    let mut conn = ctx.conn()?;
+    let mut answers = HashMap::new();
+    for consent in consents::latest_of_kind(&mut conn, ConsentKind::RegisterSharing, ids)? {
+        answers.insert(
+            consent.registrant_id,
+            SharingAnswer {
+                given: consent.given,
+                date: consent.date,
+            },
+        );
+    }
+    Ok(answers)
+}
+
+fn reach(incident: &Incident) -> Option<IncidentReach> {
+    let area = match &incident.area {
+        Some(value) => Some(super::nearby::parse_area(value).ok()?),
+        None => None,
+    };
+    Some(IncidentReach {
+        id: incident.id,
+        districts: incident.districts.clone(),
+        area,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Incidents
+
+/// Declares an incident.
+///
+/// # Errors
+/// [`ServiceError::Invalid`] for a missing hazard, unknown districts, a bad area, neither
+/// districts nor an area, or an end before the start.
+pub fn declare_incident(
+    ctx: &AppContext,
+    caller: &Caller,
+    input: &IncidentInput,
+) -> ServiceResult<Incident> {
+    let mut errors = ValidationErrors::new();
+    let name = text::required(input.name.as_deref().unwrap_or_default(), text::MAX_SHORT)
+        .map_err(|m| errors.push("name", m))
+        .unwrap_or_default();
+    let hazard = HazardType::parse(input.hazard_type.as_deref().unwrap_or_default())
+        .map_err(|m| errors.push("hazard_type", m))
+        .ok();
+    let mut conn = ctx.conn()?;
+    let mut districts = Vec::new();
+    for &id in input.district_ids.iter().flatten() {
+        if storage::districts::exists(&mut conn, DistrictId(id))? {
+            districts.push(DistrictId(id));
+        } else {
+            errors.push("district_ids", format!("地区 {id} は登録されていません"));
+        }
+    }
+    if let Some(area) = &input.area
+        && let Err(e) = super::nearby::parse_area(area)
+    {
+        for f in e.errors() {
+            errors.push("area", f.message.clone());
+        }
+    }
+    if districts.is_empty() && input.area.is_none() && input.district_ids.is_none() {
+        errors.push("district_ids", "地区または範囲（area）を指定してください");
+    }
+    let now = storage::now();
+    let starts_at = input.starts_at.unwrap_or(now);
+    if input.ends_at.is_some_and(|e| e <= starts_at) {
+        errors.push("ends_at", "終了は開始より後にしてください");
+    }
+    errors.into_result(|| ())?;
+    let Some(hazard_type) = hazard else {
+        return Err(ValidationErrors::one("hazard_type", "必須項目です").into());
+    };
+    let incident = incidents::insert(
+        &mut conn,
+        &incidents::NewIncident {
+            name: &name,
+            hazard_type,
+            districts: &districts,
+            area: input.area.as_ref(),
+            starts_at,
+            ends_at: input.ends_at,
+            declared_by: caller.actor(),
+        },
+        now,
+    )?;
+    log::info!("incident {} declared", incident.id);
+    Ok(incident)
+}
+
+/// Closes an incident: the widened view ends at once.
+///
+/// # Errors
+/// [`ServiceError::NotFound`]; [`ServiceError::NotPending`] when closed already.
+pub fn close_incident(
+    ctx: &AppContext,
+    caller: &Caller,
+    id: IncidentId,
+) -> ServiceResult<Incident> {
+    let mut conn = ctx.conn()?;
+    let now = storage::now();
+    let found = incidents::find(&mut conn, id, now)?.ok_or(ServiceError::NotFound("incident"))?;
+    if !incidents::close(&mut conn, id, caller.actor(), now)? {
+        return Err(ServiceError::NotPending(format!(
+            "closed at {}",
+            found.closed_at.unwrap_or(now)
+        )));
+    }
+    log::info!("incident {id} closed");
+    incidents::find(&mut conn, id, now)?.ok_or(ServiceError::NotFound("incident"))
+}
+
+/// Every incident, newest first.
+///
+/// # Errors
+/// [`ServiceError::Unavailable`].
+pub fn list_incidents(ctx: &AppContext) -> ServiceResult<Vec<Incident>> {
+    Ok(incidents::list(&mut *ctx.conn()?, storage::now())?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Audit
+
+/// An audit record for what `caller` did.
+pub fn caller_record(
+    caller: &Caller,
+    action: &str,
+    target: &str,
+    registrant_ids: Vec<RegistrantId>,
+    incident_grants: Vec<(RegistrantId, IncidentId)>,
+) -> AuditRecord {
+    AuditRecord {
+        actor: caller.actor().to_owned(),
+        role: Some(caller.role()),
+        action: action.to_owned(),
+        target: target.to_owned(),
+        registrant_ids,
+        incident_grants,
+        outcome: "ok".to_owned(),
+    }
+}
+
+/// Appends to the audit log. Appends are serialised in the process; a second process racing
+/// for the same place collides on the primary key and is retried.
+///
+/// # Errors
+/// A storage error (the caller must not answer as if the access had been recorded).
+pub fn record(ctx: &AppContext, record: AuditRecord) -> ServiceResult<()> {
+    let _guard = ctx
+        .audit_lock
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    let mut conn = ctx.conn()?;
+    let mut last_error = None;
+    for _ in 0..3 {
+        match conn.transaction(|c| audit::append(c, &record, storage::now())) {
+            Ok(_) => return Ok(()),
+            Err(e) => last_error = Some(e),
+        }
+    }
+    Err(last_error.map_or(ServiceError::NotFound("audit"), ServiceError::from))
+}
+
+/// Appends to the audit log inside the caller's transaction, so that what it records and the
+/// record itself commit together (a print and its audit entry).
+///
+/// # Errors
+/// A storage error.
+pub(crate) fn record_in(
+    ctx: &AppContext,
+    conn: &mut storage::DbConnection,
+    record: &AuditRecord,
+) -> ServiceResult<()> {
+    let _guard = ctx
+        .audit_lock
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    audit::append(conn, record, storage::now())?;
+    Ok(())
+}
+
+/// The audit record of people seen, marking those seen only by the incident rule.
+pub fn access_record(
+    caller: &Caller,
+    action: &str,
+    target: &str,
+    seen: &[(RegistrantId, Grant)],
+) -> AuditRecord {
+    let ids = seen.iter().map(|(id, _)| *id).collect();
+    let grants = seen
+        .iter()
+        .filter_map(|(id, g)| match g {
+            Grant::Incident(i) => Some((*id, *i)),
+            _ => None,
+        })
+        .collect();
+    caller_record(caller, action, target, ids, grants)
+}
+
+/// Records a read of people's records, marking those seen only by the incident rule.
+///
+/// # Errors
+/// A storage error.
+pub fn record_access(
+    ctx: &AppContext,
+    caller: &Caller,
+    action: &str,
+    target: &str,
+    seen: &[(RegistrantId, Grant)],
+) -> ServiceResult<()> {
+    record(ctx, access_record(caller, action, target, seen))
+}
+
+/// A page of the audit log.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AuditPage {
+    pub items: Vec<AuditEntry>,
+    /// Pass as `after` for the next page.
+    pub next_after: Option<i64>,
+}
+
+/// A page of the audit log, oldest first, after entry `after`.
+///
+/// # Errors
+/// [`ServiceError::Unavailable`].
+pub fn audit_page(ctx: &AppContext, after: i64, limit: i64) -> ServiceResult<Vec<AuditEntry>> {
+    let limit = limit.clamp(1, ctx.settings.list_limit_max.max(1000));
+    Ok(audit::page(&mut *ctx.conn()?, after, limit)?)
+}
+
+/// The outcome of checking the audit chain.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChainCheck {
+    pub entries: i64,
+    /// Hash of the last entry: keep it elsewhere to detect a cut tail later.
+    pub head_hash: String,
+    /// The first entry that does not fit the chain, and why.
+    pub first_broken: Option<(i64, String)>,
+}
+
+/// Walks the whole audit log and checks every link.
+///
+/// # Errors
+/// A storage error other than an unreadable row (which is reported as broken).
+pub fn verify_audit(ctx: &AppContext) -> ServiceResult<ChainCheck> {
+    let mut conn = ctx.conn()?;
+    let mut prev_hash = crate::domain::access::GENESIS_HASH.to_owned();
+    let mut expected_id = 1;
+    loop {
+        let page = match audit::page(&mut conn, expected_id - 1, 1000) {
+            Ok(page) => page,
+            Err(storage::StorageError::Corrupt(why)) => {
+                return Ok(ChainCheck {
+                    entries: expected_id - 1,
+                    head_hash: prev_hash,
+                    first_broken: Some((expected_id, format!("unreadable: {why}"))),
+                });
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let Some(last) = page.last().map(|e| e.id) else {
+            break;
+        };
+        for entry in page {
+            let broken = |why: &str| ChainCheck {
+                entries: expected_id - 1,
+                head_hash: prev_hash.clone(),
+                first_broken: Some((entry.id.min(expected_id), why.to_owned())),
+            };
+            if entry.id != expected_id {
+                return Ok(broken("missing entry before this one"));
+            }
+            if entry.prev_hash != prev_hash {
+                return Ok(broken("previous hash does not match"));
+            }
+            if crate::domain::access::chain_hash(&prev_hash, entry.id, entry.at, &entry.record)
+                != entry.hash
+            {
+                return Ok(broken("content does not match its hash"));
+            }
+            prev_hash = entry.hash;
+            expected_id += 1;
+        }
+        if last < expected_id - 1 {
+            break;
+        }
+    }
+    Ok(ChainCheck {
+        entries: expected_id - 1,
+        head_hash: prev_hash,
+        first_broken: None,
+    })
+}
+
+/// Fields of a registrant a district user sees: what support needs, nothing more (no external
+/// id, disability grades, diagnoses, doctor, medicines, allergies, care manager or notes).
+const DISTRICT_FIELDS: &[&str] = &[
+    "id",
+    "version",
+    "status",
+    "district_id",
+    "hazard_exposure",
+    "name",
+    "name_kana",
+    "birth_date",
+    "sex",
+    "address",
+    "phone",
+    "latitude",
+    "longitude",
+    "support_reasons",
+    "household",
+    "care_level",
+    "mobility",
+    "medical_devices",
+    "electricity_dependent",
+    "communication_needs",
+    "dwelling",
+    "emergency_contacts",
+    "priority",
+];
+
+/// A registrant as `grant` lets the caller see it: whole for the register's staff, cut to
+/// [`DISTRICT_FIELDS`] for a district user, with `shared_by` saying which rule let them see it.
+pub fn shown<T: Serialize>(view: &T, grant: Grant) -> serde_json::Value {
+    let value = serde_json::to_value(view).unwrap_or_default();
+    match (grant, value) {
+        (Grant::Register, value) => value,
+        (grant, serde_json::Value::Object(mut map)) => {
+            map.retain(|k, _| DISTRICT_FIELDS.contains(&k.as_str()));
+            let basis = match grant {
+                Grant::Incident(id) => serde_json::json!({"rule": "incident", "incident_id": id}),
+                _ => serde_json::json!({"rule": "consent"}),
+            };
+            map.insert("shared_by".into(), basis);
+            serde_json::Value::Object(map)
+        }
+        (_, other) => other,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Disclosure: what a handler may send back, audited
+
+/// Keeps the people of a page that `caller` may see, shaped for them, and records the access
+/// (one `list` entry with the ids returned).
+///
+/// # Errors
+/// A storage error (nothing is returned unless the access is recorded).
+pub fn disclose_page(
+    ctx: &AppContext,
+    caller: &Caller,
+    target: &str,
+    page: super::Page<super::registrants::RegistrantView>,
+) -> ServiceResult<super::Page<serde_json::Value>> {
+    let scope = Scope::of(ctx, caller)?;
+    let records: Vec<Registrant> = page.items.iter().map(|v| v.registrant.clone()).collect();
+    let grants = scope.grants(ctx, &records)?;
+    let mut seen = Vec::new();
+    let mut items = Vec::new();
+    for (view, grant) in page.items.iter().zip(grants) {
+        if let Some(grant) = grant {
+            seen.push((view.registrant.id, grant));
+            items.push(shown(view, grant));
+        }
+    }
+    record_access(ctx, caller, "list", target, &seen)?;
+    Ok(super::Page {
+        items,
+        next_cursor: page.next_cursor,
+    })
+}
+
+/// The grant under which `caller` sees registrant `id`, recording the access as `action`.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] when the person is unknown or invisible to the caller (a hidden
+/// person is not confirmed to exist).
+pub fn disclose_one(
+    ctx: &AppContext,
+    caller: &Caller,
+    action: &str,
+    target: &str,
+    id: RegistrantId,
+) -> ServiceResult<Grant> {
+    let record = storage::registrants::find(&mut *ctx.conn()?, id)?
+        .ok_or(ServiceError::NotFound("registrant"))?;
+    let scope = Scope::of(ctx, caller)?;
+    let grant = scope
+        .grants(ctx, std::slice::from_ref(&record))?
+        .pop()
+        .flatten()
+        .ok_or(ServiceError::NotFound("registrant"))?;
+    record_access(ctx, caller, action, target, &[(id, grant)])?;
+    Ok(grant)
+}

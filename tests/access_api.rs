@@ -1,0 +1,593 @@
+//! Access control: every route × every role against an expected table; what a district user
+//! sees by district, consent, consent model and incident; sessions (expiry, logout,
+//! throttling); the audit chain and its tamper check; and no personal data in the logs.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use common::{PASSWORD, TestServer, registrant, supporter};
+use serde_json::{Value, json};
+
+/// The expected table, written independently of the server's: route → roles allowed.
+const EXPECTED: &[(&str, &str)] = &[
+    (
+        "DELETE /api/v1/sessions/current",
+        "admin staff district volunteer_centre auditor",
+    ),
+    ("GET /api/v1/audit", "auditor"),
+    ("GET /api/v1/users", "admin"),
+    ("POST /api/v1/users", "admin"),
+    ("GET /api/v1/incidents", "admin staff district"),
+    ("POST /api/v1/incidents", "admin staff"),
+    ("POST /api/v1/incidents/{id}/close", "admin staff"),
+    (
+        "GET /api/v1/districts",
+        "admin staff district volunteer_centre",
+    ),
+    (
+        "GET /api/v1/districts/{id}/plans.pdf",
+        "admin staff district",
+    ),
+    (
+        "GET /api/v1/districts/{id}/safety-check-sheet.pdf",
+        "admin staff district",
+    ),
+    (
+        "GET /api/v1/hazard-zones",
+        "admin staff district volunteer_centre",
+    ),
+    (
+        "GET /api/v1/hazard-zones/{id}/registrants",
+        "admin staff district",
+    ),
+    ("GET /api/v1/imports/hazard-codes", "admin staff"),
+    ("POST /api/v1/imports/{kind}", "admin staff"),
+    ("GET /api/v1/matching/runs/{id}", "admin staff"),
+    ("GET /api/v1/matching/runs/{id}/proposals", "admin staff"),
+    ("POST /api/v1/matching/runs", "admin staff"),
+    ("POST /api/v1/proposals/{id}/confirm", "admin staff"),
+    ("POST /api/v1/proposals/{id}/reject", "admin staff"),
+    ("GET /api/v1/reports/supporter-gaps", "admin staff"),
+    ("GET /api/v1/reports/supporter-gaps.csv", "admin staff"),
+    ("GET /api/v1/prints", "admin staff"),
+    ("POST /api/v1/prints/{serial}/return", "admin staff"),
+    ("GET /api/v1/registrants", "admin staff district"),
+    ("POST /api/v1/registrants", "admin staff"),
+    (
+        "POST /api/v1/registrants/within-area",
+        "admin staff district",
+    ),
+    ("GET /api/v1/registrants/{id}", "admin staff district"),
+    ("PATCH /api/v1/registrants/{id}", "admin staff"),
+    ("GET /api/v1/registrants/{id}/history", "admin staff"),
+    ("GET /api/v1/registrants/{id}/consents", "admin staff"),
+    ("POST /api/v1/registrants/{id}/consents", "admin staff"),
+    ("POST /api/v1/registrants/{id}/status", "admin staff"),
+    ("GET /api/v1/registrants/{id}/plan", "admin staff district"),
+    ("PUT /api/v1/registrants/{id}/plan", "admin staff"),
+    ("GET /api/v1/registrants/{id}/plan/history", "admin staff"),
+    (
+        "GET /api/v1/registrants/{id}/plan/check",
+        "admin staff district",
+    ),
+    (
+        "GET /api/v1/registrants/{id}/plan.pdf",
+        "admin staff district",
+    ),
+    ("GET /api/v1/supporters", "admin staff"),
+    ("POST /api/v1/supporters", "admin staff"),
+    ("GET /api/v1/supporters/within", "admin staff"),
+    ("GET /api/v1/supporters/{id}", "admin staff"),
+    ("PATCH /api/v1/supporters/{id}", "admin staff"),
+    ("GET /api/v1/supporters/{id}/history", "admin staff"),
+    (
+        "GET /api/v1/shelters",
+        "admin staff district volunteer_centre",
+    ),
+    ("POST /api/v1/shelters", "admin staff"),
+    (
+        "GET /api/v1/shelters/nearest",
+        "admin staff district volunteer_centre",
+    ),
+    (
+        "GET /api/v1/shelters/{id}",
+        "admin staff district volunteer_centre",
+    ),
+    ("PATCH /api/v1/shelters/{id}", "admin staff"),
+    ("GET /api/v1/shelters/{id}/history", "admin staff"),
+];
+
+const ROLES: [&str; 5] = ["admin", "staff", "district", "volunteer_centre", "auditor"];
+
+/// A person in district D1 (or D2 when `east`), with a register-sharing answer.
+fn person(server: &TestServer, name: &str, east: bool, sharing: Option<bool>) -> i64 {
+    let mut body = registrant();
+    body["name"] = json!(name);
+    body["notes"] = json!("主治医の所見: 秘密の病名");
+    body["external_id"] = json!(format!("EXT-{name}"));
+    if east {
+        body["longitude"] = json!(130.52);
+    }
+    let created = server.post("/api/v1/registrants", &body);
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.json["id"].as_i64().unwrap_or(0);
+    if let Some(given) = sharing {
+        let consent = json!({"kind": "register_sharing", "given": given, "date": "2026-04-01", "evidence_note": "同意書"});
+        let path = format!("/api/v1/registrants/{id}/consents");
+        assert_eq!(server.post(&path, &consent).status, 201);
+    }
+    id
+}
+
+fn tokens(server: &TestServer) -> Vec<(&'static str, String)> {
+    ROLES
+        .iter()
+        .map(|role| {
+            let name = format!("user-{role}");
+            let districts: &[&str] = if *role == "district" { &["D1"] } else { &[] };
+            assert!(server.add_user(&name, role, districts));
+            (*role, server.login(&name, PASSWORD))
+        })
+        .collect()
+}
+
+#[test]
+fn every_route_answers_each_role_as_the_table_says() {
+    let server = TestServer::start().with_districts();
+    let id = person(&server, "共有 一郎", false, Some(true));
+    let doc = server.get("/api/v1/openapi.json");
+    let mut operations: Vec<String> = doc.json["paths"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |(m, _)| format!("{} {path}", m.to_uppercase()))
+        })
+        .filter(|o| !o.ends_with(" /healthz") && o != "POST /api/v1/sessions")
+        .collect();
+    operations.sort_by_key(|o| o.starts_with("DELETE"));
+    let listed: Vec<&str> = EXPECTED.iter().map(|(o, _)| *o).collect();
+    for operation in &operations {
+        assert!(
+            listed.contains(&operation.as_str()),
+            "{operation} has no expected row"
+        );
+    }
+    let tokens = tokens(&server);
+    for operation in &operations {
+        let (method, path) = operation.split_once(' ').unwrap_or_default();
+        let path = path
+            .replace("{id}", &id.to_string())
+            .replace("{kind}", "districts")
+            .replace("{serial}", "P-000001");
+        let allowed = EXPECTED
+            .iter()
+            .find(|(o, _)| o == operation)
+            .map(|(_, roles)| roles.split(' ').collect::<Vec<_>>())
+            .unwrap_or_default();
+        let call = || match method {
+            "GET" => server.get(&path),
+            "DELETE" => server.delete(&path),
+            other => server.send(other, &path, "application/json", b"{}", Some("\"1\"")),
+        };
+        server.use_token(None);
+        assert_eq!(call().status, 401, "{operation} without a token");
+        server.use_token(Some("not-a-token".into()));
+        assert_eq!(call().status, 401, "{operation} with a forged token");
+        for (role, token) in &tokens {
+            server.use_token(Some(token.clone()));
+            let response = call();
+            if allowed.contains(role) {
+                assert!(
+                    response.status != 403 && response.status != 401,
+                    "{operation} wrongly denied to {role}: {}",
+                    response.text
+                );
+            } else {
+                response.assert_problem(403, "forbidden");
+            }
+        }
+    }
+}
+
+/// Whether `token` can read person `id`, by a direct read and in the list; both must agree.
+fn sees(server: &TestServer, token: &str, id: i64) -> bool {
+    server.use_token(Some(token.to_owned()));
+    let direct = server.get(&format!("/api/v1/registrants/{id}"));
+    let listed = server.get("/api/v1/registrants?limit=200");
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    let in_list = listed.json["items"]
+        .as_array()
+        .is_some_and(|a| a.iter().any(|r| r["id"] == id));
+    match direct.status {
+        200 => assert!(in_list, "{id} readable but not listed"),
+        404 => assert!(!in_list, "{id} listed but not readable"),
+        other => panic!("unexpected {other}: {}", direct.text),
+    }
+    direct.status == 200
+}
+
+#[test]
+fn a_district_user_sees_their_consenting_people_and_everyone_there_during_an_incident() {
+    let server = TestServer::start().with_districts();
+    let admin = server.login("admin", PASSWORD);
+    let consenting = person(&server, "同意 花子", false, Some(true));
+    let refused = person(&server, "拒否 次郎", false, Some(false));
+    let unasked = person(&server, "未回答 三郎", false, None);
+    let east = person(&server, "東 四郎", true, Some(true));
+    assert!(server.add_user("kita", "district", &["D1"]));
+    assert!(server.add_user("higashi", "district", &["D2"]));
+    let kita = server.login("kita", PASSWORD);
+    let higashi = server.login("higashi", PASSWORD);
+    let view = |server: &TestServer| {
+        [consenting, refused, unasked, east].map(|id| sees(server, &kita, id))
+    };
+    assert_eq!(
+        view(&server),
+        [true, false, false, false],
+        "normal times, opt_in"
+    );
+    assert!(sees(&server, &higashi, east));
+    assert!(!sees(&server, &higashi, consenting));
+
+    // Only the fields support needs, and the rule that shared them.
+    server.use_token(Some(kita.clone()));
+    let shown = server.get(&format!("/api/v1/registrants/{consenting}"));
+    assert_eq!(shown.json["name"], "同意 花子");
+    assert!(shown.json.get("notes").is_none() && shown.json.get("external_id").is_none());
+    assert_eq!(shown.json["shared_by"]["rule"], "consent");
+    server.use_token(Some(admin.clone()));
+    assert_eq!(
+        server
+            .get(&format!("/api/v1/registrants/{consenting}"))
+            .json["notes"],
+        "主治医の所見: 秘密の病名"
+    );
+
+    // An incident elsewhere changes nothing; one over D1 opens D1 for its duration.
+    let d2 = server.get("/api/v1/registrants?limit=1").json["items"][0]["district_id"].clone();
+    let elsewhere = server.post(
+        "/api/v1/incidents",
+        &json!({"name": "東部の浸水", "hazard_type": "flood", "district_ids": [d2.as_i64().unwrap_or(0) + 1]}),
+    );
+    assert_eq!(elsewhere.status, 201, "{}", elsewhere.text);
+    assert_eq!(
+        view(&server),
+        [true, false, false, false],
+        "incident elsewhere"
+    );
+    server.use_token(Some(admin.clone()));
+    let area = json!({"type": "Polygon", "coordinates": [[[130.49, 33.30], [130.51, 33.30], [130.51, 33.32], [130.49, 33.32], [130.49, 33.30]]]});
+    let covering = server.post(
+        "/api/v1/incidents",
+        &json!({"name": "西部の豪雨", "hazard_type": "flood", "area": area}),
+    );
+    assert_eq!(covering.status, 201, "{}", covering.text);
+    assert_eq!(
+        view(&server),
+        [true, true, true, false],
+        "incident covering D1"
+    );
+    server.use_token(Some(kita.clone()));
+    let widened = server.get(&format!("/api/v1/registrants/{refused}"));
+    assert_eq!(widened.json["shared_by"]["rule"], "incident");
+    assert!(
+        !sees(&server, &higashi, refused),
+        "D2's user gains nothing from D1's incident"
+    );
+
+    // The audit log marks the access granted by the incident.
+    assert!(server.add_user("kansa", "auditor", &[]));
+    let auditor = server.login("kansa", PASSWORD);
+    server.use_token(Some(auditor));
+    let log = server.get("/api/v1/audit?limit=1000");
+    let entries = log.json["items"].as_array().cloned().unwrap_or_default();
+    let incident_id = covering.json["id"].clone();
+    assert!(
+        entries.iter().any(|e| e["actor"] == "kita"
+            && e["action"] == "read"
+            && e["incident_grants"] == json!([[refused, incident_id]])),
+        "{entries:#?}"
+    );
+    assert!(entries.iter().any(|e| {
+        e["actor"] == "kita"
+            && e["action"] == "list"
+            && e["registrant_ids"]
+                .as_array()
+                .is_some_and(|ids| ids.contains(&json!(unasked)))
+    }));
+
+    // Closing narrows the view again at once.
+    server.use_token(Some(admin));
+    let closed = server.post(
+        &format!("/api/v1/incidents/{incident_id}/close"),
+        &json!({}),
+    );
+    assert_eq!(closed.status, 200, "{}", closed.text);
+    assert_eq!(closed.json["open"], false);
+    assert_eq!(
+        view(&server),
+        [true, false, false, false],
+        "after the incident"
+    );
+}
+
+#[test]
+fn the_consent_model_setting_decides_who_is_shared_without_an_answer() {
+    for (model, days, expected) in [
+        ("opt_out", 30, [true, false, true]),
+        ("presumed", 30, [true, false, false]),
+        ("presumed", 0, [true, false, true]),
+    ] {
+        let server = TestServer::start_with(|s| {
+            s.consent_model =
+                sasaeai::domain::codes::ConsentModel::parse(model).unwrap_or(s.consent_model);
+            s.presumed_consent_days = days;
+        })
+        .with_districts();
+        let ids = [
+            person(&server, "同意 花子", false, Some(true)),
+            person(&server, "拒否 次郎", false, Some(false)),
+            person(&server, "未回答 三郎", false, None),
+        ];
+        assert!(server.add_user("kita", "district", &["D1"]));
+        let kita = server.login("kita", PASSWORD);
+        assert_eq!(
+            ids.map(|id| sees(&server, &kita, id)),
+            expected,
+            "{model} {days}"
+        );
+    }
+}
+
+#[test]
+fn sessions_expire_end_at_logout_and_failed_logins_are_throttled() {
+    let server = TestServer::start_with(|s| {
+        s.session_ttl = std::time::Duration::from_secs(2);
+        s.login_max_failures = 3;
+    });
+    assert!(server.add_user("tanaka", "staff", &[]));
+    let token = server.login("tanaka", PASSWORD);
+    server.use_token(Some(token.clone()));
+    assert_eq!(server.get("/api/v1/districts").status, 200);
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    server
+        .get("/api/v1/districts")
+        .assert_problem(401, "unauthenticated");
+
+    let token = server.login("tanaka", PASSWORD);
+    server.use_token(Some(token));
+    assert_eq!(server.delete("/api/v1/sessions/current").status, 204);
+    server
+        .get("/api/v1/districts")
+        .assert_problem(401, "unauthenticated");
+
+    server.use_token(None);
+    let attempt = |password: &str| {
+        server.post(
+            "/api/v1/sessions",
+            &json!({"username": "tanaka", "password": password}),
+        )
+    };
+    for _ in 0..3 {
+        attempt("wrong-password-123").assert_problem(401, "unauthenticated");
+    }
+    // Now even the right password waits for the window to pass.
+    attempt(PASSWORD).assert_problem(429, "too_many_attempts");
+    // An unknown name is refused exactly like a wrong password.
+    server
+        .post(
+            "/api/v1/sessions",
+            &json!({"username": "nobody", "password": PASSWORD}),
+        )
+        .assert_problem(401, "unauthenticated");
+    server
+        .post("/api/v1/sessions", &json!({}))
+        .assert_problem(422, "validation_failed");
+}
+
+fn sql(url: &str, statement: &str) {
+    use diesel::{Connection, RunQueryDsl};
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let mut conn = diesel::SqliteConnection::establish(path).unwrap_or_else(|e| panic!("{e}"));
+        diesel::sql_query(statement)
+            .execute(&mut conn)
+            .unwrap_or_else(|e| panic!("{e}"));
+    } else {
+        let mut conn = diesel::PgConnection::establish(url).unwrap_or_else(|e| panic!("{e}"));
+        diesel::sql_query(statement)
+            .execute(&mut conn)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+fn audit_verify(url: &str) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_sasaeai"))
+        .args(["--database", url, "audit", "verify"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[test]
+fn audit_verify_passes_an_intact_chain_and_names_the_first_tampered_entry() {
+    let server = TestServer::start().with_districts();
+    let id = person(&server, "監査 太郎", false, Some(true));
+    for _ in 0..3 {
+        assert_eq!(server.get(&format!("/api/v1/registrants/{id}")).status, 200);
+    }
+    let (ok, out) = audit_verify(&server.db.url);
+    assert!(ok, "{out}");
+    assert!(out.contains("\"first_broken\": null"), "{out}");
+
+    // Someone rewrites who read the record in entry 4.
+    sql(
+        &server.db.url,
+        "UPDATE audit_log SET actor = 'someone-else' WHERE id = 4",
+    );
+    let (ok, out) = audit_verify(&server.db.url);
+    assert!(!ok);
+    assert!(out.contains("entry 4"), "{out}");
+    sql(
+        &server.db.url,
+        "UPDATE audit_log SET actor = 'admin' WHERE id = 4",
+    );
+    assert!(audit_verify(&server.db.url).0);
+
+    // Someone removes an entry from the middle.
+    sql(&server.db.url, "DELETE FROM audit_log WHERE id = 3");
+    let (ok, out) = audit_verify(&server.db.url);
+    assert!(!ok);
+    assert!(out.contains("entry 3"), "{out}");
+}
+
+#[test]
+fn a_full_api_run_writes_no_personal_data_to_the_log() {
+    let db = common::TestDatabase::new();
+    let mut add = Command::new(env!("CARGO_BIN_EXE_sasaeai"))
+        .args([
+            "--database",
+            &db.url,
+            "user",
+            "add",
+            "--username",
+            "logtest",
+            "--role",
+            "staff",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    if let Some(mut stdin) = add.stdin.take() {
+        writeln!(stdin, "{PASSWORD}").unwrap_or_default();
+    }
+    assert!(add.wait().is_ok_and(|s| s.success()));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sasaeai"))
+        .args(["--database", &db.url, "serve", "--bind", "127.0.0.1:0"])
+        .env("SASAEAI_LOG", "debug")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stderr = child.stderr.take().unwrap_or_else(|| panic!("stderr"));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let mut log = Vec::new();
+    let base = loop {
+        let line = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .unwrap_or_else(|e| panic!("{e}: {log:#?}"));
+        log.push(line.clone());
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            break format!(
+                "http://{}",
+                rest.split_whitespace().next().unwrap_or_default()
+            );
+        }
+    };
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .new_agent();
+    let call = |method: &str, path: &str, token: &str, body: Option<Value>| -> Value {
+        let url = format!("{base}{path}");
+        let auth = format!("Bearer {token}");
+        let mut response = match (method, body) {
+            ("GET", _) => agent.get(&url).header("authorization", &auth).call(),
+            (_, body) => agent
+                .post(&url)
+                .header("authorization", &auth)
+                .header("content-type", "application/json")
+                .send(body.unwrap_or_default().to_string().as_bytes()),
+        }
+        .unwrap_or_else(|e| panic!("{e}"));
+        response.body_mut().read_json().unwrap_or_default()
+    };
+    // A failed login with a name, then a real one.
+    call(
+        "POST",
+        "/api/v1/sessions",
+        "",
+        Some(json!({"username": "logtest", "password": "秘密の合言葉です"})),
+    );
+    let token = call(
+        "POST",
+        "/api/v1/sessions",
+        "",
+        Some(json!({"username": "logtest", "password": PASSWORD})),
+    )["token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let created = call("POST", "/api/v1/registrants", &token, Some(registrant()));
+    let id = created["id"].as_i64().unwrap_or(0);
+    assert!(id > 0, "{created}");
+    call("POST", "/api/v1/supporters", &token, Some(supporter()));
+    call("GET", &format!("/api/v1/registrants/{id}"), &token, None);
+    call(
+        "GET",
+        "/api/v1/registrants?q=%E4%B9%85%E7%95%99%E7%B1%B3",
+        &token,
+        None,
+    ); // q=久留米
+    call(
+        "POST",
+        "/api/v1/registrants",
+        &token,
+        Some(json!({"name": "久留米 花子", "birth_date": "not-a-date"})),
+    );
+    call("POST", "/api/v1/matching/runs", &token, Some(json!({})));
+    let _ = child.kill();
+    let _ = child.wait();
+    while let Ok(line) = rx.recv_timeout(std::time::Duration::from_millis(500)) {
+        log.push(line);
+    }
+    let text = log.join("\n");
+    assert!(
+        text.contains("/api/v1/registrants"),
+        "requests are logged: {text}"
+    );
+    for personal in [
+        "久留米",
+        "花子",
+        "くるめ",
+        "クルメ",
+        "ひばり野市本町",
+        "0942-00-1234",
+        "090-0000-1111",
+        "090-0000-2222",
+        "筑後",
+        "1941-03-15",
+        "秘密の合言葉",
+        PASSWORD,
+    ] {
+        assert!(
+            !text.contains(personal),
+            "{personal} found in the log:\n{text}"
+        );
+    }
+}
