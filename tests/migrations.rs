@@ -6,7 +6,7 @@ use common::TestDatabase;
 use diesel::RunQueryDsl;
 use sasaeai::storage::{DatabaseUrl, revert_all_migrations, run_migrations};
 
-const TABLES: [&str; 11] = [
+const TABLES: [&str; 15] = [
     "districts",
     "hazard_zones",
     "registrants",
@@ -18,6 +18,10 @@ const TABLES: [&str; 11] = [
     "proposals",
     "plans",
     "prints",
+    "users",
+    "sessions",
+    "incidents",
+    "audit_log",
 ];
 
 fn tables_answer(conn: &mut sasaeai::storage::DbConnection) -> Vec<bool> {

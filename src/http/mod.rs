@@ -37,9 +37,25 @@ use crate::services::AppContext;
         description = "避難行動要支援者名簿・個別避難計画・災害対応の API。Errors are application/problem+json with a stable `code`.",
         license(name = "MIT OR Apache-2.0")
     ),
-    components(schemas(Problem))
+    components(schemas(Problem)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
 )]
 struct ApiDoc;
+
+/// Declares the bearer token, so that the browsable API's "Authorize" button takes one.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
 
 /// Registers every documented route; used both to serve and to write the OpenAPI document, so
 /// the document cannot drift from what is served.
