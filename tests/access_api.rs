@@ -251,6 +251,28 @@ fn a_district_user_sees_their_consenting_people_and_everyone_there_during_an_inc
         "主治医の所見: 秘密の病名"
     );
 
+    // The safety-check sheet of a district user lists only whom they may see, and another
+    // district's sheet does not exist for them.
+    server.use_token(Some(kita.clone()));
+    let d1 = shown.json["district_id"].as_i64().unwrap_or(0);
+    let (status, _, _, bytes) = server.get_bytes(
+        &format!("/api/v1/districts/{d1}/safety-check-sheet.pdf?holder=kita"),
+        "x-print-serial",
+    );
+    assert_eq!(status, 200);
+    let sheet = common::pdf_pages(&bytes).concat();
+    assert!(sheet.contains("同意花子様"), "{sheet}");
+    assert!(
+        !sheet.contains("拒否次郎") && !sheet.contains("未回答三郎") && !sheet.contains("東四郎")
+    );
+    server
+        .get(&format!(
+            "/api/v1/districts/{}/safety-check-sheet.pdf?holder=kita",
+            d1 + 1
+        ))
+        .assert_problem(404, "not_found");
+    server.use_token(Some(admin.clone()));
+
     // An incident elsewhere changes nothing; one over D1 opens D1 for its duration.
     let d2 = server.get("/api/v1/registrants?limit=1").json["items"][0]["district_id"].clone();
     let elsewhere = server.post(
