@@ -480,14 +480,14 @@ async fn plan_pdf(
     caller: Caller,
     id: web::Path<i64>,
     query: web::Query<HolderQuery>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let id = RegistrantId(id.into_inner());
     let holder = query.into_inner().holder.unwrap_or_default();
+    let target = req.path().to_owned();
     let (bytes, serial) = block(&ctx, move |ctx| {
-        let grant = access::disclose_one(ctx, &caller, "read", "plan.pdf", id)?;
-        let (bytes, serial) = printing::plan_pdf(ctx, id, &holder, caller.actor())?;
-        access::record_access(ctx, &caller, "print", &serial, &[(id, grant)])?;
-        Ok((bytes, serial))
+        let grant = access::disclose_one(ctx, &caller, "read", &target, id)?;
+        printing::plan_pdf(ctx, id, &holder, &caller, grant)
     })
     .await?;
     Ok(pdf_response(bytes, &serial, "plan").finish_body())

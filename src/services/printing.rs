@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::access::{self, Caller, Scope};
 use super::plans::{self, PlanIssue};
 use super::registrants::RegistrantView;
-use super::{Actor, AppContext, ServiceError, ServiceResult};
+use super::{AppContext, ServiceError, ServiceResult};
 use crate::domain::access::Grant;
 use crate::domain::codes::{HazardType, PlanStatus, RegistrantStatus};
 use crate::domain::district::District;
@@ -225,6 +225,41 @@ fn holder_of(holder: &str) -> ServiceResult<String> {
     Ok(text::required(holder, text::MAX_SHORT).map_err(|m| ValidationErrors::one("holder", m))?)
 }
 
+/// What a printed copy is and for whom.
+struct CopyOf<'a> {
+    kind: &'a str,
+    /// The people it shows, with the grant that let the caller see each.
+    seen: &'a [(RegistrantId, Grant)],
+    district: Option<DistrictId>,
+    caller: &'a Caller,
+    holder: &'a str,
+}
+
+/// Registers a copy, renders it with its serial and records the print in the audit log, in
+/// one transaction: a copy that fails to render is neither registered nor audited.
+fn print_copy(
+    ctx: &AppContext,
+    conn: &mut DbConnection,
+    copy: &CopyOf<'_>,
+    render: impl FnOnce(&str) -> Result<Vec<u8>, RenderError>,
+) -> ServiceResult<(Vec<u8>, String)> {
+    conn.transaction(|conn| {
+        let ids: Vec<RegistrantId> = copy.seen.iter().map(|(id, _)| *id).collect();
+        let registered = super::prints::register(
+            conn,
+            copy.kind,
+            &ids,
+            copy.district,
+            copy.caller.actor(),
+            copy.holder,
+        )?;
+        let bytes = render(&registered.serial).map_err(rendering_failed)?;
+        let record = access::access_record(copy.caller, "print", &registered.serial, copy.seen);
+        access::record_in(ctx, conn, &record)?;
+        Ok((bytes, registered.serial))
+    })
+}
+
 /// The plan of `registrant` as a one- or two-page PDF for `holder`, and the copy's serial.
 ///
 /// # Errors
@@ -234,7 +269,8 @@ pub fn plan_pdf(
     ctx: &AppContext,
     registrant: RegistrantId,
     holder: &str,
-    actor: Actor<'_>,
+    caller: &Caller,
+    grant: Grant,
 ) -> ServiceResult<(Vec<u8>, String)> {
     let holder = holder_of(holder)?;
     let view = plans::get(ctx, registrant)?;
@@ -252,21 +288,18 @@ pub fn plan_pdf(
         registrants::find(&mut conn, registrant)?.ok_or(ServiceError::NotFound("registrant"))?;
     let layers = MapLayers::load(&mut conn)?;
     let document = plan_document(&mut conn, &layers, &person, &view.plan.data)?;
-    conn.transaction(|conn| {
-        let copy = super::prints::register(
-            conn,
-            "plan",
-            &[registrant],
-            person.facts.district_id,
-            actor,
-            &holder,
-        )?;
-        let bytes = render(&PlanDocument {
-            serial: copy.serial.clone(),
+    let copy = CopyOf {
+        kind: "plan",
+        seen: &[(registrant, grant)],
+        district: person.facts.district_id,
+        caller,
+        holder: &holder,
+    };
+    print_copy(ctx, &mut conn, &copy, |serial| {
+        render(&PlanDocument {
+            serial: serial.to_owned(),
             ..document
         })
-        .map_err(rendering_failed)?;
-        Ok((bytes, copy.serial))
     })
 }
 
@@ -413,36 +446,30 @@ pub fn district_plans_pdf(
     if documents.is_empty() {
         return Err(ServiceError::NothingToPrint(omitted.len()));
     }
-    conn.transaction(|conn| {
-        let copy = super::prints::register(
-            conn,
-            "plan_batch",
-            &printed_ids,
-            Some(district),
-            caller.actor(),
-            &holder,
-        )?;
+    let copy = CopyOf {
+        kind: "plan_batch",
+        seen: &seen,
+        district: Some(district),
+        caller,
+        holder: &holder,
+    };
+    let (bytes, serial) = print_copy(ctx, &mut conn, &copy, |serial| {
         let cover = BatchCover {
-            serial: copy.serial.clone(),
-            district: label.clone(),
+            serial: serial.to_owned(),
+            district: label,
             tier: tier.map(String::from),
             printed_by: caller.actor().to_owned(),
             holder: holder.clone(),
             printed_on: ctx.today(),
             omitted: omitted.clone(),
         };
-        let bytes = render_batch(&cover, &documents, progress).map_err(rendering_failed)?;
-        access::record_in(
-            ctx,
-            conn,
-            &access::access_record(caller, "print", &copy.serial, &seen),
-        )?;
-        Ok(PrintedBatch {
-            bytes,
-            serial: copy.serial,
-            printed: documents.len(),
-            omitted: omitted.len(),
-        })
+        render_batch(&cover, &documents, progress)
+    })?;
+    Ok(PrintedBatch {
+        bytes,
+        serial,
+        printed: documents.len(),
+        omitted: omitted.len(),
     })
 }
 
@@ -534,36 +561,30 @@ pub fn safety_sheet_pdf(
             destination,
         });
     }
-    let ids: Vec<RegistrantId> = people.iter().map(|(p, _)| p.id).collect();
     let seen: Vec<(RegistrantId, Grant)> = people.iter().map(|(p, g)| (p.id, *g)).collect();
-    conn.transaction(|conn| {
-        let copy = super::prints::register(
-            conn,
-            "safety_check_sheet",
-            &ids,
-            Some(district),
-            caller.actor(),
-            &holder,
-        )?;
+    let copy = CopyOf {
+        kind: "safety_check_sheet",
+        seen: &seen,
+        district: Some(district),
+        caller,
+        holder: &holder,
+    };
+    let printed = rows.len();
+    let (bytes, serial) = print_copy(ctx, &mut conn, &copy, |serial| {
         let sheet = SafetySheet {
-            serial: copy.serial.clone(),
-            district: label.clone(),
+            serial: serial.to_owned(),
+            district: label,
             printed_on: today,
             printed_by: caller.actor().to_owned(),
             holder: holder.clone(),
-            rows: rows.clone(),
+            rows,
         };
-        let bytes = render_sheet(&sheet, progress).map_err(rendering_failed)?;
-        access::record_in(
-            ctx,
-            conn,
-            &access::access_record(caller, "print", &copy.serial, &seen),
-        )?;
-        Ok(PrintedBatch {
-            bytes,
-            serial: copy.serial,
-            printed: rows.len(),
-            omitted: 0,
-        })
+        render_sheet(&sheet, progress)
+    })?;
+    Ok(PrintedBatch {
+        bytes,
+        serial,
+        printed,
+        omitted: 0,
     })
 }
