@@ -20,9 +20,13 @@ pub mod registrant;
 pub mod shelter;
 pub mod supporter;
 pub mod text;
+pub mod volunteer;
 #[cfg(test)]
 mod text_fuzz;
 
 pub use error::{FieldError, ValidationErrors};
-pub use ids::{DistrictId, HazardZoneId, RegistrantId, ShelterId, SupporterId};
+pub use ids::{
+    DistrictId, HazardZoneId, HelpRequestId, RegistrantId, ShelterId, SupporterId, TeamId,
+    VolunteerId,
+};
 pub use location::GeoPoint;

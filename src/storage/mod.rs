@@ -8,6 +8,7 @@ pub mod change_log;
 pub mod consents;
 pub mod districts;
 pub mod hazard_zones;
+pub mod help_requests;
 pub mod json;
 pub mod plans;
 pub mod prints;
@@ -16,6 +17,8 @@ pub mod registrants;
 pub mod schema;
 pub mod shelters;
 pub mod supporters;
+pub mod teams;
+pub mod volunteers;
 
 use std::time::Duration;
 
