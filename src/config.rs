@@ -31,6 +31,9 @@ pub struct Settings {
     pub district_tolerance_m: f64,
     /// Points of each factor of the plan-making priority.
     pub priority_weights: crate::domain::priority::PriorityWeights,
+    /// Volunteers must hold volunteer activity insurance (天災タイプ) to register. A centre
+    /// that enrols people on the spot may turn this off.
+    pub volunteer_insurance_required: bool,
 }
 
 impl Default for Settings {
@@ -47,6 +50,7 @@ impl Default for Settings {
             workers: 0,
             district_tolerance_m: 10.0,
             priority_weights: crate::domain::priority::PriorityWeights::default(),
+            volunteer_insurance_required: true,
         }
     }
 }

@@ -109,6 +109,9 @@ impl ApiError {
                 "proposal_not_pending",
                 format!("この提案はすでに処理済みです（{status}）"),
             ),
+            Self::Service(S::WrongState(why)) => {
+                (StatusCode::CONFLICT, "wrong_state", why.clone())
+            }
             Self::Service(S::Unavailable(_)) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
@@ -155,6 +158,7 @@ impl ApiError {
             "version_conflict" => "更新の競合",
             "duplicate" => "重複",
             "proposal_not_pending" | "already_returned" => "処理済み",
+            "wrong_state" => "この操作はできません",
             "plan_not_printable" | "nothing_to_print" => "印刷できません",
             "unavailable" => "一時的に利用できません",
             "invalid_json" | "bad_request" => "不正なリクエスト",
