@@ -13,6 +13,7 @@ mod prints;
 mod registrants;
 mod shelters;
 mod supporters;
+mod volunteer_centre;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -69,7 +70,8 @@ where
             )
             .configure(registrants::routes)
             .configure(supporters::routes)
-            .configure(shelters::routes),
+            .configure(shelters::routes)
+            .configure(volunteer_centre::routes),
     )
 }
 
