@@ -6,7 +6,7 @@ use common::TestDatabase;
 use diesel::RunQueryDsl;
 use sasaeai::storage::{DatabaseUrl, revert_all_migrations, run_migrations};
 
-const TABLES: [&str; 11] = [
+const TABLES: [&str; 18] = [
     "districts",
     "hazard_zones",
     "registrants",
@@ -18,6 +18,13 @@ const TABLES: [&str; 11] = [
     "proposals",
     "plans",
     "prints",
+    "volunteers",
+    "volunteer_check_ins",
+    "help_requests",
+    "teams",
+    "team_members",
+    "team_requests",
+    "team_equipment",
 ];
 
 fn tables_answer(conn: &mut sasaeai::storage::DbConnection) -> Vec<bool> {
