@@ -29,8 +29,11 @@ fn register(server: &TestServer, body: &Value) -> (i64, String) {
     let r = server.post(&format!("{BASE}/volunteers"), body);
     assert_eq!(r.status, 201, "{}", r.text);
     (
-        r.json["id"].as_i64().unwrap(),
-        r.json["registration_number"].as_str().unwrap().to_owned(),
+        r.json["id"].as_i64().unwrap_or_default(),
+        r.json["registration_number"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
     )
 }
 
@@ -59,7 +62,7 @@ fn request(server: &TestServer, address: &str, lat: f64, lon: f64, people: i64) 
     );
     assert_eq!(r.status, 201, "{}", r.text);
     assert_eq!(r.json["status"], "open");
-    r.json["id"].as_i64().unwrap()
+    r.json["id"].as_i64().unwrap_or_default()
 }
 
 fn propose(server: &TestServer, day: &str) -> Value {
@@ -371,7 +374,11 @@ fn continuing_request_comes_back_first_the_next_day_and_stats_count_the_day() {
     assert_eq!(lent.status, 200, "{}", lent.text);
     assert_eq!(lent.json["equipment"].as_array().unwrap().len(), 2);
     let departed = server.post(&path("depart"), &json!({}));
-    assert!(departed.json["departed_at"].is_string(), "{}", departed.text);
+    assert!(
+        departed.json["departed_at"].is_string(),
+        "{}",
+        departed.text
+    );
     let r = server.post(
         &path("report"),
         &json!({"request_id": older, "outcome": "done"}),
@@ -383,7 +390,11 @@ fn continuing_request_comes_back_first_the_next_day_and_stats_count_the_day() {
     assert_eq!(reported.json["requests"][0]["status"], "continuing");
     assert_eq!(reported.json["requests"][0]["outcome"], "continuing");
     let returned = server.post(&path("return"), &json!({}));
-    assert!(returned.json["returned_at"].is_string(), "{}", returned.text);
+    assert!(
+        returned.json["returned_at"].is_string(),
+        "{}",
+        returned.text
+    );
     let back = server.post(&path("equipment/return"), &json!({}));
     assert!(
         back.json["equipment"]
@@ -523,8 +534,10 @@ fn roster_pdf_lists_teams_with_the_header_on_every_page_and_is_registered() {
     assert_eq!(copy["holder"], "本部");
 
     let team_id = first["id"].as_i64().unwrap();
-    let (status, _, slip_serial, slip) =
-        server.get_bytes(&format!("{BASE}/teams/{team_id}/slip.pdf"), "x-print-serial");
+    let (status, _, slip_serial, slip) = server.get_bytes(
+        &format!("{BASE}/teams/{team_id}/slip.pdf"),
+        "x-print-serial",
+    );
     assert_eq!(status, 200);
     assert_ne!(slip_serial.as_deref(), Some(serial.as_str()));
     let slip_pages = pdf_pages(&slip);

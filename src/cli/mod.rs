@@ -354,9 +354,8 @@ fn volunteer_centre(settings: Settings, what: VolunteerCentreCommand) -> Result<
     use services::volunteer_centre as centre;
     use std::io::Write;
     let day = |date: &str| {
-        centre::parse_day("date", date).map_err(|_| {
-            CliError::Usage(format!("--date: expected YYYY-MM-DD, got {date:?}"))
-        })
+        centre::parse_day("date", date)
+            .map_err(|_| CliError::Usage(format!("--date: expected YYYY-MM-DD, got {date:?}")))
     };
     match what {
         VolunteerCentreCommand::Propose { date } => {

@@ -20,9 +20,9 @@ pub mod registrant;
 pub mod shelter;
 pub mod supporter;
 pub mod text;
-pub mod volunteer;
 #[cfg(test)]
 mod text_fuzz;
+pub mod volunteer;
 
 pub use error::{FieldError, ValidationErrors};
 pub use ids::{

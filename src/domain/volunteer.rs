@@ -423,7 +423,11 @@ mod tests {
         let e = VolunteerData::parse(&input, today(), true).unwrap_err();
         assert_eq!(e.fields(), vec!["guardian_consent"]);
         input.guardian_consent = Some(true);
-        assert!(VolunteerData::parse(&input, today(), true).unwrap().is_minor());
+        assert!(
+            VolunteerData::parse(&input, today(), true)
+                .unwrap()
+                .is_minor()
+        );
     }
 
     #[test]
@@ -441,7 +445,13 @@ mod tests {
     #[test]
     fn help_request_needs_a_place_work_and_headcount() {
         let e = HelpRequestData::parse(&HelpRequestInput::default()).unwrap_err();
-        for field in ["requester_name", "address", "latitude", "work_types", "people_needed"] {
+        for field in [
+            "requester_name",
+            "address",
+            "latitude",
+            "work_types",
+            "people_needed",
+        ] {
             assert!(e.fields().contains(&field.to_owned()), "{field}");
         }
         let input = HelpRequestInput {
@@ -454,6 +464,9 @@ mod tests {
             priority: Some(4),
             ..HelpRequestInput::default()
         };
-        assert_eq!(HelpRequestData::parse(&input).unwrap_err().fields(), vec!["priority"]);
+        assert_eq!(
+            HelpRequestData::parse(&input).unwrap_err().fields(),
+            vec!["priority"]
+        );
     }
 }

@@ -109,9 +109,7 @@ impl ApiError {
                 "proposal_not_pending",
                 format!("この提案はすでに処理済みです（{status}）"),
             ),
-            Self::Service(S::WrongState(why)) => {
-                (StatusCode::CONFLICT, "wrong_state", why.clone())
-            }
+            Self::Service(S::WrongState(why)) => (StatusCode::CONFLICT, "wrong_state", why.clone()),
             Self::Service(S::Unavailable(_)) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",

@@ -287,7 +287,10 @@ async fn patch_team(
 ) -> Result<HttpResponse, ApiError> {
     let id = TeamId(id.into_inner());
     let patch: TeamPatch = body.into_input()?;
-    let team = block(&ctx, move |ctx| centre::update_team(ctx, id, version.0, &patch)).await?;
+    let team = block(&ctx, move |ctx| {
+        centre::update_team(ctx, id, version.0, &patch)
+    })
+    .await?;
     Ok(with_etag(StatusCode::OK, &team, team.version))
 }
 
@@ -434,7 +437,10 @@ async fn roster_pdf(
 ) -> Result<HttpResponse, ApiError> {
     let day = centre::parse_day("date", &date)?;
     let holder = query.into_inner().holder.unwrap_or_default();
-    let printed = block(&ctx, move |ctx| centre::roster_pdf(ctx, day, &holder, ACTOR)).await?;
+    let printed = block(&ctx, move |ctx| {
+        centre::roster_pdf(ctx, day, &holder, ACTOR)
+    })
+    .await?;
     Ok(pdf_response(printed.bytes, &printed.serial, "roster").finish_body())
 }
 

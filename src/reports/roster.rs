@@ -112,7 +112,10 @@ fn member_line(m: &RosterMember) -> String {
     let mark = if m.insured { "✓" } else { "×" };
     let minor = if m.minor { "（未成年）" } else { "" };
     match &m.party_name {
-        Some(party) => format!("{mark} {}{minor} {}［{party}］", m.name, m.registration_number),
+        Some(party) => format!(
+            "{mark} {}{minor} {}［{party}］",
+            m.name, m.registration_number
+        ),
         None => format!("{mark} {}{minor} {}［個人］", m.name, m.registration_number),
     }
 }
@@ -205,7 +208,11 @@ pub fn render_roster(roster: &Roster) -> Result<Vec<u8>, RenderError> {
     let points: Vec<(i32, f64, f64)> = roster
         .teams
         .iter()
-        .flat_map(|t| t.requests.iter().map(|r| (t.number, r.latitude, r.longitude)))
+        .flat_map(|t| {
+            t.requests
+                .iter()
+                .map(|r| (t.number, r.latitude, r.longitude))
+        })
         .collect();
     if !points.is_empty() {
         table_page(&mut p, roster, false);
@@ -244,7 +251,12 @@ fn table_page(p: &mut Pages<'_>, roster: &Roster, header: bool) {
     let mut x = LEFT;
     let baseline = p.y + PAD + line_height(CELL) * 0.75;
     for (title, width) in COLUMNS {
-        p.text(x + PAD, baseline, if width < 30.0 { 9.5 } else { CELL }, title);
+        p.text(
+            x + PAD,
+            baseline,
+            if width < 30.0 { 9.5 } else { CELL },
+            title,
+        );
         x += width;
     }
     grid(p, p.y, h);
@@ -305,7 +317,7 @@ fn team_row(p: &mut Pages<'_>, roster: &Roster, team: &RosterTeam) {
             .flat_map(|e| p.lines(e, CELL, width(5)))
             .collect()
     };
-    let cells = vec![
+    let cells = [
         vec![(team.number.to_string(), 16.0)],
         leader,
         members,
@@ -351,16 +363,12 @@ fn map(p: &mut Pages<'_>, points: &[(i32, f64, f64)]) -> Result<(), RenderError>
         });
     }
     let (x0, y0, w, h) = (LEFT, p.y + 8.0, RIGHT - LEFT, CONTENT_BOTTOM - p.y - 12.0);
-    p.text(
-        LEFT,
-        p.y + 5.0,
-        CELL,
-        "活動先の地図（数字は班番号）",
-    );
+    p.text(LEFT, p.y + 5.0, CELL, "活動先の地図（数字は班番号）");
     p.ops().push(Op::SetOutlineColor { col: grey(0.0) });
     p.ops().extend(stroke_style(0.8, &[]));
     p.rect(x0, y0, w, h, PaintMode::Stroke);
-    let (mut lat_min, mut lat_max, mut lon_min, mut lon_max) = (90.0_f64, -90.0_f64, 180.0_f64, -180.0_f64);
+    let (mut lat_min, mut lat_max, mut lon_min, mut lon_max) =
+        (90.0_f64, -90.0_f64, 180.0_f64, -180.0_f64);
     for &(_, lat, lon) in points {
         lat_min = lat_min.min(lat);
         lat_max = lat_max.max(lat);
@@ -403,7 +411,12 @@ fn map(p: &mut Pages<'_>, points: &[(i32, f64, f64)]) -> Result<(), RenderError>
     p.ops().extend(stroke_style(1.2, &[]));
     let line = pdf::polyline(
         PAGE_H,
-        &[(bx, by - 1.5), (bx, by), (bx + bar, by), (bx + bar, by - 1.5)],
+        &[
+            (bx, by - 1.5),
+            (bx, by),
+            (bx + bar, by),
+            (bx + bar, by - 1.5),
+        ],
         false,
     );
     p.ops().push(line);
@@ -439,7 +452,11 @@ pub fn render_slip(slip: &DispatchSlip) -> Result<Vec<u8>, RenderError> {
     let width = right - LEFT;
     let bottom = SLIP_H - 24.0;
     p.text(LEFT, p.y, 18.0, &format!("派遣票　第{}班", team.number));
-    let info = format!("{}　整理番号 {}", wareki_with_western(slip.day), slip.serial);
+    let info = format!(
+        "{}　整理番号 {}",
+        wareki_with_western(slip.day),
+        slip.serial
+    );
     let w = font.width_mm(&info, 9.0);
     p.text(right - w, p.y, 9.0, &info);
     p.y += 9.0;
@@ -448,10 +465,10 @@ pub fn render_slip(slip: &DispatchSlip) -> Result<Vec<u8>, RenderError> {
         None => "リーダー　未定".to_owned(),
     };
     p.text(LEFT, p.y, 14.0, &leader);
-    p.y += 8.0;
+    p.y += 4.0;
     let section = |p: &mut Pages<'_>, title: &str, lines: Vec<String>, reserve: f32| {
-        p.text(LEFT, p.y, BIG, title);
-        p.y += line_height(BIG) + 0.5;
+        p.text(LEFT, p.y + line_height(BIG) * 0.78, BIG, title);
+        p.y += line_height(BIG) + 1.0;
         let mut shown = 0;
         for line in &lines {
             let wrapped = p.lines(line, CELL, width - 4.0);
@@ -482,7 +499,11 @@ pub fn render_slip(slip: &DispatchSlip) -> Result<Vec<u8>, RenderError> {
         .requests
         .iter()
         .map(|r| {
-            let phone = r.phone.as_deref().map(|t| format!("　☎ {t}")).unwrap_or_default();
+            let phone = r
+                .phone
+                .as_deref()
+                .map(|t| format!("　☎ {t}"))
+                .unwrap_or_default();
             let details = if r.details.is_empty() {
                 String::new()
             } else {
@@ -502,10 +523,19 @@ pub fn render_slip(slip: &DispatchSlip) -> Result<Vec<u8>, RenderError> {
     };
     section(&mut p, "貸出資機材", equipment, 25.0);
     let y = bottom - 18.0;
-    p.text(LEFT, y, BIG, "出発　　：　　　　帰着　　：　　　　資機材返却 □");
+    p.text(
+        LEFT,
+        y,
+        BIG,
+        "出発　　：　　　　帰着　　：　　　　資機材返却 □",
+    );
     p.text(LEFT, y + 8.0, BIG, "リーダー署名");
     p.ops().extend(stroke_style(0.5, &[]));
-    let line = pdf::polyline(SLIP_H, &[(LEFT + 30.0, y + 9.0), (LEFT + 110.0, y + 9.0)], false);
+    let line = pdf::polyline(
+        SLIP_H,
+        &[(LEFT + 30.0, y + 9.0), (LEFT + 110.0, y + 9.0)],
+        false,
+    );
     p.ops().push(line);
     let pages = p.finish(&slip.serial, SLIP_W, SLIP_H - 10.0);
     save(

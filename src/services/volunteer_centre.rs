@@ -207,11 +207,9 @@ pub fn create_help_request(
         if let Some(id) = data.registrant_id
             && registrants::find(conn, id)?.is_none()
         {
-            return Err(ValidationErrors::one(
-                "registrant_id",
-                "名簿にこの番号の方はいません",
-            )
-            .into());
+            return Err(
+                ValidationErrors::one("registrant_id", "名簿にこの番号の方はいません").into(),
+            );
         }
         Ok(help_requests::insert(conn, &data, storage::now())?)
     })
@@ -355,7 +353,10 @@ fn views(conn: &mut DbConnection, records: Vec<TeamRecord>) -> ServiceResult<Vec
             date: t.day,
             number: t.number,
             status: t.status,
-            leader: t.leader_id.and_then(|l| people.get(&l)).map(MemberView::from),
+            leader: t
+                .leader_id
+                .and_then(|l| people.get(&l))
+                .map(MemberView::from),
             members: t
                 .member_ids
                 .iter()
@@ -447,7 +448,12 @@ pub fn propose(ctx: &AppContext, day: NaiveDate) -> ServiceResult<Proposal> {
             .map(|v| algorithm::Volunteer {
                 id: v.id.0,
                 party: v.party_id.map(|p| p.0),
-                skills: v.data.skills.iter().map(|s| s.as_str().to_owned()).collect(),
+                skills: v
+                    .data
+                    .skills
+                    .iter()
+                    .map(|s| s.as_str().to_owned())
+                    .collect(),
                 experienced: experienced.binary_search(&v.id).is_ok(),
                 minor: v.data.is_minor(),
             })
@@ -539,11 +545,7 @@ pub struct TeamPatch {
     pub request_ids: Option<Vec<i64>>,
 }
 
-fn bump(
-    conn: &mut DbConnection,
-    team: &TeamRecord,
-    change: &TeamChange,
-) -> ServiceResult<()> {
+fn bump(conn: &mut DbConnection, team: &TeamRecord, change: &TeamChange) -> ServiceResult<()> {
     if teams::update(conn, team.id, team.version, change, storage::now())? {
         Ok(())
     } else {
@@ -673,8 +675,16 @@ pub fn update_team(
             teams::replace_requests(conn, team.id, &requests)?;
             if team.status == TeamStatus::Confirmed {
                 let now = storage::now();
-                let added: Vec<_> = requests.iter().filter(|r| !current.contains(r)).copied().collect();
-                let removed: Vec<_> = current.iter().filter(|r| !requests.contains(r)).copied().collect();
+                let added: Vec<_> = requests
+                    .iter()
+                    .filter(|r| !current.contains(r))
+                    .copied()
+                    .collect();
+                let removed: Vec<_> = current
+                    .iter()
+                    .filter(|r| !requests.contains(r))
+                    .copied()
+                    .collect();
                 help_requests::set_status(conn, &added, HelpRequestStatus::Assigned, now)?;
                 help_requests::set_status(conn, &removed, HelpRequestStatus::Open, now)?;
             }
@@ -799,7 +809,10 @@ pub fn lend_equipment(ctx: &AppContext, id: TeamId, input: &LendInput) -> Servic
     let mut rows = Vec::new();
     for (i, it) in items.iter().enumerate() {
         let name = match it.item.as_deref() {
-            Some(v) => e.check(&format!("items[{i}].item"), text::required(v, text::MAX_SHORT)),
+            Some(v) => e.check(
+                &format!("items[{i}].item"),
+                text::required(v, text::MAX_SHORT),
+            ),
             None => {
                 e.push(format!("items[{i}].item"), "必須項目です");
                 None
@@ -808,7 +821,10 @@ pub fn lend_equipment(ctx: &AppContext, id: TeamId, input: &LendInput) -> Servic
         let quantity = match it.quantity.unwrap_or(1) {
             q @ 1..=1000 => i32::try_from(q).ok(),
             _ => {
-                e.push(format!("items[{i}].quantity"), "数量は1〜1000で入力してください");
+                e.push(
+                    format!("items[{i}].quantity"),
+                    "数量は1〜1000で入力してください",
+                );
                 None
             }
         };
@@ -878,7 +894,10 @@ pub fn report(ctx: &AppContext, id: TeamId, input: &ReportInput) -> ServiceResul
         e.push("request_id", "必須項目です");
     }
     let notes = e
-        .check("notes", text::optional(input.notes.as_deref(), text::MAX_NOTE))
+        .check(
+            "notes",
+            text::optional(input.notes.as_deref(), text::MAX_NOTE),
+        )
         .flatten();
     let (Some(outcome), Some(request)) = (outcome, input.request_id.map(HelpRequestId)) else {
         return Err(e.into());
@@ -967,7 +986,11 @@ fn roster_team(view: &TeamView) -> RosterTeam {
             .equipment
             .iter()
             .map(|e| {
-                let back = if e.returned_at.is_some() { "（返却済）" } else { "" };
+                let back = if e.returned_at.is_some() {
+                    "（返却済）"
+                } else {
+                    ""
+                };
                 format!("{}×{}{back}", e.item, e.quantity)
             })
             .collect(),
@@ -976,7 +999,10 @@ fn roster_team(view: &TeamView) -> RosterTeam {
 
 /// Registrants of the register whose homes the listed teams visit: the print register must
 /// know every printed copy that carries their data.
-fn registrants_shown(conn: &mut DbConnection, views: &[TeamView]) -> ServiceResult<Vec<crate::domain::RegistrantId>> {
+fn registrants_shown(
+    conn: &mut DbConnection,
+    views: &[TeamView],
+) -> ServiceResult<Vec<crate::domain::RegistrantId>> {
     let ids: Vec<HelpRequestId> = views
         .iter()
         .flat_map(|t| t.requests.iter().filter(|r| r.is_registrant).map(|r| r.id))

@@ -95,7 +95,10 @@ fn complete(conn: &mut DbConnection, rows: Vec<Row>) -> StorageResult<Vec<TeamRe
             .order((team_members::team_id, team_members::volunteer_id))
             .load(conn)?;
         for (team, volunteer) in m {
-            members.entry(team).or_default().push(VolunteerId(volunteer));
+            members
+                .entry(team)
+                .or_default()
+                .push(VolunteerId(volunteer));
         }
         type RequestRow = (
             i64,
@@ -289,8 +292,7 @@ pub fn replace_requests(
     team: TeamId,
     requests: &[HelpRequestId],
 ) -> StorageResult<()> {
-    diesel::delete(team_requests::table.filter(team_requests::team_id.eq(team.0)))
-        .execute(conn)?;
+    diesel::delete(team_requests::table.filter(team_requests::team_id.eq(team.0))).execute(conn)?;
     let rows: Vec<_> = requests
         .iter()
         .zip(1_i32..)
@@ -331,10 +333,7 @@ pub fn update(
         .filter(teams::id.eq(team.0))
         .filter(teams::version.eq(version));
     let changed = diesel::update(target)
-        .set((
-            teams::version.eq(version + 1),
-            teams::updated_at.eq(now),
-        ))
+        .set((teams::version.eq(version + 1), teams::updated_at.eq(now)))
         .execute(conn)?;
     if changed == 0 {
         return Ok(false);
