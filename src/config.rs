@@ -41,6 +41,9 @@ pub struct Settings {
     /// refused until the window has passed.
     pub login_max_failures: usize,
     pub login_window: Duration,
+    /// Volunteers must hold volunteer activity insurance (天災タイプ) to register. A centre
+    /// that enrols people on the spot may turn this off.
+    pub volunteer_insurance_required: bool,
 }
 
 impl Default for Settings {
@@ -62,6 +65,7 @@ impl Default for Settings {
             session_ttl: Duration::from_secs(12 * 3600),
             login_max_failures: 5,
             login_window: Duration::from_secs(15 * 60),
+            volunteer_insurance_required: true,
         }
     }
 }

@@ -97,6 +97,90 @@ const EXPECTED: &[(&str, &str)] = &[
     ),
     ("PATCH /api/v1/shelters/{id}", "admin staff"),
     ("GET /api/v1/shelters/{id}/history", "admin staff"),
+    (
+        "POST /api/v1/volunteer-centre/volunteers",
+        "admin staff volunteer_centre",
+    ),
+    (
+        "GET /api/v1/volunteer-centre/volunteers/{id}",
+        "admin staff volunteer_centre",
+    ),
+    (
+        "POST /api/v1/volunteer-centre/volunteers/{id}/check-ins",
+        "admin staff volunteer_centre",
+    ),
+    (
+        "POST /api/v1/volunteer-centre/volunteers/{id}/check-out",
+        "admin staff volunteer_centre",
+    ),
+    (
+        "POST /api/v1/volunteer-centre/help-requests",
+        "admin staff volunteer_centre",
+    ),
+    (
+        "GET /api/v1/volunteer-centre/help-requests",
+        "admin staff volunteer_centre",
+    ),
+    (
+        "GET /api/v1/volunteer-centre/help-requests/{id}",
+        "admin staff volunteer_centre",
+    ),
+    (
+        "POST /api/v1/volunteer-centre/teams/proposals",
+        "admin staff volunteer_centre",
+    ),
+    (
+        "GET /api/v1/volunteer-centre/teams",
+        "admin staff volunteer_centre",
+    ),
+    (
+        "GET /api/v1/volunteer-centre/teams/{id}",
+        "admin staff volunteer_centre",
+    ),
+    (
+        "PATCH /api/v1/volunteer-centre/teams/{id}",
+        "admin staff volunteer_centre",
+    ),
+    (
+        "POST /api/v1/volunteer-centre/teams/{id}/confirm",
+        "admin staff volunteer_centre",
+    ),
+    (
+        "POST /api/v1/volunteer-centre/teams/{id}/equipment",
+        "admin staff volunteer_centre",
+    ),
+    (
+        "POST /api/v1/volunteer-centre/teams/{id}/equipment/return",
+        "admin staff volunteer_centre",
+    ),
+    (
+        "POST /api/v1/volunteer-centre/teams/{id}/depart",
+        "admin staff volunteer_centre",
+    ),
+    (
+        "POST /api/v1/volunteer-centre/teams/{id}/return",
+        "admin staff volunteer_centre",
+    ),
+    (
+        "POST /api/v1/volunteer-centre/teams/{id}/report",
+        "admin staff volunteer_centre",
+    ),
+    (
+        "GET /api/v1/volunteer-centre/teams/{id}/slip.pdf",
+        "admin staff volunteer_centre",
+    ),
+    (
+        "GET /api/v1/volunteer-centre/rosters/{date}.pdf",
+        "admin staff volunteer_centre",
+    ),
+    (
+        "GET /api/v1/volunteer-centre/stats/{date}",
+        "admin staff volunteer_centre",
+    ),
+    (
+        "GET /api/v1/volunteer-centre/stats/{date}.csv",
+        "admin staff volunteer_centre",
+    ),
 ];
 
 const ROLES: [&str; 5] = ["admin", "staff", "district", "volunteer_centre", "auditor"];
@@ -166,7 +250,8 @@ fn every_route_answers_each_role_as_the_table_says() {
         let path = path
             .replace("{id}", &id.to_string())
             .replace("{kind}", "districts")
-            .replace("{serial}", "P-000001");
+            .replace("{serial}", "P-000001")
+            .replace("{date}", "2026-07-01");
         let allowed = EXPECTED
             .iter()
             .find(|(o, _)| o == operation)

@@ -279,3 +279,95 @@ fn import_prints_a_report_and_refuses_an_unreadable_file() {
         String::from_utf8_lossy(&bad.stderr)
     );
 }
+
+#[test]
+fn volunteer_centre_proposes_and_prints_the_days_roster_from_the_command_line() {
+    use sasaeai::domain::volunteer::{HelpRequestInput, VolunteerInput};
+    use sasaeai::services::volunteer_centre as centre;
+    let db = TestDatabase::new();
+    {
+        let settings = sasaeai::config::Settings {
+            database_url: db.url.clone(),
+            ..sasaeai::config::Settings::default()
+        };
+        let ctx = sasaeai::services::AppContext::open(settings).expect("open");
+        for i in 0..3 {
+            let v = centre::register_volunteer(
+                &ctx,
+                &VolunteerInput {
+                    name: Some(format!("当日 {i}郎")),
+                    phone: Some("090-0000-0000".into()),
+                    age_band: Some("40_49".into()),
+                    insured: Some(true),
+                    ..VolunteerInput::default()
+                },
+            )
+            .expect("register");
+            let day = centre::DayInput {
+                date: Some("2026-07-10".into()),
+            };
+            centre::check_in(&ctx, &v.registration_number, &day).expect("check in");
+        }
+        centre::create_help_request(
+            &ctx,
+            &HelpRequestInput {
+                requester_name: Some("依頼 宅".into()),
+                address: Some("久留米市城島町9-9".into()),
+                latitude: Some(33.25),
+                longitude: Some(130.45),
+                work_types: Some(vec!["mud_removal".into()]),
+                people_needed: Some(3),
+                ..HelpRequestInput::default()
+            },
+        )
+        .expect("help request");
+    }
+    let out = sasaeai(&db)
+        .args(["volunteer-centre", "propose", "--date", "2026-07-10"])
+        .output()
+        .expect("run propose");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let proposal: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(proposal["teams"][0]["number"], 1);
+    assert_eq!(
+        proposal["teams"][0]["members"].as_array().map(Vec::len),
+        Some(3)
+    );
+
+    let file = std::env::temp_dir().join(format!("sasaeai-roster-{}.pdf", std::process::id()));
+    let out = sasaeai(&db)
+        .args([
+            "volunteer-centre",
+            "roster",
+            "--date",
+            "2026-07-10",
+            "--out",
+        ])
+        .arg(&file)
+        .output()
+        .expect("run roster");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let bytes = std::fs::read(&file).expect("the roster was written");
+    let _ = std::fs::remove_file(&file);
+    let pages = common::pdf_pages(&bytes);
+    assert!(pages[0].contains("久留米市城島町9-9"));
+    assert!(pages[0].contains(printed["serial"].as_str().unwrap_or("?")));
+
+    let out = sasaeai(&db)
+        .args(["volunteer-centre", "roster", "--date", "July 10", "--out"])
+        .arg(&file)
+        .output()
+        .expect("run roster");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--date"));
+    assert!(!file.exists(), "no file for a refused command");
+}

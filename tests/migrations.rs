@@ -6,7 +6,7 @@ use common::TestDatabase;
 use diesel::RunQueryDsl;
 use sasaeai::storage::{DatabaseUrl, revert_all_migrations, run_migrations};
 
-const TABLES: [&str; 15] = [
+const TABLES: [&str; 22] = [
     "districts",
     "hazard_zones",
     "registrants",
@@ -22,6 +22,13 @@ const TABLES: [&str; 15] = [
     "sessions",
     "incidents",
     "audit_log",
+    "volunteers",
+    "volunteer_check_ins",
+    "help_requests",
+    "teams",
+    "team_members",
+    "team_requests",
+    "team_equipment",
 ];
 
 fn tables_answer(conn: &mut sasaeai::storage::DbConnection) -> Vec<bool> {

@@ -110,6 +110,27 @@ fn openapi_document_lists_every_route_and_every_listed_route_exists() {
         "POST /api/v1/incidents",
         "POST /api/v1/incidents/{id}/close",
         "GET /api/v1/audit",
+        "POST /api/v1/volunteer-centre/volunteers",
+        "GET /api/v1/volunteer-centre/volunteers/{id}",
+        "POST /api/v1/volunteer-centre/volunteers/{id}/check-ins",
+        "POST /api/v1/volunteer-centre/volunteers/{id}/check-out",
+        "POST /api/v1/volunteer-centre/help-requests",
+        "GET /api/v1/volunteer-centre/help-requests",
+        "GET /api/v1/volunteer-centre/help-requests/{id}",
+        "POST /api/v1/volunteer-centre/teams/proposals",
+        "GET /api/v1/volunteer-centre/teams",
+        "GET /api/v1/volunteer-centre/teams/{id}",
+        "PATCH /api/v1/volunteer-centre/teams/{id}",
+        "POST /api/v1/volunteer-centre/teams/{id}/confirm",
+        "POST /api/v1/volunteer-centre/teams/{id}/equipment",
+        "POST /api/v1/volunteer-centre/teams/{id}/equipment/return",
+        "POST /api/v1/volunteer-centre/teams/{id}/depart",
+        "POST /api/v1/volunteer-centre/teams/{id}/return",
+        "POST /api/v1/volunteer-centre/teams/{id}/report",
+        "GET /api/v1/volunteer-centre/teams/{id}/slip.pdf",
+        "GET /api/v1/volunteer-centre/rosters/{date}.pdf",
+        "GET /api/v1/volunteer-centre/stats/{date}",
+        "GET /api/v1/volunteer-centre/stats/{date}.csv",
     ];
     let mut expected = expected.to_vec();
     expected.sort_unstable();
@@ -123,7 +144,8 @@ fn openapi_document_lists_every_route_and_every_listed_route_exists() {
         let path = path
             .replace("{id}", "1")
             .replace("{kind}", "districts")
-            .replace("{serial}", "P-000001");
+            .replace("{serial}", "P-000001")
+            .replace("{date}", "2026-07-10");
         let resp = match method {
             "GET" => server.get(&path),
             "DELETE" => server.delete(&path),

@@ -67,6 +67,12 @@ pub enum Command {
         #[command(subcommand)]
         what: AuditCommand,
     },
+    /// The disaster volunteer centre: propose the day's teams, print the day's roster.
+    #[command(name = "volunteer-centre")]
+    VolunteerCentre {
+        #[command(subcommand)]
+        what: VolunteerCentreCommand,
+    },
     /// Import districts (GeoJSON), hazard zones (GeoJSON) or shelters (GSI CSV/GeoJSON, Digital
     /// Agency CSV); prints the report as JSON.
     Import {
@@ -156,6 +162,29 @@ pub enum AuditCommand {
     /// Walk the hash chain: exit 0 when intact, otherwise name the first broken entry and
     /// exit 1. Prints the head hash; keep it elsewhere to detect a cut tail later.
     Verify,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VolunteerCentreCommand {
+    /// Propose teams from the day's checked-in volunteers and open requests; prints the
+    /// proposal as JSON.
+    Propose {
+        /// The day, YYYY-MM-DD.
+        #[arg(long)]
+        date: String,
+    },
+    /// Print the day's roster (活動者名簿) as PDF, registered in the print register.
+    Roster {
+        /// The day, YYYY-MM-DD.
+        #[arg(long)]
+        date: String,
+        /// The PDF file to write.
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// Who receives and keeps the copy (default: the centre's headquarters).
+        #[arg(long, default_value = "")]
+        holder: String,
+    },
 }
 
 /// Errors that end a command.
@@ -318,6 +347,7 @@ impl Cli {
                     ))),
                 }
             }
+            Command::VolunteerCentre { what } => volunteer_centre(settings, what),
             Command::Import {
                 ref kind, ref file, ..
             } => {
@@ -422,6 +452,51 @@ fn print(settings: Settings, what: PrintCommand) -> Result<(), CliError> {
             "bytes": batch.bytes.len(),
         })
     );
+    Ok(())
+}
+
+fn volunteer_centre(settings: Settings, what: VolunteerCentreCommand) -> Result<(), CliError> {
+    use services::volunteer_centre as centre;
+    use std::io::Write;
+    let day = |date: &str| {
+        centre::parse_day("date", date)
+            .map_err(|_| CliError::Usage(format!("--date: expected YYYY-MM-DD, got {date:?}")))
+    };
+    match what {
+        VolunteerCentreCommand::Propose { date } => {
+            let day = day(&date)?;
+            let ctx = AppContext::open(settings)?;
+            let proposal = centre::propose(&ctx, day)?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&proposal).unwrap_or_default()
+            );
+        }
+        VolunteerCentreCommand::Roster { date, out, holder } => {
+            let day = day(&date)?;
+            let ctx = AppContext::open(settings)?;
+            // Open the output first: no copy is registered that could not be written.
+            let mut file = std::fs::File::create(&out)?;
+            let printed = match centre::roster_pdf(&ctx, day, &holder, "cli") {
+                Ok(p) => p,
+                Err(e) => {
+                    drop(file);
+                    let _ = std::fs::remove_file(&out);
+                    return Err(e.into());
+                }
+            };
+            file.write_all(&printed.bytes)?;
+            file.sync_all()?;
+            println!(
+                "{}",
+                serde_json::json!({
+                    "serial": printed.serial,
+                    "file": out.display().to_string(),
+                    "bytes": printed.bytes.len(),
+                })
+            );
+        }
+    }
     Ok(())
 }
 

@@ -267,11 +267,82 @@ code_enum!(
 );
 
 code_enum!(
+    /// A volunteer's age band; only `under_18` needs a guardian's consent.
+    AgeBand {
+        Under18 = "under_18": "18歳未満",
+        From18To29 = "18_29": "18〜29歳",
+        From30To39 = "30_39": "30〜39歳",
+        From40To49 = "40_49": "40〜49歳",
+        From50To59 = "50_59": "50〜59歳",
+        From60To69 = "60_69": "60〜69歳",
+        From70 = "70_plus": "70歳以上",
+    }
+);
+
+impl AgeBand {
+    /// Under 18: a guardian must consent, and the team rules keep adults beside them.
+    pub fn is_minor(self) -> bool {
+        self == Self::Under18
+    }
+}
+
+code_enum!(
+    /// Skills and licences a volunteer brings and a help request may need.
+    VolunteerSkill {
+        Driving = "driving": "運転（普通免許）",
+        HeavyMachinery = "heavy_machinery": "重機",
+        Nursing = "nursing": "看護・介護",
+        Chainsaw = "chainsaw": "チェーンソー",
+        Carpentry = "carpentry": "大工・建築",
+        FirstAid = "first_aid": "応急手当",
+    }
+);
+
+code_enum!(
     /// How a city shares its register with district supporters in normal times (DOMAIN.md
     /// "Sharing and consent"); a per-deployment setting.
     ConsentModel {
         OptIn = "opt_in": "同意方式（同意した人のみ提供）",
         Presumed = "presumed": "同意推定方式（意思確認の期間内に拒否がなければ提供）",
         OptOut = "opt_out": "拒否がなければ提供",
+    }
+);
+
+code_enum!(
+    /// The work a help request (ニーズ) asks for.
+    WorkType {
+        MudRemoval = "mud_removal": "泥出し",
+        FurnitureMoving = "furniture_moving": "家財の搬出",
+        Cleaning = "cleaning": "清掃",
+        DebrisRemoval = "debris_removal": "がれき撤去",
+        Other = "other": "その他",
+    }
+);
+
+code_enum!(
+    /// Where a help request stands.
+    HelpRequestStatus {
+        Open = "open": "未対応",
+        Assigned = "assigned": "割当済み",
+        Continuing = "continuing": "継続",
+        Done = "done": "完了",
+    }
+);
+
+code_enum!(
+    /// Where a day's team stands.
+    TeamStatus {
+        Proposed = "proposed": "提案",
+        Confirmed = "confirmed": "確定",
+        Departed = "departed": "出発",
+        Returned = "returned": "帰着",
+    }
+);
+
+code_enum!(
+    /// The leader's report on one help request.
+    ReportOutcome {
+        Done = "done": "完了",
+        Continuing = "continuing": "継続（翌日以降）",
     }
 );

@@ -48,3 +48,15 @@ id_type!(
     /// A declared incident (disaster occurring or imminent).
     IncidentId
 );
+id_type!(
+    /// A volunteer registered at the disaster volunteer centre.
+    VolunteerId
+);
+id_type!(
+    /// A household's request for volunteer work (ニーズ).
+    HelpRequestId
+);
+id_type!(
+    /// A team (班) of volunteers on one day.
+    TeamId
+);

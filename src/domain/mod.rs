@@ -23,7 +23,11 @@ pub mod supporter;
 pub mod text;
 #[cfg(test)]
 mod text_fuzz;
+pub mod volunteer;
 
 pub use error::{FieldError, ValidationErrors};
-pub use ids::{DistrictId, HazardZoneId, IncidentId, RegistrantId, ShelterId, SupporterId, UserId};
+pub use ids::{
+    DistrictId, HazardZoneId, HelpRequestId, IncidentId, RegistrantId, ShelterId, SupporterId,
+    TeamId, UserId, VolunteerId,
+};
 pub use location::GeoPoint;

@@ -125,6 +125,7 @@ impl ApiError {
                 "proposal_not_pending",
                 format!("この提案はすでに処理済みです（{status}）"),
             ),
+            Self::Service(S::WrongState(why)) => (StatusCode::CONFLICT, "wrong_state", why.clone()),
             Self::Service(S::Unavailable(_)) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
@@ -171,6 +172,7 @@ impl ApiError {
             "version_conflict" => "更新の競合",
             "duplicate" => "重複",
             "proposal_not_pending" | "already_returned" => "処理済み",
+            "wrong_state" => "この操作はできません",
             "plan_not_printable" | "nothing_to_print" => "印刷できません",
             "unauthenticated" => "ログインが必要です",
             "too_many_attempts" => "しばらくお待ちください",

@@ -15,6 +15,7 @@ mod prints;
 mod registrants;
 mod shelters;
 mod supporters;
+mod volunteer_centre;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -85,7 +86,8 @@ where
             )
             .configure(registrants::routes)
             .configure(supporters::routes)
-            .configure(shelters::routes),
+            .configure(shelters::routes)
+            .configure(volunteer_centre::routes),
     )
 }
 

@@ -4,9 +4,12 @@
 //! - [`supporters`]: which supporters to propose for which registrants — an exact b-matching
 //!   (min-cost flow) that covers as many needed places as possible, higher priority tiers first,
 //!   then walks the least total distance.
+//! - [`teams`]: the day's volunteer teams from checked-in volunteers and open help requests, a
+//!   deterministic greedy proposal that staff adjust.
 
 pub mod shelters;
 pub mod supporters;
+pub mod teams;
 
 pub use supporters::{
     Assignment, Candidates, Caps, Fixed, NEAREST, Need, Offer, Problem, Solution, SolveStats,

@@ -5,5 +5,6 @@
 
 mod pdf;
 pub mod plan;
+pub mod roster;
 pub mod sheet;
 mod subset;

@@ -19,6 +19,7 @@ mod records;
 pub mod registrants;
 pub mod shelters;
 pub mod supporters;
+pub mod volunteer_centre;
 
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -36,6 +37,8 @@ pub use crate::storage::change_log::HistoryEntry;
 pub use crate::storage::hazard_zones::HazardZoneSummary;
 pub use crate::storage::prints::PrintedCopy;
 pub use crate::storage::proposals::Proposal;
+pub use crate::storage::teams::{Equipment, TeamRecord, TeamRequest};
+pub use crate::storage::volunteers::CheckIn;
 
 /// Who made a change, as written into the history (a user name once access control exists).
 pub type Actor<'a> = &'a str;
@@ -77,6 +80,10 @@ pub enum ServiceError {
     /// The proposal was decided already or superseded by a later run.
     #[error("proposal is {0}, not proposed")]
     NotPending(String),
+    /// The record is not in a state that allows this step (a team not yet confirmed cannot
+    /// depart); the message says why, in Japanese.
+    #[error("wrong state: {0}")]
+    WrongState(String),
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error(transparent)]

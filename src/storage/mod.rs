@@ -9,6 +9,7 @@ pub mod change_log;
 pub mod consents;
 pub mod districts;
 pub mod hazard_zones;
+pub mod help_requests;
 pub mod incidents;
 pub mod json;
 pub mod plans;
@@ -18,7 +19,9 @@ pub mod registrants;
 pub mod schema;
 pub mod shelters;
 pub mod supporters;
+pub mod teams;
 pub mod users;
+pub mod volunteers;
 
 use std::time::Duration;
 

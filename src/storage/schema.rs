@@ -246,6 +246,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    volunteers (id) {
+        id -> BigInt,
+        registration_number -> Text,
+        version -> BigInt,
+        party_id -> Nullable<BigInt>,
+        party_name -> Nullable<Text>,
+        name -> Text,
+        name_kana -> Nullable<Text>,
+        phone -> Text,
+        age_band -> Text,
+        insured -> Bool,
+        insurance_date -> Nullable<Date>,
+        guardian_consent -> Bool,
+        skills -> Text,
+        equipment -> Text,
+        available_dates -> Text,
+        notes -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> BigInt,
         at -> Timestamp,
@@ -263,3 +286,95 @@ diesel::table! {
 
 diesel::joinable!(sessions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(sessions, users);
+
+diesel::table! {
+    volunteer_check_ins (id) {
+        id -> BigInt,
+        volunteer_id -> BigInt,
+        day -> Date,
+        checked_in_at -> Timestamp,
+        checked_out_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    help_requests (id) {
+        id -> BigInt,
+        version -> BigInt,
+        status -> Text,
+        requester_name -> Text,
+        phone -> Nullable<Text>,
+        address -> Text,
+        latitude -> Double,
+        longitude -> Double,
+        work_types -> Text,
+        people_needed -> Integer,
+        skills_needed -> Text,
+        tools -> Text,
+        notes -> Nullable<Text>,
+        priority -> Integer,
+        registrant_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    teams (id) {
+        id -> BigInt,
+        version -> BigInt,
+        day -> Date,
+        number -> Integer,
+        status -> Text,
+        leader_id -> Nullable<BigInt>,
+        departed_at -> Nullable<Timestamp>,
+        returned_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    team_members (team_id, volunteer_id) {
+        team_id -> BigInt,
+        volunteer_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    team_requests (team_id, request_id) {
+        team_id -> BigInt,
+        request_id -> BigInt,
+        position -> Integer,
+        outcome -> Nullable<Text>,
+        report_notes -> Nullable<Text>,
+        reported_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    team_equipment (id) {
+        id -> BigInt,
+        team_id -> BigInt,
+        item -> Text,
+        quantity -> Integer,
+        lent_at -> Timestamp,
+        returned_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(volunteer_check_ins -> volunteers (volunteer_id));
+diesel::joinable!(team_members -> teams (team_id));
+diesel::joinable!(team_requests -> teams (team_id));
+diesel::joinable!(team_requests -> help_requests (request_id));
+diesel::joinable!(team_equipment -> teams (team_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    volunteers,
+    volunteer_check_ins,
+    help_requests,
+    teams,
+    team_members,
+    team_requests,
+    team_equipment,
+);
