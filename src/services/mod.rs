@@ -6,6 +6,7 @@
 
 pub mod demo;
 pub mod districts;
+pub mod exchange;
 pub mod health;
 pub mod imports;
 pub mod input;

@@ -116,6 +116,11 @@ pub fn append(conn: &mut DbConnection, change: &Change<'_>) -> StorageResult<()>
     Ok(())
 }
 
+/// Appends many history entries (bulk imports), one prepared statement reused per row.
+pub fn append_many(conn: &mut DbConnection, changes: &[Change<'_>]) -> StorageResult<()> {
+    changes.iter().try_for_each(|change| append(conn, change))
+}
+
 /// Every entry of one record, oldest first.
 pub fn history(
     conn: &mut DbConnection,
