@@ -51,12 +51,15 @@ pub enum Command {
         #[command(subcommand)]
         what: PrintCommand,
     },
-    /// Import districts (GeoJSON), hazard zones (GeoJSON) or shelters (GSI CSV/GeoJSON, Digital
-    /// Agency CSV); prints the report as JSON.
+    /// Import districts (GeoJSON), hazard zones (GeoJSON), shelters (GSI CSV/GeoJSON, Digital
+    /// Agency CSV) or registrants (CSV, see README "CSV exchange"); prints the report as JSON.
     Import {
-        /// districts, hazards or shelters.
-        #[arg(value_parser = ["districts", "hazards", "shelters"])]
+        /// districts, hazards, shelters or registrants.
+        #[arg(value_parser = ["districts", "hazards", "shelters", "registrants"])]
         kind: String,
+        /// Registrants: report every row's outcome and write nothing.
+        #[arg(long)]
+        dry_run: bool,
         /// The file to read.
         file: std::path::PathBuf,
         /// Shelters: gsi_csv, gsi_geo_json or digital_agency_csv (detected when omitted).
@@ -83,6 +86,27 @@ pub enum Command {
         /// Hazards: source label; re-importing a source replaces its zones (default: the file name).
         #[arg(long)]
         source: Option<String>,
+    },
+    /// Export the register to a file.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Every active registrant.
+    Registrants {
+        /// csv (Japanese headers, read back by `import registrants`) or geojson (for QGIS).
+        #[arg(long, default_value = "csv", value_parser = ["csv", "geojson"])]
+        format: String,
+        /// CSV: utf8 (with BOM, default) or shift_jis.
+        #[arg(long)]
+        encoding: Option<String>,
+        /// The file to write.
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
 }
 
@@ -224,6 +248,25 @@ impl Cli {
                 Ok(())
             }
             Command::Print { what } => print(settings, what),
+            Command::Export { what } => export(settings, what),
+            Command::Import {
+                ref kind,
+                ref file,
+                dry_run,
+                ref encoding,
+                ..
+            } if kind == "registrants" => {
+                let encoding = code("--encoding", encoding.as_ref())?;
+                let bytes = std::fs::read(file)?;
+                let ctx = AppContext::open(settings)?;
+                let report =
+                    services::exchange::import_registrants(&ctx, &bytes, encoding, dry_run, "cli")?;
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+                Ok(())
+            }
             Command::Import {
                 ref kind, ref file, ..
             } => {
@@ -241,6 +284,25 @@ impl Cli {
             }
         }
     }
+}
+
+fn export(settings: Settings, what: ExportCommand) -> Result<(), CliError> {
+    let ExportCommand::Registrants {
+        format,
+        encoding,
+        out,
+    } = what;
+    let ctx = AppContext::open(settings)?;
+    let bytes = if format == "geojson" {
+        services::exchange::export_registrants_geojson(&ctx)?
+    } else {
+        let encoding =
+            code("--encoding", encoding.as_ref())?.unwrap_or(crate::exchange::Encoding::Utf8);
+        services::exchange::export_registrants_csv(&ctx, encoding)?
+    };
+    std::fs::write(&out, bytes)?;
+    eprintln!("wrote {}", out.display());
+    Ok(())
 }
 
 fn district_id(ctx: &AppContext, code: &str) -> Result<crate::domain::DistrictId, CliError> {

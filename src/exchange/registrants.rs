@@ -337,7 +337,9 @@ fn read_cell(kind: Kind, cell: &str) -> Result<Value, String> {
     match kind {
         // Free text is kept as written (the domain folds spaces), so that a record typed into
         // the API with full-width characters reads back unchanged from an export.
-        Kind::Text => Ok(Value::String(cell.to_owned())),
+        // A line break inside a quoted cell is CRLF when the file came from Windows; the
+        // register keeps LF.
+        Kind::Text => Ok(Value::String(cell.replace("\r\n", "\n"))),
         Kind::Kana => Ok(Value::String(folded.to_owned())),
         Kind::Id => folded
             .parse::<i64>()
@@ -710,7 +712,7 @@ mod tests {
             let mut text = String::from(HEADER);
             for _ in 0..(splitmix64(&mut state) % 40) {
                 let r = splitmix64(&mut state);
-                if r % 3 == 0 {
+                if r.is_multiple_of(3) {
                     let byte = (r >> 8) as u8;
                     text.push(char::from(byte));
                 } else {

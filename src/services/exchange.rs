@@ -246,16 +246,16 @@ pub fn import_registrants(
                 reason: reason.to_owned(),
             });
         };
-        if let Some(external) = &row.external_id {
-            if !seen_external.insert(external.clone()) {
-                reject(
-                    &mut report,
-                    &file.header_of("external_id"),
-                    "同じ宛名番号の行がファイルの前の方にあります",
-                );
-                rows.push(report);
-                continue;
-            }
+        if let Some(external) = &row.external_id
+            && !seen_external.insert(external.clone())
+        {
+            reject(
+                &mut report,
+                &file.header_of("external_id"),
+                "同じ宛名番号の行がファイルの前の方にあります",
+            );
+            rows.push(report);
+            continue;
         }
         let base = match (&row.external_id, row.id) {
             (Some(external), _) if by_external.contains_key(external.as_str()) => {
@@ -285,16 +285,16 @@ pub fn import_registrants(
             },
             _ => None,
         };
-        if let Some(i) = base {
-            if !seen_stored.insert(i) {
-                reject(
-                    &mut report,
-                    &file.header_of("id"),
-                    "同じ人の行がファイルの前の方にあります",
-                );
-                rows.push(report);
-                continue;
-            }
+        if let Some(i) = base
+            && !seen_stored.insert(i)
+        {
+            reject(
+                &mut report,
+                &file.header_of("id"),
+                "同じ人の行がファイルの前の方にあります",
+            );
+            rows.push(report);
+            continue;
         }
         let current = base.and_then(|i| stored.get(i));
         report.id = current.map(|r| r.id.0);
@@ -496,6 +496,31 @@ pub fn export_registrants_csv(ctx: &AppContext, encoding: Encoding) -> ServiceRe
         .collect();
     write_csv(&records, encoding)
         .map_err(|e| ValidationErrors::one("encoding", e.to_string()).into())
+}
+
+/// Every active registrant with a known home as a GeoJSON FeatureCollection (WGS84 Points,
+/// properties = the record's fields), for QGIS.
+///
+/// # Errors
+/// A storage error.
+pub fn export_registrants_geojson(ctx: &AppContext) -> ServiceResult<Vec<u8>> {
+    let mut conn = ctx.conn()?;
+    let all = registrants::all(&mut conn)?;
+    let features: Vec<Value> = all
+        .iter()
+        .filter(|r| r.status == RegistrantStatus::Active)
+        .filter_map(|r| {
+            let (lat, lon) = (r.data.latitude?, r.data.longitude?);
+            Some(serde_json::json!({
+                "type": "Feature",
+                "id": r.id.0,
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": r,
+            }))
+        })
+        .collect();
+    let collection = serde_json::json!({"type": "FeatureCollection", "features": features});
+    Ok(serde_json::to_vec(&collection).unwrap_or_default())
 }
 
 /// Two records that may be one person.

@@ -1,0 +1,116 @@
+//! Registrant files: `POST /imports/registrants` (CSV, dry run by default),
+//! `GET /exports/registrants.csv`, and `GET /registrants/duplicates` for review.
+
+use actix_web::{HttpResponse, get, post, web};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::extract::Upload;
+use super::{ACTOR, ApiError, Problem, block};
+use crate::exchange::Encoding;
+use crate::services::AppContext;
+use crate::services::exchange::{
+    self, DuplicatePair, ExchangeReport, ExportOptions, RegistrantImportOptions,
+};
+
+/// Routes outside `/imports` (which has its own body limit).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(export_registrants_csv)
+        .service(export_registrants_geojson)
+        .service(list_registrant_duplicates);
+}
+
+/// Routes inside `/imports`; registered before `/imports/{kind}`.
+pub fn import_routes(cfg: &mut ServiceConfig) {
+    cfg.service(import_registrants);
+}
+
+/// Imports registrants from CSV (UTF-8 with or without BOM, or CP932), matched to stored people
+/// by 宛名番号 (then 登録番号). Without `dry_run=false` nothing is written: the report gives
+/// every row's outcome. With `dry_run=false` every row is written in one transaction, or none
+/// when any row is rejected (then 200 with `"applied": false` and a `message`).
+#[utoipa::path(
+    tag = "imports",
+    params(RegistrantImportOptions),
+    request_body(content = String, description = "the CSV file", content_type = "application/octet-stream"),
+    responses(
+        (status = 200, body = ExchangeReport),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/registrants")]
+async fn import_registrants(
+    ctx: web::Data<AppContext>,
+    options: web::Query<RegistrantImportOptions>,
+    file: Upload,
+) -> Result<HttpResponse, ApiError> {
+    let options = options.into_inner();
+    let dry_run = options.dry_run.unwrap_or(true);
+    let report = block(&ctx, move |ctx| {
+        exchange::import_registrants(ctx, &file.0, options.encoding, dry_run, ACTOR)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// Every active registrant as CSV with Japanese headers that the import reads back: UTF-8 with
+/// a byte-order mark (for Excel) or CP932 (`encoding=shift_jis`; 422 naming the row when a
+/// character has no CP932 form).
+#[utoipa::path(
+    tag = "exports",
+    params(ExportOptions),
+    responses(
+        (status = 200, content_type = "text/csv", body = String),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/exports/registrants.csv")]
+async fn export_registrants_csv(
+    ctx: web::Data<AppContext>,
+    options: web::Query<ExportOptions>,
+) -> Result<HttpResponse, ApiError> {
+    let encoding = options.into_inner().encoding.unwrap_or(Encoding::Utf8);
+    let bytes = block(&ctx, move |ctx| {
+        exchange::export_registrants_csv(ctx, encoding)
+    })
+    .await?;
+    let charset = match encoding {
+        Encoding::Utf8 => "utf-8",
+        Encoding::ShiftJis => "shift_jis",
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(format!("text/csv; charset={charset}"))
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"registrants.csv\"",
+        ))
+        .body(bytes))
+}
+
+/// Every active registrant with a known home as GeoJSON (Points in WGS84) for QGIS.
+#[utoipa::path(
+    tag = "exports",
+    responses((status = 200, content_type = "application/geo+json", body = Object))
+)]
+#[get("/exports/registrants.geojson")]
+async fn export_registrants_geojson(ctx: web::Data<AppContext>) -> Result<HttpResponse, ApiError> {
+    let bytes = block(&ctx, exchange::export_registrants_geojson).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/geo+json")
+        .body(bytes))
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct Duplicates {
+    items: Vec<DuplicatePair>,
+}
+
+/// Pairs of active registrants that may be one person (same name and birth date, same kana,
+/// birth date and address, or same phone and birth date, after folding width and variant
+/// kanji), for staff to review. Nothing is merged here.
+#[utoipa::path(tag = "registrants", responses((status = 200, body = Duplicates)))]
+#[get("/registrants/duplicates")]
+async fn list_registrant_duplicates(ctx: web::Data<AppContext>) -> Result<HttpResponse, ApiError> {
+    let items = block(&ctx, exchange::duplicates).await?;
+    Ok(HttpResponse::Ok().json(Duplicates { items }))
+}
