@@ -272,3 +272,67 @@ fn variant_spellings_of_one_person_are_listed_as_duplicates_and_flagged_on_impor
         report.text
     );
 }
+
+#[test]
+fn merging_keeps_one_record_moves_missing_consents_and_records_both_histories() {
+    let server = TestServer::start();
+    let kept = seed(&server, "M-1", "渡辺 花子");
+    let dup = seed(&server, "M-2", "渡邊　花子");
+    let (kept_id, dup_id) = (
+        kept["id"].as_i64().unwrap_or(0),
+        dup["id"].as_i64().unwrap_or(0),
+    );
+    let consent = json!({"kind": "register_sharing", "given": true, "date": "2026-04-01", "evidence_note": "申請書"});
+    let recorded = server.post(&format!("/api/v1/registrants/{dup_id}/consents"), &consent);
+    assert_eq!(recorded.status, 201, "{}", recorded.text);
+    let etag = server.get(&format!("/api/v1/registrants/{kept_id}")).etag;
+
+    let path = format!("/api/v1/registrants/{kept_id}/merge");
+    server
+        .post_if_match(&path, &json!({"duplicate_id": dup_id}), Some("\"99\""))
+        .assert_problem(412, "version_conflict");
+    let merged = server.post_if_match(&path, &json!({"duplicate_id": dup_id}), etag.as_deref());
+    assert_eq!(merged.status, 200, "{}", merged.text);
+    assert_eq!(merged.json["version"], json!(2));
+
+    let gone = server.get(&format!("/api/v1/registrants/{dup_id}"));
+    assert_eq!(gone.json["status"], json!("merged"));
+    assert!(
+        gone.json["status_reason"]
+            .as_str()
+            .is_some_and(|r| r.contains(&kept_id.to_string()))
+    );
+    let moved = server.get(&format!("/api/v1/registrants/{kept_id}/consents"));
+    assert_eq!(
+        moved.json["items"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        moved.text
+    );
+    for id in [kept_id, dup_id] {
+        let history = server.get(&format!("/api/v1/registrants/{id}/history"));
+        let last = history.json["items"]
+            .as_array()
+            .and_then(|a| a.last().cloned());
+        assert_eq!(
+            last.map(|e| e["action"].clone()),
+            Some(json!("merged")),
+            "{}",
+            history.text
+        );
+    }
+    assert_eq!(
+        server.get("/api/v1/registrants/duplicates").json["items"],
+        json!([]),
+        "a merged record is no longer suggested"
+    );
+    server
+        .post_if_match(&path, &json!({"duplicate_id": dup_id}), Some("\"2\""))
+        .assert_problem(422, "validation_failed");
+    let status = server.post_if_match(
+        &format!("/api/v1/registrants/{kept_id}/status"),
+        &json!({"status": "merged", "reason": "x"}),
+        Some("\"2\""),
+    );
+    status.assert_problem(422, "validation_failed");
+}

@@ -82,6 +82,7 @@ fn openapi_document_lists_every_route_and_every_listed_route_exists() {
         "GET /api/v1/exports/registrants.csv",
         "GET /api/v1/exports/registrants.geojson",
         "GET /api/v1/registrants/duplicates",
+        "POST /api/v1/registrants/{id}/merge",
         "POST /api/v1/registrants",
         "POST /api/v1/registrants/within-area",
         "POST /api/v1/registrants/{id}/consents",

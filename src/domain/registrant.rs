@@ -540,6 +540,12 @@ impl StatusChange {
         let mut e = ValidationErrors::new();
         let status = require("status", input.status.as_deref(), &mut e)
             .and_then(|v| e.check("status", RegistrantStatus::parse(v.trim())));
+        if status == Some(RegistrantStatus::Merged) {
+            e.push(
+                "status",
+                "重複の統合は「統合」の操作（/merge）で行ってください",
+            );
+        }
         let reason = e
             .check("reason", text::optional(input.reason.as_deref(), MAX_NOTE))
             .flatten();

@@ -4,19 +4,20 @@
 use actix_web::{HttpResponse, get, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::extract::Upload;
+use super::extract::{IfMatch, JsonBody, Upload, with_etag};
 use super::{ACTOR, ApiError, Problem, block};
 use crate::exchange::Encoding;
 use crate::services::AppContext;
 use crate::services::exchange::{
-    self, DuplicatePair, ExchangeReport, ExportOptions, RegistrantImportOptions,
+    self, DuplicatePair, ExchangeReport, ExportOptions, MergeInput, RegistrantImportOptions,
 };
 
 /// Routes outside `/imports` (which has its own body limit).
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(export_registrants_csv)
         .service(export_registrants_geojson)
-        .service(list_registrant_duplicates);
+        .service(list_registrant_duplicates)
+        .service(merge_registrants);
 }
 
 /// Routes inside `/imports`; registered before `/imports/{kind}`.
@@ -113,4 +114,36 @@ struct Duplicates {
 async fn list_registrant_duplicates(ctx: web::Data<AppContext>) -> Result<HttpResponse, ApiError> {
     let items = block(&ctx, exchange::duplicates).await?;
     Ok(HttpResponse::Ok().json(Duplicates { items }))
+}
+
+/// Merges a duplicate (body `{"duplicate_id": …}`) into this registrant, which stays; requires
+/// the kept record's ETag in `If-Match`. The duplicate becomes `merged` and points here; its
+/// consents, plan and proposals move here where this record has none; both histories record it.
+#[utoipa::path(
+    tag = "registrants",
+    params(("id" = i64, Path), ("If-Match" = String, Header, description = "ETag of the kept record")),
+    request_body = MergeInput,
+    responses(
+        (status = 200, body = crate::services::registrants::RegistrantView, headers(("ETag" = String))),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 412, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 428, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/registrants/{id}/merge")]
+async fn merge_registrants(
+    ctx: web::Data<AppContext>,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
+    let id = crate::domain::RegistrantId(id.into_inner());
+    let input: MergeInput = body.into_input()?;
+    let kept = block(&ctx, move |ctx| {
+        exchange::merge(ctx, id, if_match.0, &input, ACTOR)
+    })
+    .await?;
+    let version = kept.registrant.version;
+    Ok(with_etag(actix_web::http::StatusCode::OK, &kept, version))
 }

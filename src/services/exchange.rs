@@ -565,3 +565,95 @@ pub fn duplicates(ctx: &AppContext) -> ServiceResult<Vec<DuplicatePair>> {
     out.sort_by_key(|p| (p.registrant_id, p.duplicate_id));
     Ok(out)
 }
+
+/// What to merge into the record that stays.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeInput {
+    /// The record that becomes `merged` and points to the kept one.
+    pub duplicate_id: Option<i64>,
+}
+
+/// Merges a duplicate into `kept` (at `expected_version`): the kept record stays, the duplicate
+/// gets status `merged` with `merged_into`, its consents, plan and proposals move to the kept
+/// record where it has none of that kind, and both histories get a `merged` entry.
+///
+/// # Errors
+/// [`ServiceError::NotFound`], [`ServiceError::VersionConflict`], [`ServiceError::Invalid`]
+/// (same record, or either already merged).
+pub fn merge(
+    ctx: &AppContext,
+    kept: crate::domain::RegistrantId,
+    expected_version: i64,
+    input: &MergeInput,
+    actor: Actor<'_>,
+) -> ServiceResult<super::registrants::RegistrantView> {
+    use super::records::record_change;
+    use crate::domain::RegistrantId;
+    let Some(duplicate) = input.duplicate_id.map(RegistrantId) else {
+        return Err(ValidationErrors::one("duplicate_id", "必須項目です").into());
+    };
+    if duplicate == kept {
+        return Err(ValidationErrors::one("duplicate_id", "同じ人どうしは統合できません").into());
+    }
+    let mut conn = ctx.conn()?;
+    let (before_dup, after_dup) = conn.transaction(|conn| {
+        let find = |conn: &mut storage::DbConnection, id| {
+            registrants::find(conn, id)?.ok_or(ServiceError::NotFound("registrant"))
+        };
+        let kept_record = find(conn, kept)?;
+        let dup_record = find(conn, duplicate)?;
+        if kept_record.version != expected_version {
+            return Err(ServiceError::VersionConflict {
+                current: kept_record.version,
+            });
+        }
+        for (field, record) in [("id", &kept_record), ("duplicate_id", &dup_record)] {
+            if record.status == RegistrantStatus::Merged {
+                return Err(ValidationErrors::one(field, "すでに統合済みの記録です").into());
+            }
+        }
+        let reason = format!("登録番号{}と同一人物のため統合", kept.0);
+        let now = storage::now();
+        if !registrants::merge(
+            conn,
+            kept,
+            kept_record.version,
+            duplicate,
+            dup_record.version,
+            &reason,
+            ctx.today(),
+            now,
+        )? {
+            return Err(ServiceError::VersionConflict {
+                current: kept_record.version,
+            });
+        }
+        let kept_after = find(conn, kept)?;
+        let dup_after = find(conn, duplicate)?;
+        record_change(
+            conn,
+            &kept_after,
+            Action::Merged,
+            &[format!("merged_from:{}", duplicate.0)],
+            actor,
+        )?;
+        record_change(
+            conn,
+            &dup_after,
+            Action::Merged,
+            &["status".to_owned(), format!("merged_into:{}", kept.0)],
+            actor,
+        )?;
+        Ok::<_, ServiceError>((dup_record, dup_after))
+    })?;
+    // The duplicate leaves the point index: merged people are not active.
+    ctx.spatial_mut().registrants.replace(
+        after_dup.id,
+        (before_dup.status == RegistrantStatus::Active)
+            .then(|| before_dup.data.location())
+            .flatten(),
+        None,
+    );
+    super::registrants::get(ctx, kept)
+}

@@ -37,6 +37,8 @@ pub enum Action {
     Updated,
     StatusChanged,
     ConsentRecorded,
+    /// Two records of one person were merged (on both: the kept and the duplicate).
+    Merged,
 }
 
 impl Action {
@@ -46,6 +48,7 @@ impl Action {
             Self::Updated => "updated",
             Self::StatusChanged => "status_changed",
             Self::ConsentRecorded => "consent_recorded",
+            Self::Merged => "merged",
         }
     }
 
@@ -55,6 +58,7 @@ impl Action {
             "updated" => Ok(Self::Updated),
             "status_changed" => Ok(Self::StatusChanged),
             "consent_recorded" => Ok(Self::ConsentRecorded),
+            "merged" => Ok(Self::Merged),
             other => Err(other.to_owned()),
         }
     }

@@ -518,3 +518,93 @@ pub fn update_data_in_place(
     .execute(conn)?;
     Ok(n == 1)
 }
+
+/// Marks `duplicate` as merged into `kept` (status `merged`, inactive) if it is still at
+/// `expected_version`, and bumps `kept` to `kept_version + 1` so that its history shows the
+/// merge. Consents, the plan and proposals of the duplicate move to the kept record for each
+/// kind the kept record lacks. Returns false when either version moved on.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one conditional write of two records in one call"
+)]
+pub fn merge(
+    conn: &mut DbConnection,
+    kept: RegistrantId,
+    kept_version: i64,
+    duplicate: RegistrantId,
+    duplicate_version: i64,
+    reason: &str,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> StorageResult<bool> {
+    use super::schema::{plans, proposals, registrant_consents};
+    let kept_kinds: Vec<String> = registrant_consents::table
+        .filter(registrant_consents::registrant_id.eq(kept.0))
+        .select(registrant_consents::kind)
+        .distinct()
+        .load(conn)?;
+    diesel::update(
+        registrant_consents::table
+            .filter(registrant_consents::registrant_id.eq(duplicate.0))
+            .filter(registrant_consents::kind.ne_all(kept_kinds)),
+    )
+    .set(registrant_consents::registrant_id.eq(kept.0))
+    .execute(conn)?;
+    let kept_has_plan: i64 = plans::table
+        .filter(plans::registrant_id.eq(kept.0))
+        .count()
+        .get_result(conn)?;
+    if kept_has_plan == 0 {
+        diesel::update(plans::table.filter(plans::registrant_id.eq(duplicate.0)))
+            .set(plans::registrant_id.eq(kept.0))
+            .execute(conn)?;
+    }
+    let kept_has_proposals: i64 = proposals::table
+        .filter(proposals::registrant_id.eq(kept.0))
+        .count()
+        .get_result(conn)?;
+    if kept_has_proposals == 0 {
+        diesel::update(proposals::table.filter(proposals::registrant_id.eq(duplicate.0)))
+            .set(proposals::registrant_id.eq(kept.0))
+            .execute(conn)?;
+    }
+    let marked = diesel::update(
+        registrants::table
+            .filter(registrants::id.eq(duplicate.0))
+            .filter(registrants::version.eq(duplicate_version)),
+    )
+    .set((
+        registrants::status.eq(RegistrantStatus::Merged.as_str()),
+        registrants::status_reason.eq(Some(reason)),
+        registrants::status_date.eq(Some(today)),
+        registrants::merged_into.eq(Some(kept.0)),
+        registrants::version.eq(duplicate_version + 1),
+        registrants::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    let bumped = diesel::update(
+        registrants::table
+            .filter(registrants::id.eq(kept.0))
+            .filter(registrants::version.eq(kept_version)),
+    )
+    .set((
+        registrants::version.eq(kept_version + 1),
+        registrants::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(marked == 1 && bumped == 1)
+}
+
+/// The record a merged registrant was merged into.
+pub fn merged_into(
+    conn: &mut DbConnection,
+    id: RegistrantId,
+) -> StorageResult<Option<RegistrantId>> {
+    Ok(registrants::table
+        .find(id.0)
+        .select(registrants::merged_into)
+        .first::<Option<i64>>(conn)
+        .optional()?
+        .flatten()
+        .map(RegistrantId))
+}
