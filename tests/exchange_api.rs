@@ -336,3 +336,33 @@ fn merging_keeps_one_record_moves_missing_consents_and_records_both_histories() 
     );
     status.assert_problem(422, "validation_failed");
 }
+
+#[test]
+fn every_layer_exports_as_a_geojson_feature_collection_for_qgis() {
+    let server = TestServer::start().with_districts();
+    seed(&server, "G-1", "地図 花子");
+    for (layer, geometry) in [
+        ("registrants", Some("Point")),
+        ("supporters", None),
+        ("shelters", None),
+        ("districts", Some("MultiPolygon")),
+    ] {
+        let collection = server.get(&format!("/api/v1/exports/{layer}.geojson"));
+        assert_eq!(collection.status, 200, "{layer}: {}", collection.text);
+        assert_eq!(collection.json["type"], json!("FeatureCollection"));
+        if let Some(geometry) = geometry {
+            assert_eq!(
+                collection.json["features"][0]["geometry"]["type"],
+                json!(geometry),
+                "{layer}"
+            );
+        }
+    }
+    assert_eq!(
+        server.get("/api/v1/exports/registrants.geojson").json["features"][0]["properties"]["external_id"],
+        json!("G-1")
+    );
+    server
+        .get("/api/v1/exports/people.geojson")
+        .assert_problem(404, "no_route");
+}

@@ -80,7 +80,7 @@ fn openapi_document_lists_every_route_and_every_listed_route_exists() {
         "POST /api/v1/imports/{kind}",
         "POST /api/v1/imports/registrants",
         "GET /api/v1/exports/registrants.csv",
-        "GET /api/v1/exports/registrants.geojson",
+        "GET /api/v1/exports/{layer}.geojson",
         "GET /api/v1/registrants/duplicates",
         "POST /api/v1/registrants/{id}/merge",
         "POST /api/v1/registrants",

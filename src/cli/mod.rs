@@ -294,7 +294,7 @@ fn export(settings: Settings, what: ExportCommand) -> Result<(), CliError> {
     } = what;
     let ctx = AppContext::open(settings)?;
     let bytes = if format == "geojson" {
-        services::exchange::export_registrants_geojson(&ctx)?
+        services::exchange::export_geojson(&ctx, services::exchange::Layer::Registrants)?
     } else {
         let encoding =
             code("--encoding", encoding.as_ref())?.unwrap_or(crate::exchange::Encoding::Utf8);

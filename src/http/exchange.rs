@@ -15,7 +15,7 @@ use crate::services::exchange::{
 /// Routes outside `/imports` (which has its own body limit).
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(export_registrants_csv)
-        .service(export_registrants_geojson)
+        .service(export_geojson)
         .service(list_registrant_duplicates)
         .service(merge_registrants);
 }
@@ -88,14 +88,23 @@ async fn export_registrants_csv(
         .body(bytes))
 }
 
-/// Every active registrant with a known home as GeoJSON (Points in WGS84) for QGIS.
+/// One layer (`registrants`, `supporters`, `shelters` or `districts`) as a GeoJSON
+/// FeatureCollection for QGIS: Points, or MultiPolygons for districts; properties = the fields.
 #[utoipa::path(
     tag = "exports",
-    responses((status = 200, content_type = "application/geo+json", body = Object))
+    params(("layer" = String, Path, description = "registrants, supporters, shelters or districts")),
+    responses(
+        (status = 200, content_type = "application/geo+json", body = Object),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
 )]
-#[get("/exports/registrants.geojson")]
-async fn export_registrants_geojson(ctx: web::Data<AppContext>) -> Result<HttpResponse, ApiError> {
-    let bytes = block(&ctx, exchange::export_registrants_geojson).await?;
+#[get("/exports/{layer}.geojson")]
+async fn export_geojson(
+    ctx: web::Data<AppContext>,
+    layer: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let layer = exchange::Layer::parse(&layer).ok_or(ApiError::NoRoute)?;
+    let bytes = block(&ctx, move |ctx| exchange::export_geojson(ctx, layer)).await?;
     Ok(HttpResponse::Ok()
         .content_type("application/geo+json")
         .body(bytes))

@@ -498,27 +498,80 @@ pub fn export_registrants_csv(ctx: &AppContext, encoding: Encoding) -> ServiceRe
         .map_err(|e| ValidationErrors::one("encoding", e.to_string()).into())
 }
 
-/// Every active registrant with a known home as a GeoJSON FeatureCollection (WGS84 Points,
-/// properties = the record's fields), for QGIS.
+/// The layers exported as GeoJSON for QGIS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Layer {
+    Registrants,
+    Supporters,
+    Shelters,
+    Districts,
+}
+
+impl Layer {
+    /// Parses `registrants`, `supporters`, `shelters` or `districts`.
+    pub fn parse(name: &str) -> Option<Self> {
+        serde_json::from_value(Value::String(name.to_owned())).ok()
+    }
+}
+
+fn feature(id: i64, geometry: Value, properties: Value) -> Value {
+    serde_json::json!({"type": "Feature", "id": id, "geometry": geometry, "properties": properties})
+}
+
+/// A record as JSON properties.
+fn json<T: Serialize>(record: &T) -> Value {
+    serde_json::to_value(record).unwrap_or(Value::Null)
+}
+
+fn point(lat: f64, lon: f64) -> Value {
+    serde_json::json!({"type": "Point", "coordinates": [lon, lat]})
+}
+
+/// One layer as a GeoJSON FeatureCollection (WGS84 lon/lat; properties = the record's fields):
+/// active registrants with a known home and every supporter and shelter as Points, districts
+/// as MultiPolygons.
 ///
 /// # Errors
 /// A storage error.
-pub fn export_registrants_geojson(ctx: &AppContext) -> ServiceResult<Vec<u8>> {
+pub fn export_geojson(ctx: &AppContext, layer: Layer) -> ServiceResult<Vec<u8>> {
     let mut conn = ctx.conn()?;
-    let all = registrants::all(&mut conn)?;
-    let features: Vec<Value> = all
-        .iter()
-        .filter(|r| r.status == RegistrantStatus::Active)
-        .filter_map(|r| {
-            let (lat, lon) = (r.data.latitude?, r.data.longitude?);
-            Some(serde_json::json!({
-                "type": "Feature",
-                "id": r.id.0,
-                "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                "properties": r,
-            }))
-        })
-        .collect();
+    let features: Vec<Value> = match layer {
+        Layer::Registrants => registrants::all(&mut conn)?
+            .iter()
+            .filter(|r| r.status == RegistrantStatus::Active)
+            .filter_map(|r| {
+                let p = r.data.location()?;
+                Some(feature(r.id.0, point(p.lat(), p.lon()), json(r)))
+            })
+            .collect(),
+        Layer::Supporters => {
+            let filter = storage::supporters::ListFilter {
+                limit: i64::MAX,
+                ..Default::default()
+            };
+            storage::supporters::list(&mut conn, &filter)?
+                .iter()
+                .map(|s| feature(s.id.0, point(s.data.latitude, s.data.longitude), json(s)))
+                .collect()
+        }
+        Layer::Shelters => storage::shelters::all(&mut conn)?
+            .iter()
+            .filter_map(|s| {
+                let p = s.data.location()?;
+                Some(feature(s.id.0, point(p.lat(), p.lon()), json(s)))
+            })
+            .collect(),
+        Layer::Districts => storage::districts::all(&mut conn)?
+            .iter()
+            .map(|d| {
+                let geometry = serde_json::to_value(geojson::Geometry::from(&d.boundary))
+                    .unwrap_or(Value::Null);
+                let properties = serde_json::json!({"id": d.id.0, "code": d.code, "name": d.name});
+                feature(d.id.0, geometry, properties)
+            })
+            .collect(),
+    };
     let collection = serde_json::json!({"type": "FeatureCollection", "features": features});
     Ok(serde_json::to_vec(&collection).unwrap_or_default())
 }
