@@ -36,7 +36,7 @@ fn file(rows: usize) -> Vec<u8> {
             i + 1,
             family[pick(family.len(), 0)],
             given[pick(given.len(), 8)],
-            1 + pick(60, 16),
+            2 + pick(60, 16),
             1 + pick(12, 24),
             1 + pick(28, 32),
             if r.is_multiple_of(2) { "女" } else { "男" },

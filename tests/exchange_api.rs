@@ -366,3 +366,59 @@ fn every_layer_exports_as_a_geojson_feature_collection_for_qgis() {
         .get("/api/v1/exports/people.geojson")
         .assert_problem(404, "no_route");
 }
+
+#[test]
+fn supporters_import_with_japanese_labels_and_read_back_unchanged_from_their_export() {
+    let server = TestServer::start().with_districts();
+    let text = "宛名番号,氏名,フリガナ,電話番号,住所,緯度,経度,区分,支援可能人数,対応できること,同意,同意日,同意の記録\r\n\
+                S-1,筑後　太郎,ﾁｸｺﾞ ﾀﾛｳ,０９０－００００－２２２２,ひばり野市本町1-5-8,33.31,130.50,民生委員,2,車いす介助|夜間対応,○,令和8年4月1日,同意書\r\n";
+    let dry = server.send(
+        "POST",
+        "/api/v1/imports/supporters",
+        "application/octet-stream",
+        &sjis(text),
+        None,
+    );
+    assert_eq!(outcomes(&dry.json), ["created"], "{}", dry.text);
+    let applied = server.send(
+        "POST",
+        "/api/v1/imports/supporters?dry_run=false",
+        "application/octet-stream",
+        &sjis(text),
+        None,
+    );
+    assert_eq!(applied.json["applied"], json!(true), "{}", applied.text);
+    let id = applied.json["rows"][0]["id"].as_i64().unwrap_or(0);
+    let stored = server.get(&format!("/api/v1/supporters/{id}"));
+    assert_eq!(
+        stored.json["kind"],
+        json!("welfare_commissioner"),
+        "{}",
+        stored.text
+    );
+    assert_eq!(
+        stored.json["capabilities"],
+        json!(["wheelchair", "night_time"])
+    );
+
+    for encoding in ["utf8", "shift_jis"] {
+        let (status, _, _, bytes) = server.get_bytes(
+            &format!("/api/v1/exports/supporters.csv?encoding={encoding}"),
+            "x",
+        );
+        assert_eq!(status, 200);
+        let report = server.send(
+            "POST",
+            "/api/v1/imports/supporters",
+            "application/octet-stream",
+            &bytes,
+            None,
+        );
+        assert_eq!(
+            outcomes(&report.json),
+            ["unchanged"],
+            "{encoding}: {}",
+            report.text
+        );
+    }
+}

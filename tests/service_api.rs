@@ -79,6 +79,8 @@ fn openapi_document_lists_every_route_and_every_listed_route_exists() {
         "PATCH /api/v1/supporters/{id}",
         "POST /api/v1/imports/{kind}",
         "POST /api/v1/imports/registrants",
+        "POST /api/v1/imports/supporters",
+        "GET /api/v1/exports/supporters.csv",
         "GET /api/v1/exports/registrants.csv",
         "GET /api/v1/exports/{layer}.geojson",
         "GET /api/v1/registrants/duplicates",
@@ -115,6 +117,7 @@ fn openapi_document_lists_every_route_and_every_listed_route_exists() {
         let path = path
             .replace("{id}", "1")
             .replace("{kind}", "districts")
+            .replace("{layer}", "districts")
             .replace("{serial}", "P-000001");
         let resp = match method {
             "GET" => server.get(&path),

@@ -15,11 +15,13 @@ use utoipa::ToSchema;
 
 use super::{Encoding, FormatError};
 use crate::domain::codes::{
-    CommunicationNeed, Household, MedicalDevice, Mobility, Sex, SupportReason,
+    Capability, CommunicationNeed, Household, MedicalDevice, Mobility, Sex, SupportReason,
+    SupporterKind, SupporterStatus,
 };
 use crate::domain::era::parse_date;
 use crate::domain::normalize::fold_width;
 use crate::domain::registrant::{RegistrantData, RegistrantInput};
+use crate::domain::supporter::SupporterData;
 
 /// Longest physical line accepted, in bytes. A register row is under 2 KiB; a longer line is a
 /// file that is not a register (or a runaway quote), refused before any parsing.
@@ -43,6 +45,9 @@ enum Kind {
     Reasons,
     Devices,
     Needs,
+    SupporterRole,
+    SupporterStatus,
+    Capabilities,
 }
 
 /// One column: the API field name, the Japanese header written on export, other headers
@@ -91,6 +96,47 @@ const COLUMNS: &[Column] = &[
     col("notes", "支援者への伝達事項", &["備考"], Kind::Text),
 ];
 
+/// The supporter column table (also in README.md, "CSV exchange").
+const SUPPORTER_COLUMNS: &[Column] = &[
+    col("id", "登録番号", &[], Kind::Id),
+    col("external_id", "宛名番号", &["住民番号"], Kind::Text),
+    col("name", "氏名", &[], Kind::Text),
+    col(
+        "name_kana",
+        "フリガナ",
+        &["ふりがな", "氏名カナ", "カナ"],
+        Kind::Kana,
+    ),
+    col("phone", "電話番号", &["電話"], Kind::Text),
+    col("address", "住所", &[], Kind::Text),
+    col("latitude", "緯度", &[], Kind::Float),
+    col("longitude", "経度", &[], Kind::Float),
+    col("kind", "区分", &["支援者区分"], Kind::SupporterRole),
+    col("status", "活動状況", &[], Kind::SupporterStatus),
+    col("capacity", "支援可能人数", &[], Kind::Int),
+    col("capabilities", "対応できること", &[], Kind::Capabilities),
+    col("consent_given", "同意", &["本人同意"], Kind::Bool),
+    col("consent_date", "同意日", &[], Kind::Date),
+    col("consent_note", "同意の記録", &[], Kind::Text),
+    col("notes", "備考", &[], Kind::Text),
+];
+
+/// Which record a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Registrants,
+    Supporters,
+}
+
+impl Table {
+    fn columns(self) -> &'static [Column] {
+        match self {
+            Self::Registrants => COLUMNS,
+            Self::Supporters => SUPPORTER_COLUMNS,
+        }
+    }
+}
+
 const fn col(
     field: &'static str,
     ja: &'static str,
@@ -106,8 +152,8 @@ const fn col(
 }
 
 /// The column table as (API field, Japanese header) pairs, for documentation and tests.
-pub fn column_table() -> Vec<(&'static str, &'static str)> {
-    COLUMNS.iter().map(|c| (c.field, c.ja)).collect()
+pub fn column_table(table: Table) -> Vec<(&'static str, &'static str)> {
+    table.columns().iter().map(|c| (c.field, c.ja)).collect()
 }
 
 /// A problem with one cell (or with the row, when `column` is empty).
@@ -134,8 +180,9 @@ pub struct RowInput {
 }
 
 /// A registrant file read row by row.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegistrantRows {
+    pub table: Table,
     pub rows: Vec<RowInput>,
     /// Headers that match no column; their cells are ignored.
     pub ignored_columns: Vec<String>,
@@ -152,7 +199,8 @@ impl RegistrantRows {
             .find(|(f, _)| *f == base)
             .map(|(_, h)| h.clone())
             .or_else(|| {
-                COLUMNS
+                self.table
+                    .columns()
                     .iter()
                     .find(|c| c.field == base)
                     .map(|c| c.ja.to_owned())
@@ -198,9 +246,9 @@ fn header_key(header: &str) -> String {
         .to_owned()
 }
 
-fn find_column(header: &str) -> Option<&'static Column> {
+fn find_column(table: Table, header: &str) -> Option<&'static Column> {
     let key = header_key(header);
-    COLUMNS.iter().find(|c| {
+    table.columns().iter().find(|c| {
         c.field.eq_ignore_ascii_case(&key) || c.ja == key || c.aliases.contains(&key.as_str())
     })
 }
@@ -212,6 +260,14 @@ fn find_column(header: &str) -> Option<&'static Column> {
 /// [`FormatError`] when the header cannot be read, names a column twice, or has neither
 /// 宛名番号/登録番号 nor 氏名.
 pub fn read_rows(text: &str) -> Result<RegistrantRows, FormatError> {
+    read_table(text, Table::Registrants)
+}
+
+/// [`read_rows`] for any [`Table`].
+///
+/// # Errors
+/// As [`read_rows`].
+pub fn read_table(text: &str, table: Table) -> Result<RegistrantRows, FormatError> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
@@ -222,11 +278,16 @@ pub fn read_rows(text: &str) -> Result<RegistrantRows, FormatError> {
     if header.iter().all(|h| h.trim().is_empty()) {
         return Err(FormatError::NoHeader);
     }
-    let mut out = RegistrantRows::default();
+    let mut out = RegistrantRows {
+        table,
+        rows: Vec::new(),
+        ignored_columns: Vec::new(),
+        headers: Vec::new(),
+    };
     let mut layout: Vec<Option<&'static Column>> = Vec::with_capacity(header.len());
     let mut seen = HashSet::new();
     for h in &header {
-        let column = find_column(h);
+        let column = find_column(table, h);
         match column {
             Some(c) if !seen.insert(c.field) => {
                 return Err(FormatError::DuplicateColumn(h.trim().to_owned()));
@@ -400,6 +461,26 @@ fn read_cell(kind: Kind, cell: &str) -> Result<Value, String> {
             CommunicationNeed::label_ja,
             folded,
         ),
+        Kind::SupporterRole => code(
+            SupporterKind::ALL,
+            SupporterKind::as_str,
+            SupporterKind::label_ja,
+            folded,
+        )
+        .map(Value::from),
+        Kind::SupporterStatus => code(
+            SupporterStatus::ALL,
+            SupporterStatus::as_str,
+            SupporterStatus::label_ja,
+            folded,
+        )
+        .map(Value::from),
+        Kind::Capabilities => codes(
+            Capability::ALL,
+            Capability::as_str,
+            Capability::label_ja,
+            folded,
+        ),
     }
 }
 
@@ -450,6 +531,25 @@ pub fn build(
     base: Option<&RegistrantData>,
     today: NaiveDate,
 ) -> Result<RegistrantData, Vec<CellError>> {
+    build_with(rows, row, base, |input: &RegistrantInput| {
+        RegistrantData::parse(input, today)
+    })
+}
+
+/// [`build`] for any record: `parse` validates the input type of the table's record.
+///
+/// # Errors
+/// As [`build`].
+pub fn build_with<I, D>(
+    rows: &RegistrantRows,
+    row: &RowInput,
+    base: Option<&D>,
+    parse: impl Fn(&I) -> Result<D, crate::domain::ValidationErrors>,
+) -> Result<D, Vec<CellError>>
+where
+    I: serde::de::DeserializeOwned,
+    D: Serialize,
+{
     if !row.errors.is_empty() {
         return Err(row
             .errors
@@ -458,7 +558,8 @@ pub fn build(
                 column: if e.column.is_empty() {
                     String::new()
                 } else {
-                    COLUMNS
+                    rows.table
+                        .columns()
                         .iter()
                         .find(|c| c.ja == e.column)
                         .map_or_else(|| e.column.clone(), |c| rows.header_of(c.field))
@@ -474,13 +575,13 @@ pub fn build(
     for (field, value) in &row.fields {
         object.insert(field.clone(), value.clone());
     }
-    let input: RegistrantInput = serde_json::from_value(Value::Object(object)).map_err(|e| {
+    let input: I = serde_json::from_value(Value::Object(object)).map_err(|e| {
         vec![CellError {
             column: String::new(),
             reason: format!("行を読めません: {e}"),
         }]
     })?;
-    RegistrantData::parse(&input, today).map_err(|errors| {
+    parse(&input).map_err(|errors| {
         errors
             .errors()
             .iter()
@@ -557,15 +658,26 @@ pub fn write_csv(
     records: &[(i64, &RegistrantData)],
     encoding: Encoding,
 ) -> Result<Vec<u8>, Unencodable> {
+    let rows: Vec<(i64, Vec<String>)> = records
+        .iter()
+        .map(|(id, data)| (*id, COLUMNS.iter().map(|c| cell(c, *id, data)).collect()))
+        .collect();
+    write_cells(COLUMNS, &rows, encoding)
+}
+
+fn write_cells(
+    columns: &[Column],
+    rows: &[(i64, Vec<String>)],
+    encoding: Encoding,
+) -> Result<Vec<u8>, Unencodable> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::with_capacity(records.len() * 256 + 256));
+        .from_writer(Vec::with_capacity(rows.len() * 256 + 256));
     // Writing into a Vec cannot fail; errors would only come from the inner writer.
-    let _ = writer.write_record(COLUMNS.iter().map(|c| c.ja));
-    for (i, (id, data)) in records.iter().enumerate() {
-        let cells: Vec<String> = COLUMNS.iter().map(|c| cell(c, *id, data)).collect();
+    let _ = writer.write_record(columns.iter().map(|c| c.ja));
+    for (i, (id, cells)) in rows.iter().enumerate() {
         if encoding == Encoding::ShiftJis {
-            for (column, text) in COLUMNS.iter().zip(&cells) {
+            for (column, text) in columns.iter().zip(cells) {
                 if !text.is_ascii() && encoding_rs::SHIFT_JIS.encode(text).2 {
                     return Err(Unencodable {
                         row: i + 1,
@@ -575,7 +687,7 @@ pub fn write_csv(
                 }
             }
         }
-        let _ = writer.write_record(&cells);
+        let _ = writer.write_record(cells);
     }
     let bytes = writer
         .into_inner()
@@ -590,6 +702,58 @@ pub fn write_csv(
         }
         Encoding::ShiftJis => encoding_rs::SHIFT_JIS.encode(&text).0.into_owned(),
     })
+}
+
+fn supporter_cell(column: &Column, id: i64, data: &SupporterData) -> String {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    match column.field {
+        "id" => id.to_string(),
+        "external_id" => opt(&data.external_id),
+        "name" => data.name.clone(),
+        "name_kana" => opt(&data.name_kana),
+        "phone" => data.phone.clone(),
+        "address" => data.address.clone(),
+        "latitude" => data.latitude.to_string(),
+        "longitude" => data.longitude.to_string(),
+        "kind" => data.kind.label_ja().to_owned(),
+        "status" => data.status.label_ja().to_owned(),
+        "capacity" => data.capacity.to_string(),
+        "capabilities" => data
+            .capabilities
+            .iter()
+            .map(|c| c.label_ja())
+            .collect::<Vec<_>>()
+            .join("、"),
+        "consent_given" => if data.consent_given { "1" } else { "0" }.to_owned(),
+        "consent_date" => data
+            .consent_date
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        "consent_note" => opt(&data.consent_note),
+        "notes" => opt(&data.notes),
+        _ => String::new(),
+    }
+}
+
+/// Writes supporters as CSV, like [`write_csv`].
+///
+/// # Errors
+/// As [`write_csv`].
+pub fn write_supporters_csv(
+    records: &[(i64, &SupporterData)],
+    encoding: Encoding,
+) -> Result<Vec<u8>, Unencodable> {
+    let rows: Vec<(i64, Vec<String>)> = records
+        .iter()
+        .map(|(id, data)| {
+            let cells = SUPPORTER_COLUMNS
+                .iter()
+                .map(|c| supporter_cell(c, *id, data))
+                .collect();
+            (*id, cells)
+        })
+        .collect();
+    write_cells(SUPPORTER_COLUMNS, &rows, encoding)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use crate::services::exchange::{
 /// Routes outside `/imports` (which has its own body limit).
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(export_registrants_csv)
+        .service(export_supporters_csv)
         .service(export_geojson)
         .service(list_registrant_duplicates)
         .service(merge_registrants);
@@ -22,7 +23,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 
 /// Routes inside `/imports`; registered before `/imports/{kind}`.
 pub fn import_routes(cfg: &mut ServiceConfig) {
-    cfg.service(import_registrants);
+    cfg.service(import_registrants).service(import_supporters);
 }
 
 /// Imports registrants from CSV (UTF-8 with or without BOM, or CP932), matched to stored people
@@ -52,6 +53,69 @@ async fn import_registrants(
     })
     .await?;
     Ok(HttpResponse::Ok().json(report))
+}
+
+/// Imports supporters from CSV, like `/imports/registrants` (dry run by default, all rows or
+/// none).
+#[utoipa::path(
+    tag = "imports",
+    params(RegistrantImportOptions),
+    request_body(content = String, description = "the CSV file", content_type = "application/octet-stream"),
+    responses(
+        (status = 200, body = ExchangeReport),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/supporters")]
+async fn import_supporters(
+    ctx: web::Data<AppContext>,
+    options: web::Query<RegistrantImportOptions>,
+    file: Upload,
+) -> Result<HttpResponse, ApiError> {
+    let options = options.into_inner();
+    let dry_run = options.dry_run.unwrap_or(true);
+    let report = block(&ctx, move |ctx| {
+        exchange::import_supporters(ctx, &file.0, options.encoding, dry_run, ACTOR)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// Every supporter as CSV with Japanese headers that `/imports/supporters` reads back.
+#[utoipa::path(
+    tag = "exports",
+    params(ExportOptions),
+    responses(
+        (status = 200, content_type = "text/csv", body = String),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/exports/supporters.csv")]
+async fn export_supporters_csv(
+    ctx: web::Data<AppContext>,
+    options: web::Query<ExportOptions>,
+) -> Result<HttpResponse, ApiError> {
+    let encoding = options.into_inner().encoding.unwrap_or(Encoding::Utf8);
+    let bytes = block(&ctx, move |ctx| {
+        exchange::export_supporters_csv(ctx, encoding)
+    })
+    .await?;
+    Ok(csv_response(bytes, encoding, "supporters"))
+}
+
+fn csv_response(bytes: Vec<u8>, encoding: Encoding, name: &str) -> HttpResponse {
+    let charset = match encoding {
+        Encoding::Utf8 => "utf-8",
+        Encoding::ShiftJis => "shift_jis",
+    };
+    HttpResponse::Ok()
+        .content_type(format!("text/csv; charset={charset}"))
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{name}.csv\""),
+        ))
+        .body(bytes)
 }
 
 /// Every active registrant as CSV with Japanese headers that the import reads back: UTF-8 with

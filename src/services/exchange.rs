@@ -185,7 +185,8 @@ fn is_candidate(r: &Registrant) -> bool {
 /// The row's plan: what to write if applied.
 enum Plan {
     Create(RegistrantData, LocationFacts),
-    Update(usize, RegistrantData, LocationFacts),
+    /// Report row, index in the stored register, new data.
+    Update(usize, usize, RegistrantData, LocationFacts),
 }
 
 /// Reads a registrant CSV and reports every row's outcome; unless `dry_run`, and only when no
@@ -306,7 +307,12 @@ pub fn import_registrants(
                     report.outcome = Outcome::Updated;
                     report.changed_fields = changed_fields(&r.data, &data);
                     let facts = spatial.facts(data.location());
-                    plans.push(Plan::Update(rows.len(), data, facts));
+                    plans.push(Plan::Update(
+                        rows.len(),
+                        base.unwrap_or_default(),
+                        data,
+                        facts,
+                    ));
                 }
                 None => {
                     report.outcome = Outcome::Created;
@@ -368,7 +374,7 @@ pub fn import_registrants(
 }
 
 /// Names of the top-level fields that differ.
-fn changed_fields(before: &RegistrantData, after: &RegistrantData) -> Vec<String> {
+fn changed_fields<T: Serialize>(before: &T, after: &T) -> Vec<String> {
     let (Ok(Value::Object(a)), Ok(Value::Object(b))) =
         (serde_json::to_value(before), serde_json::to_value(after))
     else {
@@ -394,7 +400,7 @@ fn apply(
     for plan in plans {
         match plan {
             Plan::Create(data, facts) => creates.push((data, facts)),
-            Plan::Update(row, data, facts) => updates.push((row, data, facts)),
+            Plan::Update(row, index, data, facts) => updates.push((row, index, data, facts)),
         }
     }
     let created_report_rows: Vec<usize> = report
@@ -428,11 +434,8 @@ fn apply(
             snapshots.push(serde_json::to_value(&record).unwrap_or(Value::Null));
             changes_meta.push((id.0, 1, Action::Created, Vec::new()));
         }
-        for (row, data, facts) in updates {
-            let Some(r) = report.rows.get(row) else {
-                continue;
-            };
-            let Some(old) = r.id.and_then(|id| stored.iter().find(|s| s.id.0 == id)) else {
+        for (row, index, data, facts) in updates {
+            let (Some(r), Some(old)) = (report.rows.get(row), stored.get(index)) else {
                 continue;
             };
             if !registrants::update_data_in_place(conn, old.id, old.version, &data, &facts, now)? {
@@ -709,4 +712,197 @@ pub fn merge(
         None,
     );
     super::registrants::get(ctx, kept)
+}
+
+/// Reads a supporter CSV like [`import_registrants`]: matched by 宛名番号 then 登録番号,
+/// columns the file lacks keep their stored values, a dry run writes nothing, and an apply
+/// writes every row with its history entry in one transaction, or none when a row is rejected.
+///
+/// # Errors
+/// [`ServiceError::Invalid`] (field `file`) when the file as a whole cannot be read.
+pub fn import_supporters(
+    ctx: &AppContext,
+    bytes: &[u8],
+    encoding: Option<Encoding>,
+    dry_run: bool,
+    actor: Actor<'_>,
+) -> ServiceResult<ExchangeReport> {
+    use super::records::record_change;
+    use crate::domain::supporter::{SupporterData, SupporterInput};
+    use crate::exchange::registrants::{Table, build_with, read_table};
+    check_line_length(bytes).map_err(format_error)?;
+    let text = decode(bytes, encoding).map_err(format_error)?;
+    let file = read_table(&text, Table::Supporters).map_err(format_error)?;
+    let today = ctx.today();
+    let mut conn = ctx.conn()?;
+    let filter = storage::supporters::ListFilter {
+        limit: i64::MAX,
+        ..Default::default()
+    };
+    let stored = storage::supporters::list(&mut conn, &filter)?;
+    let by_external: HashMap<&str, usize> = stored
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| Some((s.data.external_id.as_deref()?, i)))
+        .collect();
+    let by_id: HashMap<i64, usize> = stored
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.0, i))
+        .collect();
+    let mut rows = Vec::with_capacity(file.rows.len());
+    let mut plans: Vec<(usize, Option<usize>, SupporterData)> = Vec::new();
+    let mut seen = HashSet::new();
+    for row in &file.rows {
+        let mut report = RowReport {
+            row: row.row,
+            outcome: Outcome::Rejected,
+            id: None,
+            external_id: row.external_id.clone(),
+            errors: Vec::new(),
+            changed_fields: Vec::new(),
+            possible_duplicate_of: Vec::new(),
+        };
+        let base = row
+            .external_id
+            .as_deref()
+            .and_then(|e| by_external.get(e).copied())
+            .or_else(|| row.id.and_then(|id| by_id.get(&id).copied()));
+        let key = base.map_or_else(|| row.external_id.clone(), |i| Some(i.to_string()));
+        if row.id.is_some() && base.is_none() && row.external_id.is_none() {
+            report.errors.push(CellError {
+                column: file.header_of("id"),
+                reason: "この登録番号の人は登録されていません".to_owned(),
+            });
+        } else if key.is_some_and(|k| !seen.insert(k)) {
+            report.errors.push(CellError {
+                column: file.header_of("external_id"),
+                reason: "同じ人の行がファイルの前の方にあります".to_owned(),
+            });
+        } else {
+            let current = base.and_then(|i| stored.get(i));
+            report.id = current.map(|s| s.id.0);
+            match build_with(
+                &file,
+                row,
+                current.map(|s| &s.data),
+                |i: &SupporterInput| SupporterData::parse(i, today),
+            ) {
+                Err(errors) => report.errors = errors,
+                Ok(data) => match current {
+                    Some(s) if s.data == data => report.outcome = Outcome::Unchanged,
+                    Some(s) => {
+                        report.outcome = Outcome::Updated;
+                        report.changed_fields = changed_fields(&s.data, &data);
+                        plans.push((rows.len(), base, data));
+                    }
+                    None => {
+                        report.outcome = Outcome::Created;
+                        plans.push((rows.len(), None, data));
+                    }
+                },
+            }
+        }
+        rows.push(report);
+    }
+    let count = |o: Outcome| rows.iter().filter(|r| r.outcome == o).count();
+    let mut report = ExchangeReport {
+        created: count(Outcome::Created),
+        updated: count(Outcome::Updated),
+        unchanged: count(Outcome::Unchanged),
+        rejected: count(Outcome::Rejected),
+        dry_run,
+        applied: false,
+        message: String::new(),
+        ignored_columns: file.ignored_columns.clone(),
+        rows,
+    };
+    if report.rejected > 0 || dry_run {
+        report.message = summary_message(&report);
+        return Ok(report);
+    }
+    let districts: Vec<_> = {
+        let spatial = ctx.spatial();
+        plans
+            .iter()
+            .map(|(_, _, d)| d.location().and_then(|p| spatial.district_of(p)))
+            .collect()
+    };
+    let now = storage::now();
+    conn.transaction(|conn| {
+        for ((row, base, data), district) in plans.iter().zip(districts) {
+            let (record, action, fields) = match base.and_then(|i| stored.get(i)) {
+                Some(old) => {
+                    let updated = storage::supporters::update_data(
+                        conn,
+                        old.id,
+                        old.version,
+                        data,
+                        district,
+                        now,
+                    )?
+                    .ok_or(ServiceError::VersionConflict {
+                        current: old.version,
+                    })?;
+                    let fields = changed_fields(&old.data, data);
+                    (updated, Action::Updated, fields)
+                }
+                None => (
+                    storage::supporters::insert(conn, data, district, now)?,
+                    Action::Created,
+                    Vec::new(),
+                ),
+            };
+            record_change(conn, &record, action, &fields, actor)?;
+            if let Some(r) = report.rows.get_mut(*row) {
+                r.id = Some(record.id.0);
+            }
+        }
+        Ok::<_, ServiceError>(())
+    })?;
+    ctx.rebuild_spatial(&mut conn)?;
+    report.applied = true;
+    report.message = summary_message(&report);
+    Ok(report)
+}
+
+/// The report's message for staff.
+fn summary_message(report: &ExchangeReport) -> String {
+    if report.rejected > 0 {
+        format!(
+            "{}行に誤りがあります。{}誤りを直して、ファイル全体をもう一度取り込んでください。",
+            report.rejected,
+            if report.dry_run {
+                ""
+            } else {
+                "どの行も登録していません。"
+            }
+        )
+    } else if report.applied {
+        format!(
+            "登録しました: 新規{}件、更新{}件、変更なし{}件",
+            report.created, report.updated, report.unchanged
+        )
+    } else {
+        format!(
+            "確認のみ（登録していません）: 新規{}件、更新{}件、変更なし{}件",
+            report.created, report.updated, report.unchanged
+        )
+    }
+}
+
+/// Every supporter as CSV with the Japanese headers the import reads.
+///
+/// # Errors
+/// As [`export_registrants_csv`].
+pub fn export_supporters_csv(ctx: &AppContext, encoding: Encoding) -> ServiceResult<Vec<u8>> {
+    let mut conn = ctx.conn()?;
+    let filter = storage::supporters::ListFilter {
+        limit: i64::MAX,
+        ..Default::default()
+    };
+    let all = storage::supporters::list(&mut conn, &filter)?;
+    let records: Vec<_> = all.iter().map(|s| (s.id.0, &s.data)).collect();
+    crate::exchange::registrants::write_supporters_csv(&records, encoding)
+        .map_err(|e| ValidationErrors::one("encoding", e.to_string()).into())
 }
