@@ -54,8 +54,8 @@ pub enum Command {
     /// Import districts (GeoJSON), hazard zones (GeoJSON), shelters (GSI CSV/GeoJSON, Digital
     /// Agency CSV) or registrants (CSV, see README "CSV exchange"); prints the report as JSON.
     Import {
-        /// districts, hazards, shelters or registrants.
-        #[arg(value_parser = ["districts", "hazards", "shelters", "registrants"])]
+        /// districts, hazards, shelters, registrants or supporters.
+        #[arg(value_parser = ["districts", "hazards", "shelters", "registrants", "supporters"])]
         kind: String,
         /// Registrants: report every row's outcome and write nothing.
         #[arg(long)]
@@ -255,12 +255,16 @@ impl Cli {
                 dry_run,
                 ref encoding,
                 ..
-            } if kind == "registrants" => {
+            } if kind == "registrants" || kind == "supporters" => {
                 let encoding = code("--encoding", encoding.as_ref())?;
                 let bytes = std::fs::read(file)?;
                 let ctx = AppContext::open(settings)?;
-                let report =
-                    services::exchange::import_registrants(&ctx, &bytes, encoding, dry_run, "cli")?;
+                let import = if kind == "registrants" {
+                    services::exchange::import_registrants
+                } else {
+                    services::exchange::import_supporters
+                };
+                let report = import(&ctx, &bytes, encoding, dry_run, "cli")?;
                 println!(
                     "{}",
                     serde_json::to_string_pretty(&report).unwrap_or_default()
