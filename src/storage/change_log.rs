@@ -120,9 +120,30 @@ pub fn append(conn: &mut DbConnection, change: &Change<'_>) -> StorageResult<()>
     Ok(())
 }
 
-/// Appends many history entries (bulk imports), one prepared statement reused per row.
+/// Appends many history entries (bulk imports) in multi-row statements, written through the
+/// concrete connection (diesel's multi-row INSERT does not compile over the two-backend one).
 pub fn append_many(conn: &mut DbConnection, changes: &[Change<'_>]) -> StorageResult<()> {
-    changes.iter().try_for_each(|change| append(conn, change))
+    for chunk in changes.chunks(1000) {
+        let rows: Vec<NewRow<'_>> = chunk
+            .iter()
+            .map(|change| NewRow {
+                entity: change.entity.as_str(),
+                entity_id: change.entity_id,
+                version: change.version,
+                action: change.action.as_str(),
+                changed_fields: to_text(change.changed_fields),
+                snapshot: to_text(change.snapshot),
+                changed_by: change.changed_by,
+                changed_at: change.changed_at,
+            })
+            .collect();
+        let insert = diesel::insert_into(change_log::table).values(rows);
+        match conn {
+            DbConnection::Sqlite(c) => insert.execute(c)?,
+            DbConnection::Postgres(c) => insert.execute(c)?,
+        };
+    }
+    Ok(())
 }
 
 /// Every entry of one record, oldest first.

@@ -66,8 +66,9 @@ struct Profile {
     notes: Option<String>,
 }
 
+// `None` is written as NULL, not DEFAULT, so that SQLite can take rows in one statement.
 #[derive(Insertable, AsChangeset)]
-#[diesel(table_name = registrants, treat_none_as_null = true)]
+#[diesel(table_name = registrants, treat_none_as_null = true, treat_none_as_default_value = false)]
 struct DataColumns<'a> {
     external_id: Option<&'a str>,
     district_id: Option<i64>,
@@ -132,7 +133,7 @@ impl<'a> DataColumns<'a> {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = registrants)]
+#[diesel(table_name = registrants, treat_none_as_default_value = false)]
 struct NewRow<'a> {
     version: i64,
     status: &'a str,
@@ -469,31 +470,38 @@ pub fn all(conn: &mut DbConnection) -> StorageResult<Vec<Registrant>> {
         .collect()
 }
 
-/// Inserts active registrants at version 1; returns their ids in input order.
+/// Inserts active registrants at version 1 in multi-row statements; returns their ids in
+/// input order.
 ///
-/// One statement per row: diesel's multi-row INSERT does not compile over the two-backend
-/// connection, and inside one transaction the prepared statement is reused, which keeps
-/// 100,000 rows to a few seconds on SQLite (see BENCHMARKS.md).
+/// diesel's multi-row INSERT does not compile over the two-backend connection, so this matches
+/// on the backend and writes the same statement through each concrete connection.
 pub fn insert_many(
     conn: &mut DbConnection,
     items: &[(&RegistrantData, &LocationFacts)],
     now: NaiveDateTime,
 ) -> StorageResult<Vec<RegistrantId>> {
-    items
-        .iter()
-        .map(|(data, facts)| {
-            let id: i64 = diesel::insert_into(registrants::table)
-                .values(NewRow {
-                    version: 1,
-                    status: RegistrantStatus::Active.as_str(),
-                    created_at: now,
-                    data: DataColumns::new(data, facts, now),
-                })
-                .returning(registrants::id)
-                .get_result(conn)?;
-            Ok(RegistrantId(id))
-        })
-        .collect()
+    let mut ids = Vec::with_capacity(items.len());
+    // 500 rows x 23 columns stays below SQLite's limit on bound parameters (32,766).
+    for chunk in items.chunks(500) {
+        let rows: Vec<NewRow<'_>> = chunk
+            .iter()
+            .map(|(data, facts)| NewRow {
+                version: 1,
+                status: RegistrantStatus::Active.as_str(),
+                created_at: now,
+                data: DataColumns::new(data, facts, now),
+            })
+            .collect();
+        let insert = diesel::insert_into(registrants::table).values(rows);
+        let mut new: Vec<i64> = match conn {
+            DbConnection::Sqlite(c) => insert.returning(registrants::id).get_results(c)?,
+            DbConnection::Postgres(c) => insert.returning(registrants::id).get_results(c)?,
+        };
+        // Ids ascend in insertion order within one statement on both backends.
+        new.sort_unstable();
+        ids.extend(new.into_iter().map(RegistrantId));
+    }
+    Ok(ids)
 }
 
 /// Replaces the data of a registrant at `expected_version` without reading it back; returns
