@@ -297,6 +297,7 @@ fn merging_keeps_one_record_moves_missing_consents_and_records_both_histories() 
 
     let gone = server.get(&format!("/api/v1/registrants/{dup_id}"));
     assert_eq!(gone.json["status"], json!("merged"));
+    assert_eq!(gone.json["merged_into"], json!(kept_id));
     assert!(
         gone.json["status_reason"]
             .as_str()

@@ -26,6 +26,8 @@ pub struct Registrant {
     pub status: RegistrantStatus,
     pub status_reason: Option<String>,
     pub status_date: Option<NaiveDate>,
+    /// For status `merged`: the record this one was merged into.
+    pub merged_into: Option<RegistrantId>,
     #[serde(flatten)]
     pub facts: LocationFacts,
     #[serde(flatten)]
@@ -42,6 +44,7 @@ impl Registrant {
         "status",
         "status_reason",
         "status_date",
+        "merged_into",
         "district_id",
         "district_needs_review",
         "hazard_exposure",

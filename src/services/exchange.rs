@@ -426,6 +426,7 @@ fn apply(
                 status: RegistrantStatus::Active,
                 status_reason: None,
                 status_date: None,
+                merged_into: None,
                 facts,
                 data,
                 created_at: now,

@@ -24,6 +24,7 @@ struct Row {
     status: String,
     status_reason: Option<String>,
     status_date: Option<NaiveDate>,
+    merged_into: Option<i64>,
     external_id: Option<String>,
     district_id: Option<i64>,
     name: String,
@@ -153,6 +154,7 @@ impl TryFrom<Row> for Registrant {
             status: code("registrants.status", &row.status, RegistrantStatus::parse)?,
             status_reason: row.status_reason,
             status_date: row.status_date,
+            merged_into: row.merged_into.map(RegistrantId),
             facts: LocationFacts {
                 district_id: row.district_id.map(DistrictId),
                 district_needs_review: row.district_needs_review,
