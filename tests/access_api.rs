@@ -97,6 +97,13 @@ const EXPECTED: &[(&str, &str)] = &[
     ),
     ("PATCH /api/v1/shelters/{id}", "admin staff"),
     ("GET /api/v1/shelters/{id}/history", "admin staff"),
+    ("POST /api/v1/imports/registrants", "admin staff"),
+    ("POST /api/v1/imports/supporters", "admin staff"),
+    ("GET /api/v1/exports/supporters.csv", "admin staff"),
+    ("GET /api/v1/exports/registrants.csv", "admin staff"),
+    ("GET /api/v1/exports/{layer}.geojson", "admin staff"),
+    ("GET /api/v1/registrants/duplicates", "admin staff"),
+    ("POST /api/v1/registrants/{id}/merge", "admin staff"),
     (
         "POST /api/v1/volunteer-centre/volunteers",
         "admin staff volunteer_centre",
@@ -251,7 +258,8 @@ fn every_route_answers_each_role_as_the_table_says() {
             .replace("{id}", &id.to_string())
             .replace("{kind}", "districts")
             .replace("{serial}", "P-000001")
-            .replace("{date}", "2026-07-01");
+            .replace("{date}", "2026-07-01")
+            .replace("{layer}", "districts");
         let allowed = EXPECTED
             .iter()
             .find(|(o, _)| o == operation)

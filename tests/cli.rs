@@ -371,3 +371,62 @@ fn volunteer_centre_proposes_and_prints_the_days_roster_from_the_command_line() 
     assert!(String::from_utf8_lossy(&out.stderr).contains("--date"));
     assert!(!file.exists(), "no file for a refused command");
 }
+
+#[test]
+fn registrants_import_dry_run_apply_and_export_round_trip_from_the_command_line() {
+    let db = TestDatabase::new();
+    let dir = std::env::temp_dir().join(format!("sasaeai-cli-exchange-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let input = dir.join("in.csv");
+    let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(
+        "宛名番号,氏名,生年月日,性別,住所,避難支援を要する理由\r\nC-1,髙﨑 ﾊﾅ,S25.4.1,女,久留米市,要介護認定\r\n",
+    );
+    std::fs::write(&input, &bytes).expect("write csv");
+    let run = |args: &[&str], file: &std::path::Path| {
+        let out = sasaeai(&db).args(args).arg(file).output().expect("run");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let dry: serde_json::Value =
+        serde_json::from_slice(&run(&["import", "registrants", "--dry-run"], &input))
+            .expect("json");
+    assert_eq!(dry["created"], serde_json::json!(1));
+    assert_eq!(dry["applied"], serde_json::json!(false));
+    let applied: serde_json::Value = serde_json::from_slice(&run(
+        &["import", "registrants", "--encoding", "shift_jis"],
+        &input,
+    ))
+    .expect("json");
+    assert_eq!(applied["applied"], serde_json::json!(true));
+
+    let exported = dir.join("out.csv");
+    run(
+        &[
+            "export",
+            "registrants",
+            "--format",
+            "csv",
+            "--encoding",
+            "shift_jis",
+            "--out",
+        ],
+        &exported,
+    );
+    let again: serde_json::Value =
+        serde_json::from_slice(&run(&["import", "registrants", "--dry-run"], &exported))
+            .expect("json");
+    assert_eq!(again["unchanged"], serde_json::json!(1), "{again}");
+    let geojson = dir.join("out.geojson");
+    run(
+        &["export", "registrants", "--format", "geojson", "--out"],
+        &geojson,
+    );
+    let collection: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&geojson).expect("read")).expect("geojson");
+    assert_eq!(collection["type"], serde_json::json!("FeatureCollection"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -80,6 +80,13 @@ fn openapi_document_lists_every_route_and_every_listed_route_exists() {
         "PATCH /api/v1/shelters/{id}",
         "PATCH /api/v1/supporters/{id}",
         "POST /api/v1/imports/{kind}",
+        "POST /api/v1/imports/registrants",
+        "POST /api/v1/imports/supporters",
+        "GET /api/v1/exports/supporters.csv",
+        "GET /api/v1/exports/registrants.csv",
+        "GET /api/v1/exports/{layer}.geojson",
+        "GET /api/v1/registrants/duplicates",
+        "POST /api/v1/registrants/{id}/merge",
         "POST /api/v1/registrants",
         "POST /api/v1/registrants/within-area",
         "POST /api/v1/registrants/{id}/consents",
@@ -144,6 +151,7 @@ fn openapi_document_lists_every_route_and_every_listed_route_exists() {
         let path = path
             .replace("{id}", "1")
             .replace("{kind}", "districts")
+            .replace("{layer}", "districts")
             .replace("{serial}", "P-000001")
             .replace("{date}", "2026-07-10");
         let resp = match method {

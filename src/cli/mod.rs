@@ -73,12 +73,15 @@ pub enum Command {
         #[command(subcommand)]
         what: VolunteerCentreCommand,
     },
-    /// Import districts (GeoJSON), hazard zones (GeoJSON) or shelters (GSI CSV/GeoJSON, Digital
-    /// Agency CSV); prints the report as JSON.
+    /// Import districts (GeoJSON), hazard zones (GeoJSON), shelters (GSI CSV/GeoJSON, Digital
+    /// Agency CSV) or registrants (CSV, see README "CSV exchange"); prints the report as JSON.
     Import {
-        /// districts, hazards or shelters.
-        #[arg(value_parser = ["districts", "hazards", "shelters"])]
+        /// districts, hazards, shelters, registrants or supporters.
+        #[arg(value_parser = ["districts", "hazards", "shelters", "registrants", "supporters"])]
         kind: String,
+        /// Registrants: report every row's outcome and write nothing.
+        #[arg(long)]
+        dry_run: bool,
         /// The file to read.
         file: std::path::PathBuf,
         /// Shelters: gsi_csv, gsi_geo_json or digital_agency_csv (detected when omitted).
@@ -105,6 +108,27 @@ pub enum Command {
         /// Hazards: source label; re-importing a source replaces its zones (default: the file name).
         #[arg(long)]
         source: Option<String>,
+    },
+    /// Export the register to a file.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Every active registrant.
+    Registrants {
+        /// csv (Japanese headers, read back by `import registrants`) or geojson (for QGIS).
+        #[arg(long, default_value = "csv", value_parser = ["csv", "geojson"])]
+        format: String,
+        /// CSV: utf8 (with BOM, default) or shift_jis.
+        #[arg(long)]
+        encoding: Option<String>,
+        /// The file to write.
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
 }
 
@@ -348,6 +372,29 @@ impl Cli {
                 }
             }
             Command::VolunteerCentre { what } => volunteer_centre(settings, what),
+            Command::Export { what } => export(settings, what),
+            Command::Import {
+                ref kind,
+                ref file,
+                dry_run,
+                ref encoding,
+                ..
+            } if kind == "registrants" || kind == "supporters" => {
+                let encoding = code("--encoding", encoding.as_ref())?;
+                let bytes = std::fs::read(file)?;
+                let ctx = AppContext::open(settings)?;
+                let import = if kind == "registrants" {
+                    services::exchange::import_registrants
+                } else {
+                    services::exchange::import_supporters
+                };
+                let report = import(&ctx, &bytes, encoding, dry_run, "cli")?;
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+                Ok(())
+            }
             Command::Import {
                 ref kind, ref file, ..
             } => {
@@ -372,6 +419,25 @@ impl Cli {
 fn cli_caller() -> services::access::Caller {
     let user = std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned());
     services::access::Caller::local(&format!("cli:{user}"))
+}
+
+fn export(settings: Settings, what: ExportCommand) -> Result<(), CliError> {
+    let ExportCommand::Registrants {
+        format,
+        encoding,
+        out,
+    } = what;
+    let ctx = AppContext::open(settings)?;
+    let bytes = if format == "geojson" {
+        services::exchange::export_geojson(&ctx, services::exchange::Layer::Registrants)?
+    } else {
+        let encoding =
+            code("--encoding", encoding.as_ref())?.unwrap_or(crate::exchange::Encoding::Utf8);
+        services::exchange::export_registrants_csv(&ctx, encoding)?
+    };
+    std::fs::write(&out, bytes)?;
+    eprintln!("wrote {}", out.display());
+    Ok(())
 }
 
 fn district_id(ctx: &AppContext, code: &str) -> Result<crate::domain::DistrictId, CliError> {

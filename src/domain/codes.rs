@@ -105,6 +105,7 @@ code_enum!(
         Deceased = "deceased": "死亡",
         Withdrawn = "withdrawn": "登録取消（本人申出）",
         InCareFacility = "in_care_facility": "施設入所",
+        Merged = "merged": "重複のため統合",
     }
 );
 

@@ -26,6 +26,8 @@ pub struct Registrant {
     pub status: RegistrantStatus,
     pub status_reason: Option<String>,
     pub status_date: Option<NaiveDate>,
+    /// For status `merged`: the record this one was merged into.
+    pub merged_into: Option<RegistrantId>,
     #[serde(flatten)]
     pub facts: LocationFacts,
     #[serde(flatten)]
@@ -42,6 +44,7 @@ impl Registrant {
         "status",
         "status_reason",
         "status_date",
+        "merged_into",
         "district_id",
         "district_needs_review",
         "hazard_exposure",
@@ -540,6 +543,12 @@ impl StatusChange {
         let mut e = ValidationErrors::new();
         let status = require("status", input.status.as_deref(), &mut e)
             .and_then(|v| e.check("status", RegistrantStatus::parse(v.trim())));
+        if status == Some(RegistrantStatus::Merged) {
+            e.push(
+                "status",
+                "重複の統合は「統合」の操作（/merge）で行ってください",
+            );
+        }
         let reason = e
             .check("reason", text::optional(input.reason.as_deref(), MAX_NOTE))
             .flatten();

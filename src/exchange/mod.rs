@@ -9,6 +9,7 @@
 pub mod districts;
 mod features;
 pub mod hazards;
+pub mod registrants;
 pub mod shelters;
 
 use serde::Serialize;
@@ -103,6 +104,13 @@ pub enum FormatError {
     /// A column the format requires is missing (its name).
     #[error("必要な列「{0}」がありません")]
     MissingColumn(String),
+    /// A physical line longer than the limit (1-based line, limit in bytes): not a register
+    /// file, refused before parsing.
+    #[error("{line}行目が長すぎます（1行{max}バイトまで）。CSVファイルか確かめてください")]
+    LineTooLong { line: usize, max: usize },
+    /// Two headers name the same column.
+    #[error("列「{0}」が重複しています")]
+    DuplicateColumn(String),
     /// The content matches none of the formats read here.
     #[error(
         "ファイルの形式を判別できません（国土地理院のCSV・GeoJSON、デジタル庁の推奨データセットのCSVに対応しています）"

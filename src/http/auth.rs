@@ -104,6 +104,13 @@ const ROUTE_ROLES: &[(&str, &str, &[Role])] = &[
     ("GET", "/api/v1/shelters/{id}", GEODATA_READERS),
     ("PATCH", "/api/v1/shelters/{id}", REGISTER),
     ("GET", "/api/v1/shelters/{id}/history", REGISTER),
+    ("POST", "/api/v1/imports/registrants", REGISTER),
+    ("POST", "/api/v1/imports/supporters", REGISTER),
+    ("GET", "/api/v1/exports/registrants.csv", REGISTER),
+    ("GET", "/api/v1/exports/supporters.csv", REGISTER),
+    ("GET", "/api/v1/exports/{layer}.geojson", REGISTER),
+    ("GET", "/api/v1/registrants/duplicates", REGISTER),
+    ("POST", "/api/v1/registrants/{id}/merge", REGISTER),
 ];
 
 /// Route prefixes whose every route has the same roles.
@@ -122,8 +129,11 @@ fn fit(pattern: &str, path: &str) -> Option<usize> {
     }
     let mut literal = 0;
     for (p, s) in pattern.iter().zip(&path) {
-        if p.starts_with('{') && p.ends_with('}') {
-            if s.is_empty() {
+        if let Some(rest) = p.strip_prefix('{')
+            && let Some((_, suffix)) = rest.split_once('}')
+        {
+            // `{id}` or `{layer}.geojson`: any non-empty value with that suffix.
+            if s.len() <= suffix.len() || !s.ends_with(suffix) {
                 return None;
             }
         } else if p == s {

@@ -7,6 +7,7 @@ mod access;
 mod auth;
 mod districts;
 pub mod error;
+mod exchange;
 mod extract;
 mod health;
 mod imports;
@@ -82,8 +83,11 @@ where
             .service(
                 utoipa_actix_web::scope("/imports")
                     .app_data(web::PayloadConfig::new(import_limit))
+                    .configure(exchange::import_routes)
                     .configure(imports::routes),
             )
+            // Before the registrant routes: `/registrants/duplicates` is not `/registrants/{id}`.
+            .configure(exchange::routes)
             .configure(registrants::routes)
             .configure(supporters::routes)
             .configure(shelters::routes)

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod demo;
 pub mod districts;
+pub mod exchange;
 pub mod health;
 pub mod imports;
 pub mod input;

@@ -37,6 +37,8 @@ pub enum Action {
     Updated,
     StatusChanged,
     ConsentRecorded,
+    /// Two records of one person were merged (on both: the kept and the duplicate).
+    Merged,
 }
 
 impl Action {
@@ -46,6 +48,7 @@ impl Action {
             Self::Updated => "updated",
             Self::StatusChanged => "status_changed",
             Self::ConsentRecorded => "consent_recorded",
+            Self::Merged => "merged",
         }
     }
 
@@ -55,6 +58,7 @@ impl Action {
             "updated" => Ok(Self::Updated),
             "status_changed" => Ok(Self::StatusChanged),
             "consent_recorded" => Ok(Self::ConsentRecorded),
+            "merged" => Ok(Self::Merged),
             other => Err(other.to_owned()),
         }
     }
@@ -113,6 +117,32 @@ pub fn append(conn: &mut DbConnection, change: &Change<'_>) -> StorageResult<()>
             changed_at: change.changed_at,
         })
         .execute(conn)?;
+    Ok(())
+}
+
+/// Appends many history entries (bulk imports) in multi-row statements, written through the
+/// concrete connection (diesel's multi-row INSERT does not compile over the two-backend one).
+pub fn append_many(conn: &mut DbConnection, changes: &[Change<'_>]) -> StorageResult<()> {
+    for chunk in changes.chunks(1000) {
+        let rows: Vec<NewRow<'_>> = chunk
+            .iter()
+            .map(|change| NewRow {
+                entity: change.entity.as_str(),
+                entity_id: change.entity_id,
+                version: change.version,
+                action: change.action.as_str(),
+                changed_fields: to_text(change.changed_fields),
+                snapshot: to_text(change.snapshot),
+                changed_by: change.changed_by,
+                changed_at: change.changed_at,
+            })
+            .collect();
+        let insert = diesel::insert_into(change_log::table).values(rows);
+        match conn {
+            DbConnection::Sqlite(c) => insert.execute(c)?,
+            DbConnection::Postgres(c) => insert.execute(c)?,
+        };
+    }
     Ok(())
 }
 

@@ -24,6 +24,7 @@ struct Row {
     status: String,
     status_reason: Option<String>,
     status_date: Option<NaiveDate>,
+    merged_into: Option<i64>,
     external_id: Option<String>,
     district_id: Option<i64>,
     name: String,
@@ -66,8 +67,9 @@ struct Profile {
     notes: Option<String>,
 }
 
+// `None` is written as NULL, not DEFAULT, so that SQLite can take rows in one statement.
 #[derive(Insertable, AsChangeset)]
-#[diesel(table_name = registrants, treat_none_as_null = true)]
+#[diesel(table_name = registrants, treat_none_as_null = true, treat_none_as_default_value = false)]
 struct DataColumns<'a> {
     external_id: Option<&'a str>,
     district_id: Option<i64>,
@@ -132,7 +134,7 @@ impl<'a> DataColumns<'a> {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = registrants)]
+#[diesel(table_name = registrants, treat_none_as_default_value = false)]
 struct NewRow<'a> {
     version: i64,
     status: &'a str,
@@ -152,6 +154,7 @@ impl TryFrom<Row> for Registrant {
             status: code("registrants.status", &row.status, RegistrantStatus::parse)?,
             status_reason: row.status_reason,
             status_date: row.status_date,
+            merged_into: row.merged_into.map(RegistrantId),
             facts: LocationFacts {
                 district_id: row.district_id.map(DistrictId),
                 district_needs_review: row.district_needs_review,
@@ -455,4 +458,163 @@ pub fn active_located(
         .into_iter()
         .map(Registrant::try_from)
         .collect()
+}
+
+/// Every registrant, in any status, in id order (for imports and exports, which compare or
+/// write the whole register at once).
+pub fn all(conn: &mut DbConnection) -> StorageResult<Vec<Registrant>> {
+    registrants::table
+        .order(registrants::id.asc())
+        .select(Row::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Registrant::try_from)
+        .collect()
+}
+
+/// Inserts active registrants at version 1 in multi-row statements; returns their ids in
+/// input order.
+///
+/// diesel's multi-row INSERT does not compile over the two-backend connection, so this matches
+/// on the backend and writes the same statement through each concrete connection.
+pub fn insert_many(
+    conn: &mut DbConnection,
+    items: &[(&RegistrantData, &LocationFacts)],
+    now: NaiveDateTime,
+) -> StorageResult<Vec<RegistrantId>> {
+    let mut ids = Vec::with_capacity(items.len());
+    // 500 rows x 23 columns stays below SQLite's limit on bound parameters (32,766).
+    for chunk in items.chunks(500) {
+        let rows: Vec<NewRow<'_>> = chunk
+            .iter()
+            .map(|(data, facts)| NewRow {
+                version: 1,
+                status: RegistrantStatus::Active.as_str(),
+                created_at: now,
+                data: DataColumns::new(data, facts, now),
+            })
+            .collect();
+        let insert = diesel::insert_into(registrants::table).values(rows);
+        let mut new: Vec<i64> = match conn {
+            DbConnection::Sqlite(c) => insert.returning(registrants::id).get_results(c)?,
+            DbConnection::Postgres(c) => insert.returning(registrants::id).get_results(c)?,
+        };
+        // Ids ascend in insertion order within one statement on both backends.
+        new.sort_unstable();
+        ids.extend(new.into_iter().map(RegistrantId));
+    }
+    Ok(ids)
+}
+
+/// Replaces the data of a registrant at `expected_version` without reading it back; returns
+/// whether a row was updated.
+pub fn update_data_in_place(
+    conn: &mut DbConnection,
+    id: RegistrantId,
+    expected_version: i64,
+    data: &RegistrantData,
+    facts: &LocationFacts,
+    now: NaiveDateTime,
+) -> StorageResult<bool> {
+    let n = diesel::update(
+        registrants::table
+            .filter(registrants::id.eq(id.0))
+            .filter(registrants::version.eq(expected_version)),
+    )
+    .set((
+        DataColumns::new(data, facts, now),
+        registrants::version.eq(expected_version + 1),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Marks `duplicate` as merged into `kept` (status `merged`, inactive) if it is still at
+/// `expected_version`, and bumps `kept` to `kept_version + 1` so that its history shows the
+/// merge. Consents, the plan and proposals of the duplicate move to the kept record for each
+/// kind the kept record lacks. Returns false when either version moved on.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one conditional write of two records in one call"
+)]
+pub fn merge(
+    conn: &mut DbConnection,
+    kept: RegistrantId,
+    kept_version: i64,
+    duplicate: RegistrantId,
+    duplicate_version: i64,
+    reason: &str,
+    today: NaiveDate,
+    now: NaiveDateTime,
+) -> StorageResult<bool> {
+    use super::schema::{plans, proposals, registrant_consents};
+    let kept_kinds: Vec<String> = registrant_consents::table
+        .filter(registrant_consents::registrant_id.eq(kept.0))
+        .select(registrant_consents::kind)
+        .distinct()
+        .load(conn)?;
+    diesel::update(
+        registrant_consents::table
+            .filter(registrant_consents::registrant_id.eq(duplicate.0))
+            .filter(registrant_consents::kind.ne_all(kept_kinds)),
+    )
+    .set(registrant_consents::registrant_id.eq(kept.0))
+    .execute(conn)?;
+    let kept_has_plan: i64 = plans::table
+        .filter(plans::registrant_id.eq(kept.0))
+        .count()
+        .get_result(conn)?;
+    if kept_has_plan == 0 {
+        diesel::update(plans::table.filter(plans::registrant_id.eq(duplicate.0)))
+            .set(plans::registrant_id.eq(kept.0))
+            .execute(conn)?;
+    }
+    let kept_has_proposals: i64 = proposals::table
+        .filter(proposals::registrant_id.eq(kept.0))
+        .count()
+        .get_result(conn)?;
+    if kept_has_proposals == 0 {
+        diesel::update(proposals::table.filter(proposals::registrant_id.eq(duplicate.0)))
+            .set(proposals::registrant_id.eq(kept.0))
+            .execute(conn)?;
+    }
+    let marked = diesel::update(
+        registrants::table
+            .filter(registrants::id.eq(duplicate.0))
+            .filter(registrants::version.eq(duplicate_version)),
+    )
+    .set((
+        registrants::status.eq(RegistrantStatus::Merged.as_str()),
+        registrants::status_reason.eq(Some(reason)),
+        registrants::status_date.eq(Some(today)),
+        registrants::merged_into.eq(Some(kept.0)),
+        registrants::version.eq(duplicate_version + 1),
+        registrants::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    let bumped = diesel::update(
+        registrants::table
+            .filter(registrants::id.eq(kept.0))
+            .filter(registrants::version.eq(kept_version)),
+    )
+    .set((
+        registrants::version.eq(kept_version + 1),
+        registrants::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(marked == 1 && bumped == 1)
+}
+
+/// The record a merged registrant was merged into.
+pub fn merged_into(
+    conn: &mut DbConnection,
+    id: RegistrantId,
+) -> StorageResult<Option<RegistrantId>> {
+    Ok(registrants::table
+        .find(id.0)
+        .select(registrants::merged_into)
+        .first::<Option<i64>>(conn)
+        .optional()?
+        .flatten()
+        .map(RegistrantId))
 }

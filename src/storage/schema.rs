@@ -53,6 +53,7 @@ diesel::table! {
         updated_at -> Timestamp,
         hazard_exposure -> Text,
         district_needs_review -> Bool,
+        merged_into -> Nullable<BigInt>,
     }
 }
 
