@@ -239,8 +239,15 @@ fn table_page(p: &mut Pages<'_>, roster: &Roster, header: bool) {
         "印刷者 {}　保管者 {}　整理番号 {}",
         roster.printed_by, roster.holder, roster.serial
     );
+    // Beside the title when there is room, else on a line of its own below it.
     let w = p.font.width_mm(&info, 9.0);
-    p.text((RIGHT - w).max(LEFT + 150.0), p.y, 9.0, &info);
+    let title_end = LEFT + p.font.width_mm(&title, 16.0) + 4.0;
+    if title_end + w <= RIGHT {
+        p.text(RIGHT - w, p.y, 9.0, &info);
+    } else {
+        p.y += line_height(9.0);
+        p.text(RIGHT - w, p.y, 9.0, &info);
+    }
     p.y += 3.0;
     if !header {
         return;

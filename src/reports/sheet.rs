@@ -155,8 +155,12 @@ impl Table<'_> {
             sheet.holder,
             sheet.serial
         );
+        // Beside the title when there is room, else on a line of its own below it.
         let w = self.font.width_mm(&info, 9.0);
-        self.text((RIGHT - w).max(LEFT + 90.0), self.y, 9.0, &info);
+        if LEFT + self.font.width_mm(&title, 16.0) + 4.0 + w > RIGHT {
+            self.y += line_height(9.0);
+        }
+        self.text(RIGHT - w, self.y, 9.0, &info);
         self.y += 3.0;
         let h = line_height(CELL) + 2.0 * PAD;
         self.ops().push(Op::SetFillColor { col: grey(0.85) });
