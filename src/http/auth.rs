@@ -268,3 +268,57 @@ impl FromRequest for Caller {
         )
     }
 }
+
+/// A request that reads one person's record (`/registrants/{id}…`): the caller, the person and
+/// the path, extracted together so that every such handler checks and audits the read the
+/// same way through [`PersonRead::run`].
+pub struct PersonRead {
+    caller: Caller,
+    id: RegistrantId,
+    target: String,
+}
+
+impl FromRequest for PersonRead {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let caller = match Caller::from_request(req, payload).into_inner() {
+            Ok(caller) => caller,
+            Err(e) => return std::future::ready(Err(e)),
+        };
+        let id = req.match_info().get("id").and_then(|id| id.parse().ok());
+        std::future::ready(match id {
+            Some(id) => Ok(Self {
+                caller,
+                id: RegistrantId(id),
+                target: req.path().to_owned(),
+            }),
+            None => Err(ApiError::NoRoute),
+        })
+    }
+}
+
+impl PersonRead {
+    /// Records the read in the audit log (404 when the caller may not see the person), then
+    /// runs `f` on the blocking pool with the grant that let them see it.
+    pub async fn run<T, F>(self, ctx: &web::Data<AppContext>, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(
+                &AppContext,
+                &Caller,
+                RegistrantId,
+                crate::domain::access::Grant,
+            ) -> crate::services::ServiceResult<T>
+            + Send
+            + 'static,
+        T: Send + 'static,
+    {
+        let Self { caller, id, target } = self;
+        super::block(ctx, move |ctx| {
+            let grant = access::disclose_one(ctx, &caller, "read", &target, id)?;
+            f(ctx, &caller, id, grant)
+        })
+        .await
+    }
+}

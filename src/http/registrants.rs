@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, get, patch, post, put, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::auth::PersonRead;
 use super::extract::{IfMatch, JsonBody, with_etag};
 use super::{ApiError, Problem, block};
 use crate::domain::consent::{Consent, ConsentInput};
@@ -110,23 +111,16 @@ async fn create_registrant(
     )
 )]
 #[get("/registrants/{id}")]
-async fn get_registrant(
-    ctx: Ctx,
-    caller: Caller,
-    id: web::Path<i64>,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
-    let id = RegistrantId(id.into_inner());
-    let target = req.path().to_owned();
-    let (shown, version) = block(&ctx, move |ctx| {
-        let grant = access::disclose_one(ctx, &caller, "read", &target, id)?;
-        let registrant = registrants::get(ctx, id)?;
-        Ok((
-            access::shown(&registrant, grant),
-            registrant.registrant.version,
-        ))
-    })
-    .await?;
+async fn get_registrant(ctx: Ctx, read: PersonRead) -> Result<HttpResponse, ApiError> {
+    let (shown, version) = read
+        .run(&ctx, |ctx, _, id, grant| {
+            let registrant = registrants::get(ctx, id)?;
+            Ok((
+                access::shown(&registrant, grant),
+                registrant.registrant.version,
+            ))
+        })
+        .await?;
     Ok(with_etag(StatusCode::OK, &shown, version))
 }
 
@@ -208,19 +202,10 @@ async fn change_registrant_status(
     )
 )]
 #[get("/registrants/{id}/history")]
-async fn registrant_history(
-    ctx: Ctx,
-    caller: Caller,
-    id: web::Path<i64>,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
-    let id = RegistrantId(id.into_inner());
-    let target = req.path().to_owned();
-    let items = block(&ctx, move |ctx| {
-        access::disclose_one(ctx, &caller, "read", &target, id)?;
-        registrants::history(ctx, id)
-    })
-    .await?;
+async fn registrant_history(ctx: Ctx, read: PersonRead) -> Result<HttpResponse, ApiError> {
+    let items = read
+        .run(&ctx, |ctx, _, id, _| registrants::history(ctx, id))
+        .await?;
     Ok(HttpResponse::Ok().json(Items { items }))
 }
 
@@ -234,19 +219,10 @@ async fn registrant_history(
     )
 )]
 #[get("/registrants/{id}/consents")]
-async fn list_registrant_consents(
-    ctx: Ctx,
-    caller: Caller,
-    id: web::Path<i64>,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
-    let id = RegistrantId(id.into_inner());
-    let target = req.path().to_owned();
-    let items = block(&ctx, move |ctx| {
-        access::disclose_one(ctx, &caller, "read", &target, id)?;
-        registrants::consents(ctx, id)
-    })
-    .await?;
+async fn list_registrant_consents(ctx: Ctx, read: PersonRead) -> Result<HttpResponse, ApiError> {
+    let items = read
+        .run(&ctx, |ctx, _, id, _| registrants::consents(ctx, id))
+        .await?;
     Ok(HttpResponse::Ok().json(Items { items }))
 }
 
@@ -344,19 +320,8 @@ async fn registrants_in_hazard_zone(
     )
 )]
 #[get("/registrants/{id}/plan")]
-async fn get_plan(
-    ctx: Ctx,
-    caller: Caller,
-    id: web::Path<i64>,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
-    let id = RegistrantId(id.into_inner());
-    let target = req.path().to_owned();
-    let plan = block(&ctx, move |ctx| {
-        access::disclose_one(ctx, &caller, "read", &target, id)?;
-        plans::get(ctx, id)
-    })
-    .await?;
+async fn get_plan(ctx: Ctx, read: PersonRead) -> Result<HttpResponse, ApiError> {
+    let plan = read.run(&ctx, |ctx, _, id, _| plans::get(ctx, id)).await?;
     Ok(with_etag(StatusCode::OK, &plan, plan.plan.version))
 }
 
@@ -405,19 +370,10 @@ async fn put_plan(
     responses((status = 200, body = Items<HistoryEntry>), (status = 404, body = Problem, content_type = "application/problem+json"))
 )]
 #[get("/registrants/{id}/plan/history")]
-async fn plan_history(
-    ctx: Ctx,
-    caller: Caller,
-    id: web::Path<i64>,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
-    let id = RegistrantId(id.into_inner());
-    let target = req.path().to_owned();
-    let items = block(&ctx, move |ctx| {
-        access::disclose_one(ctx, &caller, "read", &target, id)?;
-        plans::history(ctx, id)
-    })
-    .await?;
+async fn plan_history(ctx: Ctx, read: PersonRead) -> Result<HttpResponse, ApiError> {
+    let items = read
+        .run(&ctx, |ctx, _, id, _| plans::history(ctx, id))
+        .await?;
     Ok(HttpResponse::Ok().json(Items { items }))
 }
 
@@ -436,19 +392,10 @@ struct PlanCheck {
     responses((status = 200, body = PlanCheck), (status = 404, body = Problem, content_type = "application/problem+json"))
 )]
 #[get("/registrants/{id}/plan/check")]
-async fn check_plan(
-    ctx: Ctx,
-    caller: Caller,
-    id: web::Path<i64>,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
-    let id = RegistrantId(id.into_inner());
-    let target = req.path().to_owned();
-    let issues = block(&ctx, move |ctx| {
-        access::disclose_one(ctx, &caller, "read", &target, id)?;
-        plans::check(ctx, id)
-    })
-    .await?;
+async fn check_plan(ctx: Ctx, read: PersonRead) -> Result<HttpResponse, ApiError> {
+    let issues = read
+        .run(&ctx, |ctx, _, id, _| plans::check(ctx, id))
+        .await?;
     Ok(HttpResponse::Ok().json(PlanCheck {
         printable: issues.is_empty(),
         issues,
@@ -477,19 +424,15 @@ pub(super) struct HolderQuery {
 #[get("/registrants/{id}/plan.pdf")]
 async fn plan_pdf(
     ctx: Ctx,
-    caller: Caller,
-    id: web::Path<i64>,
+    read: PersonRead,
     query: web::Query<HolderQuery>,
-    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let id = RegistrantId(id.into_inner());
     let holder = query.into_inner().holder.unwrap_or_default();
-    let target = req.path().to_owned();
-    let (bytes, serial) = block(&ctx, move |ctx| {
-        let grant = access::disclose_one(ctx, &caller, "read", &target, id)?;
-        printing::plan_pdf(ctx, id, &holder, &caller, grant)
-    })
-    .await?;
+    let (bytes, serial) = read
+        .run(&ctx, move |ctx, caller, id, grant| {
+            printing::plan_pdf(ctx, id, &holder, caller, grant)
+        })
+        .await?;
     Ok(pdf_response(bytes, &serial, "plan").finish_body())
 }
 
