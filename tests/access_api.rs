@@ -290,21 +290,47 @@ fn every_route_answers_each_role_as_the_table_says() {
     }
 }
 
-/// Whether `token` can read person `id`, by a direct read and in the list; both must agree.
+/// Whether `token` can see person `id`. Every way a district user may reach a person must
+/// agree: the direct read, the list, the area search, and the plan routes (which, for a person
+/// without a plan, say "plan not found" when the person is visible and "registrant not found"
+/// when not, so that a hidden person is not even confirmed to exist).
 fn sees(server: &TestServer, token: &str, id: i64) -> bool {
     server.use_token(Some(token.to_owned()));
     let direct = server.get(&format!("/api/v1/registrants/{id}"));
-    let listed = server.get("/api/v1/registrants?limit=200");
-    assert_eq!(listed.status, 200, "{}", listed.text);
-    let in_list = listed.json["items"]
-        .as_array()
-        .is_some_and(|a| a.iter().any(|r| r["id"] == id));
-    match direct.status {
-        200 => assert!(in_list, "{id} readable but not listed"),
-        404 => assert!(!in_list, "{id} listed but not readable"),
+    let visible = match direct.status {
+        200 => true,
+        404 => false,
         other => panic!("unexpected {other}: {}", direct.text),
+    };
+    let contains = |response: &common::Resp| {
+        assert_eq!(response.status, 200, "{}", response.text);
+        response.json["items"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|r| r["id"] == id))
+    };
+    let listed = server.get("/api/v1/registrants?limit=200");
+    assert_eq!(contains(&listed), visible, "list disagrees for {id}");
+    let everywhere = json!({"type": "Polygon", "coordinates": [[[130.0, 33.0], [131.0, 33.0], [131.0, 34.0], [130.0, 34.0], [130.0, 33.0]]]});
+    let found = server.post("/api/v1/registrants/within-area?limit=200", &everywhere);
+    assert_eq!(contains(&found), visible, "area search disagrees for {id}");
+    for route in [
+        "/api/v1/registrants/{id}/plan",
+        "/api/v1/registrants/{id}/plan/check",
+        "/api/v1/registrants/{id}/plan.pdf?holder=x",
+    ] {
+        let path = route.replace("{id}", &id.to_string());
+        let response = server.get(&path);
+        response.assert_problem(404, "not_found");
+        let expected = if visible { "plan" } else { "registrant" };
+        assert!(
+            response.json["detail"]
+                .as_str()
+                .is_some_and(|d| d.starts_with(expected)),
+            "{path}: {}",
+            response.text
+        );
     }
-    direct.status == 200
+    visible
 }
 
 #[test]
