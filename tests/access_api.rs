@@ -491,14 +491,14 @@ fn the_consent_model_setting_decides_who_is_shared_without_an_answer() {
 #[test]
 fn sessions_expire_end_at_logout_and_failed_logins_are_throttled() {
     let server = TestServer::start_with(|s| {
-        s.session_ttl = std::time::Duration::from_secs(2);
+        s.session_ttl = std::time::Duration::from_secs(3);
         s.login_max_failures = 3;
     });
     assert!(server.add_user("tanaka", "staff", &[]));
     let token = server.login("tanaka", PASSWORD);
     server.use_token(Some(token.clone()));
     assert_eq!(server.get("/api/v1/districts").status, 200);
-    std::thread::sleep(std::time::Duration::from_millis(2100));
+    std::thread::sleep(std::time::Duration::from_millis(3100));
     server
         .get("/api/v1/districts")
         .assert_problem(401, "unauthenticated");
