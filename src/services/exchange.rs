@@ -333,43 +333,14 @@ pub fn import_registrants(
     }
     drop(spatial);
 
-    let count = |o: Outcome| rows.iter().filter(|r| r.outcome == o).count();
-    let mut report = ExchangeReport {
-        created: count(Outcome::Created),
-        updated: count(Outcome::Updated),
-        unchanged: count(Outcome::Unchanged),
-        rejected: count(Outcome::Rejected),
-        dry_run,
-        applied: false,
-        message: String::new(),
-        ignored_columns: file.ignored_columns.clone(),
-        rows,
-    };
-    if report.rejected > 0 {
-        report.message = format!(
-            "{}行に誤りがあります。{}誤りを直して、ファイル全体をもう一度取り込んでください。",
-            report.rejected,
-            if dry_run {
-                ""
-            } else {
-                "どの行も登録していません。"
-            }
-        );
-        return Ok(report);
-    }
-    if dry_run {
-        report.message = format!(
-            "確認のみ（登録していません）: 新規{}件、更新{}件、変更なし{}件",
-            report.created, report.updated, report.unchanged
-        );
+    let mut report = tally(rows, dry_run, &file.ignored_columns);
+    if report.rejected > 0 || dry_run {
+        report.message = summary_message(&report);
         return Ok(report);
     }
     apply(ctx, &mut conn, &stored, plans, &mut report, actor)?;
     report.applied = true;
-    report.message = format!(
-        "登録しました: 新規{}件、更新{}件、変更なし{}件",
-        report.created, report.updated, report.unchanged
-    );
+    report.message = summary_message(&report);
     Ok(report)
 }
 
@@ -806,18 +777,7 @@ pub fn import_supporters(
         }
         rows.push(report);
     }
-    let count = |o: Outcome| rows.iter().filter(|r| r.outcome == o).count();
-    let mut report = ExchangeReport {
-        created: count(Outcome::Created),
-        updated: count(Outcome::Updated),
-        unchanged: count(Outcome::Unchanged),
-        rejected: count(Outcome::Rejected),
-        dry_run,
-        applied: false,
-        message: String::new(),
-        ignored_columns: file.ignored_columns.clone(),
-        rows,
-    };
+    let mut report = tally(rows, dry_run, &file.ignored_columns);
     if report.rejected > 0 || dry_run {
         report.message = summary_message(&report);
         return Ok(report);
@@ -865,6 +825,22 @@ pub fn import_supporters(
     report.applied = true;
     report.message = summary_message(&report);
     Ok(report)
+}
+
+/// The report of a file's rows, counted by outcome; not applied yet.
+fn tally(rows: Vec<RowReport>, dry_run: bool, ignored_columns: &[String]) -> ExchangeReport {
+    let count = |o: Outcome| rows.iter().filter(|r| r.outcome == o).count();
+    ExchangeReport {
+        created: count(Outcome::Created),
+        updated: count(Outcome::Updated),
+        unchanged: count(Outcome::Unchanged),
+        rejected: count(Outcome::Rejected),
+        dry_run,
+        applied: false,
+        message: String::new(),
+        ignored_columns: ignored_columns.to_vec(),
+        rows,
+    }
 }
 
 /// The report's message for staff.
