@@ -589,6 +589,23 @@ fn audit_verify_passes_an_intact_chain_and_names_the_first_tampered_entry() {
     );
     assert!(audit_verify(&server.db.url).0);
 
+    // An entry whose content can no longer be read is named too.
+    sql(
+        &server.db.url,
+        "UPDATE audit_log SET registrant_ids = 'not json' WHERE id = 5",
+    );
+    let (ok, out) = audit_verify(&server.db.url);
+    assert!(!ok);
+    assert!(
+        out.contains("entry 5") && out.contains("unreadable"),
+        "{out}"
+    );
+    sql(
+        &server.db.url,
+        &format!("UPDATE audit_log SET registrant_ids = '[{id}]' WHERE id = 5"),
+    );
+    assert!(audit_verify(&server.db.url).0);
+
     // Someone removes an entry from the middle.
     sql(&server.db.url, "DELETE FROM audit_log WHERE id = 3");
     let (ok, out) = audit_verify(&server.db.url);

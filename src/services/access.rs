@@ -672,42 +672,33 @@ pub fn verify_audit(ctx: &AppContext) -> ServiceResult<ChainCheck> {
     let mut prev_hash = crate::domain::access::GENESIS_HASH.to_owned();
     let mut expected_id = 1;
     loop {
-        let page = match audit::page(&mut conn, expected_id - 1, 1000) {
-            Ok(page) => page,
-            Err(storage::StorageError::Corrupt(why)) => {
-                return Ok(ChainCheck {
-                    entries: expected_id - 1,
-                    head_hash: prev_hash,
-                    first_broken: Some((expected_id, format!("unreadable: {why}"))),
-                });
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let Some(last) = page.last().map(|e| e.id) else {
+        let page = audit::checked_page(&mut conn, expected_id - 1, 1000)?;
+        if page.is_empty() {
             break;
-        };
-        for entry in page {
-            let broken = |why: &str| ChainCheck {
+        }
+        for (id, entry) in page {
+            let broken = |why: String| ChainCheck {
                 entries: expected_id - 1,
                 head_hash: prev_hash.clone(),
-                first_broken: Some((entry.id.min(expected_id), why.to_owned())),
+                first_broken: Some((id.min(expected_id), why)),
             };
-            if entry.id != expected_id {
-                return Ok(broken("missing entry before this one"));
+            if id != expected_id {
+                return Ok(broken("missing entry before this one".into()));
             }
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => return Ok(broken(format!("unreadable: {e}"))),
+            };
             if entry.prev_hash != prev_hash {
-                return Ok(broken("previous hash does not match"));
+                return Ok(broken("previous hash does not match".into()));
             }
             if crate::domain::access::chain_hash(&prev_hash, entry.id, entry.at, &entry.record)
                 != entry.hash
             {
-                return Ok(broken("content does not match its hash"));
+                return Ok(broken("content does not match its hash".into()));
             }
             prev_hash = entry.hash;
             expected_id += 1;
-        }
-        if last < expected_id - 1 {
-            break;
         }
     }
     Ok(ChainCheck {

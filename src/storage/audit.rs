@@ -117,11 +117,24 @@ pub fn append(
 
 /// Entries with an id above `after`, oldest first, at most `limit`.
 pub fn page(conn: &mut DbConnection, after: i64, limit: i64) -> StorageResult<Vec<AuditEntry>> {
+    checked_page(conn, after, limit)?
+        .into_iter()
+        .map(|(_, entry)| entry)
+        .collect()
+}
+
+/// Like [`page`], but each row read on its own: an unreadable row is reported with its id
+/// instead of failing the page (for checking the chain).
+pub fn checked_page(
+    conn: &mut DbConnection,
+    after: i64,
+    limit: i64,
+) -> StorageResult<Vec<(i64, StorageResult<AuditEntry>)>> {
     let rows: Vec<Row> = audit_log::table
         .filter(audit_log::id.gt(after))
         .select(columns!())
         .order(audit_log::id.asc())
         .limit(limit)
         .load(conn)?;
-    rows.into_iter().map(entry).collect()
+    Ok(rows.into_iter().map(|row| (row.0, entry(row))).collect())
 }
