@@ -93,7 +93,7 @@ fn random_token() -> ServiceResult<String> {
             "no system randomness: {e}"
         )))
     })?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::domain::access::hex(&bytes))
 }
 
 /// A random password of 20 hexadecimal characters (80 bits), for demo users.
