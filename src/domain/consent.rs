@@ -21,6 +21,7 @@ pub struct Consent {
     pub date: NaiveDate,
     /// How the consent was obtained (「申請書 2026-04-01 受付」).
     pub evidence_note: String,
+    #[serde(with = "crate::domain::time::utc")]
     pub recorded_at: chrono::NaiveDateTime,
 }
 

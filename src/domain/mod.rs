@@ -23,6 +23,7 @@ pub mod supporter;
 pub mod text;
 #[cfg(test)]
 mod text_fuzz;
+pub mod time;
 pub mod volunteer;
 
 pub use error::{FieldError, ValidationErrors};

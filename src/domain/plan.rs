@@ -24,7 +24,9 @@ pub struct Plan {
     pub version: i64,
     #[serde(flatten)]
     pub data: PlanData,
+    #[serde(with = "crate::domain::time::utc")]
     pub created_at: chrono::NaiveDateTime,
+    #[serde(with = "crate::domain::time::utc")]
     pub updated_at: chrono::NaiveDateTime,
 }
 

@@ -32,7 +32,9 @@ pub struct Registrant {
     pub facts: LocationFacts,
     #[serde(flatten)]
     pub data: RegistrantData,
+    #[serde(with = "crate::domain::time::utc")]
     pub created_at: chrono::NaiveDateTime,
+    #[serde(with = "crate::domain::time::utc")]
     pub updated_at: chrono::NaiveDateTime,
 }
 

@@ -17,7 +17,9 @@ pub struct Shelter {
     pub district_id: Option<DistrictId>,
     #[serde(flatten)]
     pub data: ShelterData,
+    #[serde(with = "crate::domain::time::utc")]
     pub created_at: chrono::NaiveDateTime,
+    #[serde(with = "crate::domain::time::utc")]
     pub updated_at: chrono::NaiveDateTime,
 }
 

@@ -20,7 +20,9 @@ pub struct Supporter {
     pub district_id: Option<DistrictId>,
     #[serde(flatten)]
     pub data: SupporterData,
+    #[serde(with = "crate::domain::time::utc")]
     pub created_at: chrono::NaiveDateTime,
+    #[serde(with = "crate::domain::time::utc")]
     pub updated_at: chrono::NaiveDateTime,
 }
 

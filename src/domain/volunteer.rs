@@ -34,7 +34,9 @@ pub struct Volunteer {
     pub party_name: Option<String>,
     #[serde(flatten)]
     pub data: VolunteerData,
+    #[serde(with = "crate::domain::time::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::domain::time::utc")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -252,7 +254,9 @@ pub struct HelpRequest {
     pub is_registrant: bool,
     #[serde(flatten)]
     pub data: HelpRequestData,
+    #[serde(with = "crate::domain::time::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::domain::time::utc")]
     pub updated_at: NaiveDateTime,
 }
 

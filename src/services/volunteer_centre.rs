@@ -321,7 +321,9 @@ pub struct TeamView {
     pub members: Vec<MemberView>,
     pub requests: Vec<TeamRequestView>,
     pub equipment: Vec<crate::storage::teams::Equipment>,
+    #[serde(with = "crate::domain::time::utc_opt")]
     pub departed_at: Option<chrono::NaiveDateTime>,
+    #[serde(with = "crate::domain::time::utc_opt")]
     pub returned_at: Option<chrono::NaiveDateTime>,
 }
 

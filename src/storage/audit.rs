@@ -19,6 +19,7 @@ use crate::domain::{IncidentId, RegistrantId};
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct AuditEntry {
     pub id: i64,
+    #[serde(with = "crate::domain::time::utc")]
     pub at: NaiveDateTime,
     #[serde(flatten)]
     pub record: AuditRecord,

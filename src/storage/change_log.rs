@@ -75,6 +75,7 @@ pub struct HistoryEntry {
     #[schema(value_type = Object)]
     pub snapshot: serde_json::Value,
     pub changed_by: String,
+    #[serde(with = "crate::domain::time::utc")]
     pub changed_at: NaiveDateTime,
 }
 

@@ -22,7 +22,9 @@ pub struct PrintedCopy {
     pub printed_by: String,
     /// Who holds the copy (a person or a role, e.g. 「東校区 自主防災会長 山田」).
     pub holder: String,
+    #[serde(with = "crate::domain::time::utc")]
     pub printed_at: NaiveDateTime,
+    #[serde(with = "crate::domain::time::utc_opt")]
     pub returned_at: Option<NaiveDateTime>,
     pub returned_by: Option<String>,
 }

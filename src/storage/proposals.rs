@@ -31,6 +31,7 @@ pub struct Proposal {
     pub missing: Option<i32>,
     /// `proposed`, `confirmed`, `rejected` or `superseded`.
     pub status: String,
+    #[serde(with = "crate::domain::time::utc_opt")]
     pub decided_at: Option<NaiveDateTime>,
     pub decided_by: Option<String>,
 }

@@ -23,12 +23,16 @@ pub struct TeamRecord {
     pub number: i32,
     pub status: TeamStatus,
     pub leader_id: Option<VolunteerId>,
+    #[serde(with = "crate::domain::time::utc_opt")]
     pub departed_at: Option<NaiveDateTime>,
+    #[serde(with = "crate::domain::time::utc_opt")]
     pub returned_at: Option<NaiveDateTime>,
     pub member_ids: Vec<VolunteerId>,
     pub requests: Vec<TeamRequest>,
     pub equipment: Vec<Equipment>,
+    #[serde(with = "crate::domain::time::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::domain::time::utc")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -39,6 +43,7 @@ pub struct TeamRequest {
     pub position: i32,
     pub outcome: Option<ReportOutcome>,
     pub report_notes: Option<String>,
+    #[serde(with = "crate::domain::time::utc_opt")]
     pub reported_at: Option<NaiveDateTime>,
 }
 
@@ -48,7 +53,9 @@ pub struct Equipment {
     pub id: i64,
     pub item: String,
     pub quantity: i32,
+    #[serde(with = "crate::domain::time::utc")]
     pub lent_at: NaiveDateTime,
+    #[serde(with = "crate::domain::time::utc_opt")]
     pub returned_at: Option<NaiveDateTime>,
 }
 

@@ -204,7 +204,9 @@ pub struct CheckIn {
     pub id: i64,
     pub volunteer_id: VolunteerId,
     pub day: NaiveDate,
+    #[serde(with = "crate::domain::time::utc")]
     pub checked_in_at: NaiveDateTime,
+    #[serde(with = "crate::domain::time::utc_opt")]
     pub checked_out_at: Option<NaiveDateTime>,
 }
 
