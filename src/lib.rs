@@ -18,6 +18,8 @@ pub mod domain;
 pub mod exchange;
 pub mod http;
 pub mod matching;
+#[doc(hidden)]
+pub mod real_data;
 pub mod reports;
 pub mod rng;
 pub mod services;

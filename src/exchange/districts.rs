@@ -86,14 +86,12 @@ fn district(
 mod tests {
     use super::*;
 
-    const KURUME_A27: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/data/kurume/a27-school-districts-2021-40203.geojson"
-    );
-
     #[test]
     fn kurume_a27_gives_44_districts_with_both_multipolygons_whole() {
-        let text = std::fs::read_to_string(KURUME_A27).unwrap();
+        let Some(text) = crate::real_data::kurume_text("a27-school-districts-2021-40203.geojson")
+        else {
+            return;
+        };
         let parsed = parse_districts(&text, &DistrictOptions::default()).unwrap();
         assert_eq!(parsed.rejected, vec![]);
         assert_eq!(parsed.accepted.len(), 44);
@@ -116,6 +114,30 @@ mod tests {
         assert_eq!(kawai.boundary.0[0].interiors().len(), 4, "holes stay holes");
         assert_eq!(parsed.accepted[0].0, 1);
         assert_eq!(parsed.accepted[43].0, 44);
+    }
+
+    #[test]
+    fn the_a27_fixture_keeps_every_outer_ring_and_every_hole() {
+        let text = include_str!("../../geodata/fixtures/a27-districts-sample.geojson");
+        let parsed = parse_districts(text, &DistrictOptions::default()).unwrap();
+        assert_eq!(parsed.rejected, vec![]);
+        let shape = |name: &str| {
+            let (_, d) = parsed
+                .accepted
+                .iter()
+                .find(|(_, d)| d.name == name)
+                .unwrap();
+            let holes: usize = d.boundary.0.iter().map(|p| p.interiors().len()).sum();
+            (d.boundary.0.len(), holes, d.code.clone())
+        };
+        assert_eq!(shape("三つ島小学校"), (3, 0, "三つ島小学校".to_owned()));
+        assert_eq!(
+            shape("外輪小学校"),
+            (1, 1, "外輪小学校".to_owned()),
+            "one ring with its hole"
+        );
+        assert_eq!(shape("中島小学校").0, 1);
+        assert_eq!(parsed.accepted.len(), 5);
     }
 
     #[test]
