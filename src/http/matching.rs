@@ -9,7 +9,9 @@ use super::registrants::Items;
 use super::{ApiError, Problem, block};
 use crate::services::Proposal;
 use crate::services::access::Caller;
-use crate::services::matching::{self, ProposalQuery, RunRequest, RunSummary, SupporterGap};
+use crate::services::matching::{
+    self, Decision, ProposalQuery, RunRequest, RunSummary, SupporterGap,
+};
 use crate::services::{AppContext, Page};
 
 type Ctx = web::Data<AppContext>;
@@ -78,12 +80,13 @@ async fn list_run_proposals(
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// Confirms a proposal: the link stays fixed in later runs.
+/// Confirms a proposal: the link stays fixed in later runs, and the supporter or destination
+/// is written into the person's plan (a draft plan is created when there is none).
 #[utoipa::path(
     tag = "matching",
     params(("id" = i64, Path)),
     responses(
-        (status = 200, body = Proposal),
+        (status = 200, body = Decision),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
     )
@@ -102,12 +105,12 @@ async fn confirm_proposal(
     Ok(HttpResponse::Ok().json(proposal))
 }
 
-/// Rejects a proposal: that pair is never proposed again.
+/// Rejects a proposal: that pair is never proposed again. The plan is left as it is.
 #[utoipa::path(
     tag = "matching",
     params(("id" = i64, Path)),
     responses(
-        (status = 200, body = Proposal),
+        (status = 200, body = Decision),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 409, body = Problem, content_type = "application/problem+json"),
     )

@@ -10,6 +10,7 @@ use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::plans::PlanChange;
 use super::registrants::page_params;
 use super::{Actor, AppContext, Page, ServiceError, ServiceResult};
 use crate::domain::codes::{Accessibility, Capability, HazardType, Mobility, WelfareTarget};
@@ -499,16 +500,30 @@ pub fn proposals_of(
     Ok(super::registrants::page(items, limit, |p| p.id))
 }
 
-/// Confirms or rejects a proposal that is still open.
+/// A decided proposal, and what confirming it wrote into the person's plan.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Decision {
+    #[serde(flatten)]
+    pub proposal: Proposal,
+    /// The plan after a confirmation changed it (`null` after a rejection, or when the plan
+    /// already said this).
+    pub plan: Option<PlanChange>,
+}
+
+/// Confirms or rejects a proposal that is still open. A confirmation also writes the supporter
+/// or the destination into the person's plan (see [`super::plans`]), in the same transaction;
+/// a rejection changes no plan, so nothing that staff wrote there is removed.
 ///
 /// # Errors
-/// [`ServiceError::NotFound`]; [`ServiceError::NotPending`] when it was decided or superseded.
+/// [`ServiceError::NotFound`]; [`ServiceError::NotPending`] when it was decided or superseded;
+/// [`ServiceError::Invalid`] when the plan cannot take another supporter.
 pub fn decide(
     ctx: &AppContext,
     id: i64,
     confirm: bool,
     actor: Actor<'_>,
-) -> ServiceResult<Proposal> {
+) -> ServiceResult<Decision> {
+    let today = ctx.today();
     let mut conn = ctx.conn()?;
     conn.transaction(|conn| {
         let status = if confirm { "confirmed" } else { "rejected" };
@@ -522,7 +537,12 @@ pub fn decide(
         if proposal.kind == "unmatched" {
             return Err(ValidationErrors::one("id", "未マッチの記録は確定・却下できません").into());
         }
-        Ok(proposal)
+        let plan = if confirm {
+            super::plans::apply_confirmed_proposal(conn, &proposal, actor, today)?
+        } else {
+            None
+        };
+        Ok(Decision { proposal, plan })
     })
 }
 

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use super::records::record_change;
 use super::{Actor, AppContext, ServiceError, ServiceResult};
-use crate::domain::codes::ConsentKind;
+use crate::domain::codes::{ConsentKind, PlanStatus};
 use crate::domain::plan::{Plan, PlanData, PlanInput};
 use crate::domain::registrant::Registrant;
 use crate::domain::{RegistrantId, SupporterId, ValidationErrors};
@@ -307,4 +307,169 @@ pub(super) fn issues(
         }
     }
     Ok(issues)
+}
+
+/// Whether the plan of `person` can be printed now: confirmed, without any issue of
+/// [`check`], and with a home to draw on the map. `None` when the person has no plan.
+pub(super) fn printable_now(
+    conn: &mut DbConnection,
+    person: &Registrant,
+    links: &ConfirmedLinks,
+) -> ServiceResult<Option<bool>> {
+    let Some(plan) = plans::find(conn, person.id)? else {
+        return Ok(None);
+    };
+    if plan.data.status != PlanStatus::Confirmed || person.data.location().is_none() {
+        return Ok(Some(false));
+    }
+    let view = view(conn, plan)?;
+    Ok(Some(issues(conn, &view, person, links)?.is_empty()))
+}
+
+/// What a confirmed proposal did to the person's plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PlanChange {
+    /// The plan's version after the change; send it in `If-Match` to edit the plan further.
+    pub version: i64,
+    pub status: PlanStatus,
+    /// A draft plan was created because the person had none.
+    pub created: bool,
+}
+
+/// Writes a confirmed proposal into the registrant's plan, inside the caller's transaction:
+/// a supporter joins the plan's supporters, a shelter becomes the destination for its hazard
+/// type. Without a plan, a draft is created with `actor` as its author. The plan's version
+/// moves on, so an edit based on an earlier read gets 412; a confirmed plan whose content
+/// changes becomes `needs_review`, since what was agreed and printed no longer holds.
+/// `None` when the plan already says this.
+///
+/// # Errors
+/// [`ServiceError::Invalid`] when the plan names the most supporters it may.
+pub(super) fn apply_confirmed_proposal(
+    conn: &mut DbConnection,
+    proposal: &crate::storage::proposals::Proposal,
+    actor: Actor<'_>,
+    today: chrono::NaiveDate,
+) -> ServiceResult<Option<PlanChange>> {
+    use crate::domain::plan::{MAX_PLAN_SUPPORTERS, PlanDestination, PlanSupporter};
+
+    let current = plans::find(conn, proposal.registrant_id)?;
+    let mut data = match &current {
+        Some(plan) => plan.data.clone(),
+        None => PlanData::parse(
+            &PlanInput {
+                author: Some(actor.to_owned()),
+                ..PlanInput::default()
+            },
+            today,
+        )?,
+    };
+    let mut fields = Vec::new();
+    match (
+        proposal.supporter_id,
+        proposal.shelter_id,
+        proposal.hazard_type,
+    ) {
+        (Some(supporter_id), _, _) => {
+            if data
+                .supporters
+                .iter()
+                .any(|s| s.supporter_id == supporter_id)
+            {
+                return Ok(None);
+            }
+            if data.supporters.len() >= MAX_PLAN_SUPPORTERS {
+                return Err(ValidationErrors::one(
+                    "id",
+                    format!(
+                        "この方の計画にはすでに支援者が{MAX_PLAN_SUPPORTERS}人います。計画から外してから確定してください"
+                    ),
+                )
+                .into());
+            }
+            data.supporters.push(PlanSupporter {
+                supporter_id,
+                relation: None,
+            });
+            fields.push("supporters".to_owned());
+        }
+        (None, Some(shelter_id), Some(hazard_type)) => {
+            let destination = PlanDestination {
+                hazard_type,
+                shelter_id: Some(shelter_id),
+                place: None,
+            };
+            match data
+                .destinations
+                .iter_mut()
+                .find(|d| d.hazard_type == hazard_type)
+            {
+                Some(d) if *d == destination => return Ok(None),
+                Some(d) => *d = destination,
+                None => data.destinations.push(destination),
+            }
+            fields.push("destinations".to_owned());
+        }
+        _ => return Ok(None),
+    }
+    if data.status == PlanStatus::Confirmed {
+        data.status = PlanStatus::NeedsReview;
+        fields.push("status".to_owned());
+    }
+    let now = storage::now();
+    let (plan, action) = match current {
+        None => (
+            plans::insert(conn, proposal.registrant_id, &data, now)?,
+            Action::Created,
+        ),
+        Some(current) => (
+            plans::update(conn, proposal.registrant_id, current.version, &data, now)?.ok_or(
+                ServiceError::VersionConflict {
+                    current: current.version,
+                },
+            )?,
+            Action::Updated,
+        ),
+    };
+    let created = action == Action::Created;
+    record_change(
+        conn,
+        &plan,
+        action,
+        if created { &[] } else { &fields },
+        actor,
+    )?;
+    Ok(Some(PlanChange {
+        version: plan.version,
+        status: plan.data.status,
+        created,
+    }))
+}
+
+/// Every confirmed plan that could not be printed as it stands, with the codes of its issues
+/// (`no_home_location` when the home is not on the map), by registrant id.
+pub(super) fn confirmed_plans_failing_check(
+    conn: &mut DbConnection,
+) -> ServiceResult<Vec<(RegistrantId, Vec<String>)>> {
+    let links = ConfirmedLinks::load(conn)?;
+    let mut failing = Vec::new();
+    for id in plans::registrants_with_status(conn, PlanStatus::Confirmed)? {
+        let (Some(person), Some(plan)) = (registrants::find(conn, id)?, plans::find(conn, id)?)
+        else {
+            continue;
+        };
+        let view = view(conn, plan)?;
+        let mut codes: Vec<String> = issues(conn, &view, &person, &links)?
+            .into_iter()
+            .map(|i| i.code)
+            .collect();
+        if person.data.location().is_none() {
+            codes.push("no_home_location".to_owned());
+        }
+        codes.dedup();
+        if !codes.is_empty() {
+            failing.push((id, codes));
+        }
+    }
+    Ok(failing)
 }

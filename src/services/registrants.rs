@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::records::{prepare_patch, record_change, stale_or_missing};
 use super::{Actor, AppContext, Page, ServiceError, ServiceResult};
-use crate::domain::codes::RegistrantStatus;
+use crate::domain::codes::{PlanStatus, RegistrantStatus};
 use crate::domain::consent::{Consent, ConsentData, ConsentInput};
 use crate::domain::priority::{self, Priority};
 use crate::domain::registrant::LocationFacts;
@@ -16,6 +16,7 @@ use crate::domain::registrant::{
 };
 use crate::domain::{DistrictId, RegistrantId, ValidationErrors};
 use crate::storage::change_log::{self, Action, Change, Entity, HistoryEntry};
+use crate::storage::registrants::PlanFilter;
 use crate::storage::{self, DbConnection, consents, proposals, registrants};
 
 /// Query parameters of a registrant list, as received.
@@ -27,6 +28,11 @@ pub struct ListQuery {
     pub status: Option<String>,
     /// Part of the name or of the kana (hiragana is accepted).
     pub q: Option<String>,
+    /// The plan's state: `none` (no plan yet), `draft`, `confirmed` or `needs_review`.
+    pub plan_status: Option<String>,
+    /// `true`: only people whose plan can be printed now (confirmed, supporters linked and
+    /// consented, plan consents given, home located); `false`: people with a plan that cannot.
+    pub printable: Option<bool>,
     /// Items per page; capped by the server's maximum.
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
@@ -266,19 +272,66 @@ pub fn list(ctx: &AppContext, query: &ListQuery) -> ServiceResult<Page<Registran
         .as_deref()
         .map(crate::domain::text::normalize_spaces)
         .filter(|q| !q.is_empty());
+    let plan = match query.plan_status.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some("none") => Some(PlanFilter::None),
+        Some(code) => errors
+            .check("plan_status", PlanStatus::parse(code))
+            .map(PlanFilter::Status),
+    };
+    if query.printable.is_some() && plan == Some(PlanFilter::None) {
+        errors.push(
+            "printable",
+            "計画のない方は印刷できるかどうかで絞り込めません（plan_status=none と一緒に使えません）",
+        );
+    }
+    if query.printable == Some(true)
+        && plan.is_some_and(|p| p != PlanFilter::Status(PlanStatus::Confirmed))
+    {
+        errors.push("printable", "印刷できるのは確定した計画だけです");
+    }
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    let filter = registrants::ListFilter {
+    let mut filter = registrants::ListFilter {
         district: query.district_id.map(DistrictId),
         status,
         text,
+        plan,
         after: after.map(RegistrantId),
         limit: limit + 1,
     };
     let mut conn = ctx.conn()?;
-    let items = registrants::list(&mut conn, &filter)?;
-    let items = views(&mut conn, ctx, items)?;
+    let Some(printable) = query.printable else {
+        let items = registrants::list(&mut conn, &filter)?;
+        let items = views(&mut conn, ctx, items)?;
+        return Ok(page(items, limit, |r| r.registrant.id.0));
+    };
+    // Printability is decided per plan (links, consents, home), not by a column: read the
+    // candidates in id order, a batch at a time, until the page is full.
+    if printable {
+        filter.plan = Some(PlanFilter::Status(PlanStatus::Confirmed));
+    }
+    let links = super::plans::ConfirmedLinks::load(&mut conn)?;
+    let wanted = usize::try_from(limit + 1).unwrap_or(usize::MAX);
+    let mut kept = Vec::new();
+    loop {
+        let batch = registrants::list(&mut conn, &filter)?;
+        let exhausted = usize::try_from(filter.limit).is_ok_and(|l| batch.len() < l);
+        filter.after = batch.last().map(|r| r.id);
+        for person in batch {
+            if super::plans::printable_now(&mut conn, &person, &links)? == Some(printable) {
+                kept.push(person);
+                if kept.len() == wanted {
+                    break;
+                }
+            }
+        }
+        if exhausted || kept.len() == wanted {
+            break;
+        }
+    }
+    let items = views(&mut conn, ctx, kept)?;
     Ok(page(items, limit, |r| r.registrant.id.0))
 }
 

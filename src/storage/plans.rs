@@ -100,3 +100,16 @@ pub fn update(
         find(conn, registrant)
     }
 }
+
+/// The registrants whose plan is in `status`, by id.
+pub fn registrants_with_status(
+    conn: &mut DbConnection,
+    status: crate::domain::codes::PlanStatus,
+) -> StorageResult<Vec<RegistrantId>> {
+    let ids: Vec<i64> = plans::table
+        .filter(plans::status.eq(status.as_str()))
+        .order(plans::registrant_id.asc())
+        .select(plans::registrant_id)
+        .load(conn)?;
+    Ok(ids.into_iter().map(RegistrantId).collect())
+}

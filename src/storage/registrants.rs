@@ -5,10 +5,11 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::json::{code, from_text, to_text};
-use super::schema::registrants;
+use super::schema::{plans, registrants};
 use super::{DbConnection, StorageResult};
 use crate::domain::codes::{
-    CommunicationNeed, Household, MedicalDevice, Mobility, RegistrantStatus, Sex, SupportReason,
+    CommunicationNeed, Household, MedicalDevice, Mobility, PlanStatus, RegistrantStatus, Sex,
+    SupportReason,
 };
 use crate::domain::registrant::LocationFacts;
 use crate::domain::registrant::{
@@ -300,8 +301,19 @@ pub struct ListFilter {
     pub status: Option<RegistrantStatus>,
     /// Substring of the name or the kana (already converted to katakana).
     pub text: Option<String>,
+    /// Only registrants whose plan is in this state.
+    pub plan: Option<PlanFilter>,
     pub after: Option<RegistrantId>,
     pub limit: i64,
+}
+
+/// A registrant list filter on the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanFilter {
+    /// No plan written yet.
+    None,
+    /// A plan in this status.
+    Status(PlanStatus),
 }
 
 /// Escapes `%`, `_` and the escape character itself for a LIKE pattern.
@@ -341,6 +353,23 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> StorageResult<Vec<R
                 .escape('\\')
                 .or(registrants::name_kana.like(kana).escape('\\')),
         );
+    }
+    match filter.plan {
+        None => {}
+        Some(PlanFilter::None) => {
+            query = query.filter(diesel::dsl::not(diesel::dsl::exists(
+                plans::table.filter(plans::registrant_id.eq(registrants::id)),
+            )));
+        }
+        Some(PlanFilter::Status(status)) => {
+            query = query.filter(
+                registrants::id.eq_any(
+                    plans::table
+                        .filter(plans::status.eq(status.as_str()))
+                        .select(plans::registrant_id),
+                ),
+            );
+        }
     }
     if let Some(after) = filter.after {
         query = query.filter(registrants::id.gt(after.0));
@@ -617,4 +646,33 @@ pub fn merged_into(
         .optional()?
         .flatten()
         .map(RegistrantId))
+}
+
+/// Where each active registrant stands on the map: (id, home known, district, district flagged
+/// for review), by id.
+pub fn active_placement(
+    conn: &mut DbConnection,
+) -> StorageResult<Vec<(RegistrantId, bool, Option<DistrictId>, bool)>> {
+    let rows: Vec<(i64, Option<f64>, Option<f64>, Option<i64>, bool)> = registrants::table
+        .filter(registrants::status.eq(RegistrantStatus::Active.as_str()))
+        .order(registrants::id.asc())
+        .select((
+            registrants::id,
+            registrants::latitude,
+            registrants::longitude,
+            registrants::district_id,
+            registrants::district_needs_review,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, lat, lon, district, review)| {
+            (
+                RegistrantId(id),
+                lat.is_some() && lon.is_some(),
+                district.map(DistrictId),
+                review,
+            )
+        })
+        .collect())
 }
