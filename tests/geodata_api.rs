@@ -7,10 +7,22 @@ mod common;
 use common::{TestServer, registrant, supporter};
 use serde_json::{Value, json};
 
-const KURUME: &str = "../shared/data/kurume";
-
 fn file(path: &str) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The real Kurume files, or `None` (the test skips, and says so) on a fresh clone.
+fn kurume_files() -> Option<[Vec<u8>; 3]> {
+    let read = |name: &str| sasaeai::real_data::kurume(name).map(std::fs::read);
+    Some([
+        read("a27-school-districts-2021-40203.geojson")?.ok()?,
+        read("gsi-designated-shelters-402036.geojson")?.ok()?,
+        read("gsi-emergency-sites-402036.geojson")?.ok()?,
+    ])
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    file(&format!("geodata/fixtures/{name}"))
 }
 
 fn import(server: &TestServer, kind: &str, query: &str, body: &[u8]) -> common::Resp {
@@ -25,13 +37,11 @@ fn import(server: &TestServer, kind: &str, query: &str, body: &[u8]) -> common::
 
 #[test]
 fn real_kurume_files_import_with_their_counts_and_reimport_updates_instead_of_duplicating() {
+    let Some([a27, designated_file, sites_file]) = kurume_files() else {
+        return;
+    };
     let server = TestServer::start();
-    let districts = import(
-        &server,
-        "districts",
-        "",
-        &file(&format!("{KURUME}/a27-school-districts-2021-40203.geojson")),
-    );
+    let districts = import(&server, "districts", "", &a27);
     assert_eq!(districts.status, 200, "{}", districts.text);
     assert_eq!(
         (
@@ -47,12 +57,7 @@ fn real_kurume_files_import_with_their_counts_and_reimport_updates_instead_of_du
         Some(44)
     );
 
-    let designated = import(
-        &server,
-        "shelters",
-        "",
-        &file(&format!("{KURUME}/gsi-designated-shelters-402036.geojson")),
-    );
+    let designated = import(&server, "shelters", "", &designated_file);
     assert_eq!(designated.status, 200, "{}", designated.text);
     assert_eq!(
         (
@@ -61,12 +66,7 @@ fn real_kurume_files_import_with_their_counts_and_reimport_updates_instead_of_du
         ),
         (json!(142), json!(142))
     );
-    let sites = import(
-        &server,
-        "shelters",
-        "",
-        &file(&format!("{KURUME}/gsi-emergency-sites-402036.geojson")),
-    );
+    let sites = import(&server, "shelters", "", &sites_file);
     assert_eq!(
         (
             sites.json["accepted"].clone(),
@@ -96,12 +96,7 @@ fn real_kurume_files_import_with_their_counts_and_reimport_updates_instead_of_du
         .map(Vec::len);
     assert_eq!(designated_count, Some(142));
 
-    let again = import(
-        &server,
-        "shelters",
-        "",
-        &file(&format!("{KURUME}/gsi-designated-shelters-402036.geojson")),
-    );
+    let again = import(&server, "shelters", "", &designated_file);
     assert_eq!(
         (
             again.json["created"].clone(),
@@ -109,12 +104,7 @@ fn real_kurume_files_import_with_their_counts_and_reimport_updates_instead_of_du
         ),
         (json!(0), json!(142))
     );
-    let districts_again = import(
-        &server,
-        "districts",
-        "",
-        &file(&format!("{KURUME}/a27-school-districts-2021-40203.geojson")),
-    );
+    let districts_again = import(&server, "districts", "", &a27);
     assert_eq!(
         (
             districts_again.json["created"].clone(),
@@ -401,4 +391,210 @@ fn registrants_inside_a_posted_polygon() {
     );
     bad.assert_problem(422, "validation_failed");
     assert_eq!(bad.error_fields(), vec!["area"]);
+}
+
+/// The district a registrant created at (lat, lon) is placed in: (name, flagged for review).
+fn placed_at(server: &TestServer, lat: f64, lon: f64) -> (Option<String>, bool) {
+    let mut body = registrant();
+    body["latitude"] = json!(lat);
+    body["longitude"] = json!(lon);
+    let created = server.post("/api/v1/registrants", &body);
+    assert_eq!(created.status, 201, "{}", created.text);
+    let district = created.json["district_id"].as_i64().map(|id| {
+        let all = server.get("/api/v1/districts");
+        all.json["items"]
+            .as_array()
+            .and_then(|items| items.iter().find(|d| d["id"] == json!(id)))
+            .and_then(|d| d["name"].as_str())
+            .unwrap_or_default()
+            .to_owned()
+    });
+    (
+        district,
+        created.json["district_needs_review"].as_bool() == Some(true),
+    )
+}
+
+#[test]
+fn a27_quirks_hold_on_the_fixture_parts_enclaves_and_slivers() {
+    let server = TestServer::start();
+    let report = import(
+        &server,
+        "districts",
+        "",
+        &fixture("a27-districts-sample.geojson"),
+    );
+    assert_eq!(report.status, 200, "{}", report.text);
+    assert_eq!(
+        (
+            report.json["accepted"].clone(),
+            report.json["rejected"].clone()
+        ),
+        (json!(5), json!(0))
+    );
+    let named = |name: &str| (Some(name.to_owned()), false);
+    // Each of the three outer rings of one MultiPolygon belongs to the same district.
+    assert_eq!(placed_at(&server, 33.305, 130.675), named("三つ島小学校"));
+    assert_eq!(placed_at(&server, 33.305, 130.715), named("三つ島小学校"));
+    // A home in the hole of a district belongs to the enclave, not to the ring around it.
+    assert_eq!(placed_at(&server, 33.310, 130.650), named("中島小学校"));
+    assert_eq!(placed_at(&server, 33.302, 130.642), named("外輪小学校"));
+    // In the 3.7 m sliver between two neighbours: the nearer one, flagged for review.
+    assert_eq!(
+        placed_at(&server, 33.310, 130.610_015),
+        (Some("西岸小学校".to_owned()), true)
+    );
+    // 900 m from any district: none, and not silently given one.
+    assert_eq!(placed_at(&server, 33.310, 130.630), (None, false));
+}
+
+fn finding_codes(server: &TestServer) -> Vec<(String, Option<String>)> {
+    let readiness = server.get("/api/v1/readiness");
+    assert_eq!(readiness.status, 200, "{}", readiness.text);
+    readiness.json["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap_or_default().to_owned(),
+                f["hazard_type"].as_str().map(str::to_owned),
+            )
+        })
+        .collect()
+}
+
+fn flood_without_shelter(codes: &[(String, Option<String>)]) -> bool {
+    codes.contains(&(
+        "hazard_without_shelter".to_owned(),
+        Some("flood".to_owned()),
+    ))
+}
+
+#[test]
+fn readiness_names_what_stops_plans_and_forgets_it_once_fixed() {
+    let server = TestServer::start();
+    let empty = server.get("/api/v1/readiness");
+    assert_eq!(empty.json["ready"], json!(false), "{}", empty.text);
+    let codes = finding_codes(&server);
+    for code in ["no_districts", "no_shelters", "no_hazard_zones"] {
+        assert!(codes.iter().any(|(c, _)| c == code), "{code}: {codes:?}");
+    }
+    assert!(
+        empty.json["findings"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("登録されていません")),
+        "messages are Japanese: {}",
+        empty.text
+    );
+
+    import(
+        &server,
+        "districts",
+        "",
+        &fixture("a27-districts-sample.geojson"),
+    );
+    import(
+        &server,
+        "shelters",
+        "",
+        &fixture("gsi-designated-shelters-sample.geojson"),
+    );
+    let flood = import(
+        &server,
+        "hazards",
+        "?hazard=flood",
+        &fixture("kurume-flood-zone-sample.geojson"),
+    );
+    assert_eq!(flood.json["accepted"], json!(1), "{}", flood.text);
+    let mut unlocated = registrant();
+    unlocated["latitude"] = Value::Null;
+    unlocated["longitude"] = Value::Null;
+    let unlocated = server.post("/api/v1/registrants", &unlocated).json["id"].clone();
+    let mut unconsented = supporter();
+    unconsented["consent_given"] = json!(false);
+    unconsented["consent_date"] = Value::Null;
+    let unconsented = server.post("/api/v1/supporters", &unconsented);
+    assert_eq!(unconsented.status, 201, "{}", unconsented.text);
+
+    let readiness = server.get("/api/v1/readiness");
+    assert_eq!(readiness.json["ready"], json!(false));
+    let codes = finding_codes(&server);
+    assert!(flood_without_shelter(&codes), "{codes:?}");
+    let find = |code: &str| {
+        readiness.json["findings"]
+            .as_array()
+            .and_then(|all| all.iter().find(|f| f["code"] == json!(code)).cloned())
+            .unwrap_or_else(|| panic!("no {code} in {}", readiness.text))
+    };
+    assert_eq!(
+        find("hazard_without_shelter")["severity"],
+        json!("blocking")
+    );
+    assert_eq!(
+        find("registrant_without_location")["ids"],
+        json!([unlocated])
+    );
+    assert_eq!(
+        find("supporter_without_consent")["ids"],
+        json!([unconsented.json["id"]])
+    );
+    // 東岸 and 三つ島 have no shelter of the three in the file.
+    assert_eq!(find("district_without_shelter")["count"], json!(2));
+    assert!(!codes.iter().any(|(c, _)| c == "no_districts"));
+
+    let sites = import(
+        &server,
+        "shelters",
+        "",
+        &fixture("kurume-da-flood-sites-sample.csv"),
+    );
+    assert_eq!(sites.json["accepted"], json!(3), "{}", sites.text);
+    let codes = finding_codes(&server);
+    assert!(!flood_without_shelter(&codes), "{codes:?}");
+    assert_eq!(
+        server.get("/api/v1/readiness").json["ready"],
+        json!(true),
+        "only warnings remain"
+    );
+}
+
+#[test]
+fn real_kurume_files_leave_floods_without_a_shelter_until_flagged_sites_come() {
+    let Some([a27, designated, sites]) = kurume_files() else {
+        return;
+    };
+    let server = TestServer::start();
+    for (kind, body) in [
+        ("districts", &a27),
+        ("shelters", &designated),
+        ("shelters", &sites),
+    ] {
+        assert_eq!(import(&server, kind, "", body).status, 200);
+    }
+    import(
+        &server,
+        "hazards",
+        "?hazard=flood",
+        &fixture("kurume-flood-zone-sample.geojson"),
+    );
+    let codes = finding_codes(&server);
+    assert!(flood_without_shelter(&codes), "{codes:?}");
+    let flood_near_centre = "/api/v1/shelters/nearest?lat=33.319&lon=130.508&hazard=flood";
+    assert_eq!(server.get(flood_near_centre).json["items"], json!([]));
+
+    import(
+        &server,
+        "shelters",
+        "",
+        &fixture("kurume-da-flood-sites-sample.csv"),
+    );
+    let codes = finding_codes(&server);
+    assert!(!flood_without_shelter(&codes), "{codes:?}");
+    assert!(
+        server.get(flood_near_centre).json["items"]
+            .as_array()
+            .is_some_and(|items| !items.is_empty())
+    );
 }

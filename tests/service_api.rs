@@ -60,6 +60,7 @@ fn openapi_document_lists_every_route_and_every_listed_route_exists() {
     operations.sort();
     let expected = [
         "GET /api/v1/districts",
+        "GET /api/v1/readiness",
         "GET /api/v1/hazard-zones",
         "GET /api/v1/hazard-zones/{id}/registrants",
         "GET /api/v1/imports/hazard-codes",

@@ -44,6 +44,13 @@ pub enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Check whether the city's data lets plans be made: lists, in Japanese, what stops them
+    /// and how to fix it. Exits 1 while a blocking finding remains.
+    Check {
+        /// Print the findings as JSON (the same as GET /api/v1/readiness).
+        #[arg(long)]
+        json: bool,
+    },
     /// Propose supporters and shelters for a district's (or the whole city's) registrants;
     /// prints the summary as JSON.
     Match {
@@ -179,6 +186,15 @@ pub enum UserCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+    /// Set a new password for a user (when it is lost): read from standard input, one line.
+    /// The user's open sessions end.
+    Passwd {
+        #[arg(long)]
+        username: String,
+        /// Read the password from standard input (required).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -222,6 +238,33 @@ pub enum CliError {
     Usage(String),
     #[error("{0}")]
     AuditBroken(String),
+    #[error("計画づくりを止めている項目があります（上の「要対応」）")]
+    NotReady,
+}
+
+/// The readiness findings as lines for a person at a terminal.
+fn print_readiness(readiness: &services::readiness::Readiness) {
+    use services::readiness::Severity;
+    if readiness.findings.is_empty() {
+        println!("問題は見つかりませんでした。計画づくりを進められます。");
+        return;
+    }
+    for f in &readiness.findings {
+        let mark = match f.severity {
+            Severity::Blocking => "要対応",
+            Severity::Warning => "注意",
+        };
+        println!("[{mark}] {}", f.message);
+        println!("    対処: {}", f.fix);
+        if !f.ids.is_empty() {
+            let ids: Vec<String> = f.ids.iter().map(i64::to_string).collect();
+            let more = if f.count > f.ids.len() { " …" } else { "" };
+            println!("    id: {}{more}", ids.join(", "));
+        }
+    }
+    if readiness.ready {
+        println!("要対応の項目はありません。注意の項目は、できるところから直してください。");
+    }
 }
 
 /// A snake_case code as one of the import option enums.
@@ -315,6 +358,23 @@ impl Cli {
                 Ok(())
             }
             Command::Serve { demo, .. } => serve(settings, demo),
+            Command::Check { json } => {
+                let ctx = AppContext::open(settings)?;
+                let readiness = services::readiness::check(&ctx, &cli_caller())?;
+                if json {
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&readiness).unwrap_or_default()
+                    );
+                } else {
+                    print_readiness(&readiness);
+                }
+                if readiness.ready {
+                    Ok(())
+                } else {
+                    Err(CliError::NotReady)
+                }
+            }
             Command::Match { ref district } => {
                 let ctx = AppContext::open(settings)?;
                 let district_id = match district {
@@ -339,9 +399,7 @@ impl Cli {
                         ..
                     },
             } => {
-                let mut password = String::new();
-                std::io::stdin().read_line(&mut password)?;
-                let password = password.trim_end_matches(['\r', '\n']).to_owned();
+                let password = password_from_stdin()?;
                 let ctx = AppContext::open(settings)?;
                 let user = services::access::add_user(
                     &ctx,
@@ -353,6 +411,18 @@ impl Cli {
                     },
                 )?;
                 println!("{}", serde_json::to_string(&user).unwrap_or_default());
+                Ok(())
+            }
+            Command::User {
+                what: UserCommand::Passwd { username, .. },
+            } => {
+                let password = password_from_stdin()?;
+                let ctx = AppContext::open(settings)?;
+                services::access::set_password(&ctx, &username, &password, cli_caller().actor())?;
+                println!(
+                    "password of {} changed; their sessions were ended",
+                    username.trim()
+                );
                 Ok(())
             }
             Command::Audit {
@@ -416,6 +486,14 @@ impl Cli {
 
 /// The command line runs on the server itself, with the rights of an administrator; its
 /// reads and prints are audited under the operating-system user's name.
+/// One line of standard input, without its line end: passwords never come from a flag, which
+/// other users of the machine could read in the process list.
+fn password_from_stdin() -> Result<String, CliError> {
+    let mut password = String::new();
+    std::io::stdin().read_line(&mut password)?;
+    Ok(password.trim_end_matches(['\r', '\n']).to_owned())
+}
+
 fn cli_caller() -> services::access::Caller {
     let user = std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned());
     services::access::Caller::local(&format!("cli:{user}"))

@@ -61,13 +61,29 @@ pub fn check_new_user(
             "地区を指定できるのは district の利用者だけです",
         ),
     }
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        errors.push(
-            "password",
-            format!("パスワードは{MIN_PASSWORD_CHARS}文字以上にしてください"),
-        );
+    if let Some(message) = password_problem(username, password) {
+        errors.push("password", message);
     }
     errors.into_result(|| ())
+}
+
+/// Why a password may not be used, in Japanese; `None` when it may. At least
+/// [`MIN_PASSWORD_CHARS`] characters that are not all blank, and not the user name.
+pub fn password_problem(username: &str, password: &str) -> Option<String> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Some(format!(
+            "パスワードは{MIN_PASSWORD_CHARS}文字以上にしてください"
+        ));
+    }
+    if password.trim().chars().count() < MIN_PASSWORD_CHARS {
+        return Some(format!(
+            "パスワードは空白を除いて{MIN_PASSWORD_CHARS}文字以上にしてください"
+        ));
+    }
+    if password.trim().eq_ignore_ascii_case(username.trim()) {
+        return Some("ユーザー名と同じパスワードは使えません".to_owned());
+    }
+    None
 }
 
 /// The latest register-sharing consent of a person: given or refused, and when.
@@ -108,8 +124,11 @@ pub struct Incident {
     /// The area as GeoJSON, when declared by area.
     #[schema(value_type = Option<Object>)]
     pub area: Option<serde_json::Value>,
+    #[serde(with = "crate::domain::time::utc")]
     pub starts_at: NaiveDateTime,
+    #[serde(with = "crate::domain::time::utc_opt")]
     pub ends_at: Option<NaiveDateTime>,
+    #[serde(with = "crate::domain::time::utc_opt")]
     pub closed_at: Option<NaiveDateTime>,
     pub declared_by: String,
     pub closed_by: Option<String>,
@@ -232,8 +251,10 @@ pub struct IncidentInput {
     #[schema(value_type = Option<Object>)]
     pub area: Option<serde_json::Value>,
     /// Start (default: now), ISO 8601 local time.
+    #[serde(with = "crate::domain::time::utc_opt", default)]
     pub starts_at: Option<NaiveDateTime>,
     /// Planned end, if known.
+    #[serde(with = "crate::domain::time::utc_opt", default)]
     pub ends_at: Option<NaiveDateTime>,
 }
 

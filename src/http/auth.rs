@@ -34,6 +34,7 @@ const ROUTE_ROLES: &[(&str, &str, &[Role])] = &[
     ("GET", "/api/v1/incidents", REGISTER_AND_DISTRICTS),
     ("POST", "/api/v1/incidents", REGISTER),
     ("POST", "/api/v1/incidents/{id}/close", REGISTER),
+    ("GET", "/api/v1/readiness", REGISTER),
     ("GET", "/api/v1/districts", GEODATA_READERS),
     (
         "GET",

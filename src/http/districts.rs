@@ -1,4 +1,5 @@
-//! `/api/v1/districts`: the elementary-school districts (校区).
+//! `/api/v1/districts`: the elementary-school districts (校区), and `/api/v1/readiness`: what
+//! in the city's data stops plans from being made.
 
 use actix_web::{HttpResponse, get, web};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -9,10 +10,12 @@ use crate::domain::DistrictId;
 use crate::domain::district::DistrictSummary;
 use crate::services::access::Caller;
 use crate::services::printing::{self, BatchQuery};
+use crate::services::readiness::{self, Readiness};
 use crate::services::{AppContext, districts};
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_districts)
+        .service(get_readiness)
         .service(district_plans_pdf)
         .service(safety_check_sheet_pdf);
 }
@@ -23,6 +26,20 @@ pub fn routes(cfg: &mut ServiceConfig) {
 async fn list_districts(ctx: web::Data<AppContext>) -> Result<HttpResponse, ApiError> {
     let items = block(&ctx, districts::list).await?;
     Ok(HttpResponse::Ok().json(Items { items }))
+}
+
+/// What stops plans from being made as the city's data stands (districts, shelters per hazard,
+/// welfare shelters, people off the map, supporters without consent, plans failing their
+/// check), each finding with its fix in Japanese. `ready` is false while a blocking finding
+/// remains. The same check as `sasaeai check`.
+#[utoipa::path(tag = "districts", responses((status = 200, body = Readiness)))]
+#[get("/readiness")]
+async fn get_readiness(
+    ctx: web::Data<AppContext>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
+    let readiness = block(&ctx, move |ctx| readiness::check(ctx, &caller)).await?;
+    Ok(HttpResponse::Ok().json(readiness))
 }
 
 /// Every confirmed, consistent plan of the district (or of one priority `tier`) in one PDF for

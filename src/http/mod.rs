@@ -113,6 +113,15 @@ pub fn serve(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Ser
     let mut server = HttpServer::new(move || {
         // The documentation routes come first: the /api/v1 scope would answer 404 for them.
         let app = App::new()
+            // A link typed without the slash still reaches the browsable API.
+            .route(
+                "/api/v1/docs",
+                web::get().to(|| async {
+                    actix_web::HttpResponse::PermanentRedirect()
+                        .insert_header((actix_web::http::header::LOCATION, "/api/v1/docs/"))
+                        .finish()
+                }),
+            )
             .service(SwaggerUi::new("/api/v1/docs/{_:.*}").url("/api/v1/openapi.json", api.clone()))
             .into_utoipa_app()
             .app_data(data.clone())

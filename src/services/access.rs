@@ -74,6 +74,7 @@ pub struct LoginThrottle(Mutex<HashMap<String, Vec<Instant>>>);
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Session {
     pub token: String,
+    #[serde(with = "crate::domain::time::utc")]
     pub expires_at: NaiveDateTime,
     pub username: String,
     pub role: Role,
@@ -313,6 +314,41 @@ pub fn add_user(ctx: &AppContext, new: &NewUser) -> ServiceResult<User> {
         &hash,
         storage::now(),
     )?)
+}
+
+/// Sets a new password for an existing user (the administrator's way back in when a
+/// password is lost) and ends that user's live sessions. Recorded in the audit log under
+/// `operator`.
+///
+/// # Errors
+/// [`ServiceError::Invalid`] for a password that breaks the rules; [`ServiceError::NotFound`]
+/// for an unknown name.
+pub fn set_password(
+    ctx: &AppContext,
+    username: &str,
+    password: &str,
+    operator: &str,
+) -> ServiceResult<()> {
+    let username = username.trim();
+    if let Some(message) = crate::domain::access::password_problem(username, password) {
+        return Err(ValidationErrors::one("password", message).into());
+    }
+    let hash = hash_password(password)?;
+    if !users::set_password(&mut *ctx.conn()?, username, &hash, storage::now())? {
+        return Err(ServiceError::NotFound("user"));
+    }
+    record(
+        ctx,
+        AuditRecord {
+            actor: operator.to_owned(),
+            role: Some(Role::Admin),
+            action: "password_set".into(),
+            target: format!("user:{username}"),
+            registrant_ids: Vec::new(),
+            incident_grants: Vec::new(),
+            outcome: "ok".into(),
+        },
+    )
 }
 
 /// Every user.

@@ -16,6 +16,7 @@ pub mod nearby;
 pub mod plans;
 pub mod printing;
 pub mod prints;
+pub mod readiness;
 mod records;
 pub mod registrants;
 pub mod shelters;

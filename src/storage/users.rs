@@ -138,3 +138,32 @@ pub fn revoke_session(
     .execute(conn)?;
     Ok(n > 0)
 }
+
+/// Replaces a user's password hash and ends every live session of theirs, so that whoever
+/// held the old password is logged out; false for an unknown name.
+pub fn set_password(
+    conn: &mut DbConnection,
+    username: &str,
+    password_hash: &str,
+    now: NaiveDateTime,
+) -> StorageResult<bool> {
+    let Some(id) = users::table
+        .filter(users::username.eq(username))
+        .select(users::id)
+        .first::<i64>(conn)
+        .optional()?
+    else {
+        return Ok(false);
+    };
+    diesel::update(users::table.find(id))
+        .set(users::password_hash.eq(password_hash))
+        .execute(conn)?;
+    diesel::update(
+        sessions::table
+            .filter(sessions::user_id.eq(id))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(now))
+    .execute(conn)?;
+    Ok(true)
+}
