@@ -31,7 +31,7 @@ pub struct Settings {
     pub district_tolerance_m: f64,
     /// Points of each factor of the plan-making priority.
     pub priority_weights: crate::domain::priority::PriorityWeights,
-    /// How register data reaches district users in normal times (DOMAIN.md).
+    /// How register data reaches district users in normal times (docs/domain.md).
     pub consent_model: crate::domain::codes::ConsentModel,
     /// Under `presumed`, days on the register without an answer after which consent is presumed.
     pub presumed_consent_days: i64,

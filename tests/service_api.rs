@@ -193,6 +193,9 @@ fn browsable_api_page_is_served_without_network() {
         "{}",
         &page.text[..page.text.len().min(300)]
     );
+    let typed_without_slash = server.get("/api/v1/docs");
+    assert_eq!(typed_without_slash.status, 200, "redirected to the page");
+    assert_eq!(typed_without_slash.text, page.text);
     let bundle = server.get("/api/v1/docs/swagger-ui-bundle.js");
     assert_eq!(bundle.status, 200);
     assert!(

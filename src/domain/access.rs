@@ -1,7 +1,7 @@
 //! Who may see whom: users and roles, the normal-time sharing rule under the deployment's
 //! consent model, incidents that widen it, and the hash that chains the audit log.
 //!
-//! Pure: depends on chrono, geo and sha2 only. DOMAIN.md "Sharing and consent" is the law
+//! Pure: depends on chrono, geo and sha2 only. docs/domain.md "Sharing and consent" is the law
 //! behind it: in normal times register data reaches district supporters only as the consent
 //! model allows; once a disaster is declared, everyone in the incident's area, for its
 //! duration, and every such access is logged.

@@ -300,7 +300,7 @@ code_enum!(
 );
 
 code_enum!(
-    /// How a city shares its register with district supporters in normal times (DOMAIN.md
+    /// How a city shares its register with district supporters in normal times (docs/domain.md
     /// "Sharing and consent"); a per-deployment setting.
     ConsentModel {
         OptIn = "opt_in": "同意方式（同意した人のみ提供）",

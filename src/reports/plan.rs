@@ -3,7 +3,7 @@
 //! Pure: a [`PlanDocument`] (plain strings, dates and WGS84 degrees) goes in, PDF bytes come
 //! out; no I/O, no database. Depends only on std, chrono and printpdf.
 //!
-//! The page follows DOMAIN.md's plan form and DESIGN.md's printing rules: Noto Sans JP embedded
+//! The page follows docs/domain.md's plan form and DESIGN.md's printing rules: Noto Sans JP embedded
 //! and subset (no system font needed, a one-page plan stays well under 100 KB), body text at
 //! 11 pt, names and phone numbers at 14 pt or more, era dates with the Western date beside, a
 //! vector route map that survives a black-and-white photocopy (flood zones grey, landslide zones

@@ -4,7 +4,7 @@
 //! A token is 32 random bytes shown once to the client; only its SHA-256 is stored. Passwords
 //! are hashed with argon2id. Failed logins are counted per user name in memory and refused for
 //! the rest of the window after too many (a restart forgets them; the audit log does not).
-//! Visibility follows DOMAIN.md: staff and admin see the register; a district user sees people
+//! Visibility follows docs/domain.md: staff and admin see the register; a district user sees people
 //! of their districts whom the consent model shares, and during an open incident over their
 //! home, everyone there; everything else is invisible.
 

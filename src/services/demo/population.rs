@@ -1,7 +1,7 @@
 //! Deterministic synthetic registrants and supporters for the demo town (`serve --demo`).
 //!
 //! A pure function of its arguments: the same seed, sizes, date and town give the same people,
-//! field for field, so the demo and its screenshots stay stable. Proportions follow DOMAIN.md ("The
+//! field for field, so the demo and its screenshots stay stable. Proportions follow docs/domain.md ("The
 //! register"): mostly very old people, many alone, a few on ventilators or oxygen, and supporters
 //! who live among them. Every record is input that `RegistrantData::parse` and
 //! `SupporterData::parse` accept, shaped as a JSON client sends it. No real person is meant: names
