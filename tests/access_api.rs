@@ -624,6 +624,8 @@ fn a_full_api_run_writes_no_personal_data_to_the_log() {
         .args([
             "--database",
             &db.url,
+            "--operator",
+            "test-admin",
             "user",
             "add",
             "--username",

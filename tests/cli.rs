@@ -16,6 +16,7 @@ fn sasaeai(db: &TestDatabase) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_sasaeai"));
     command
         .env("SASAEAI_DATABASE_URL", &db.url)
+        .env("SASAEAI_OPERATOR", "test-operator")
         .env_remove("SASAEAI_BIND");
     command
 }
@@ -291,9 +292,11 @@ fn volunteer_centre_proposes_and_prints_the_days_roster_from_the_command_line() 
             ..sasaeai::config::Settings::default()
         };
         let ctx = sasaeai::services::AppContext::open(settings).expect("open");
+        let setup = sasaeai::services::access::Caller::local("test-setup");
         for i in 0..3 {
             let v = centre::register_volunteer(
                 &ctx,
+                &setup,
                 &VolunteerInput {
                     name: Some(format!("当日 {i}郎")),
                     phone: Some("090-0000-0000".into()),
@@ -306,10 +309,11 @@ fn volunteer_centre_proposes_and_prints_the_days_roster_from_the_command_line() 
             let day = centre::DayInput {
                 date: Some("2026-07-10".into()),
             };
-            centre::check_in(&ctx, &v.registration_number, &day).expect("check in");
+            centre::check_in(&ctx, &setup, &v.registration_number, &day).expect("check in");
         }
         centre::create_help_request(
             &ctx,
+            &setup,
             &HelpRequestInput {
                 requester_name: Some("依頼 宅".into()),
                 address: Some("久留米市城島町9-9".into()),
@@ -555,4 +559,74 @@ fn check_lists_what_stops_plans_in_japanese_and_passes_once_fixed() {
         .unwrap_or_default();
     assert!(codes.contains(&"no_hazard_zones"), "{codes:?}");
     assert!(!codes.contains(&"no_districts"), "{codes:?}");
+}
+
+#[test]
+fn commands_on_personal_data_refuse_to_run_without_a_named_operator_and_record_it() {
+    let db = TestDatabase::new();
+    let file = std::env::temp_dir().join(format!("sasaeai-anon-{}.csv", std::process::id()));
+    for args in [
+        vec!["export", "registrants", "--format", "csv", "--out"],
+        vec!["match"],
+        vec!["check"],
+    ] {
+        let mut command = sasaeai(&db);
+        command.env_remove("SASAEAI_OPERATOR").args(&args);
+        if args[0] == "export" {
+            command.arg(&file);
+        }
+        let out = command.output().expect("run");
+        assert!(!out.status.success(), "{args:?} ran without an operator");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--operator NAME"),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(!file.exists(), "nothing was written");
+
+    let named = sasaeai(&db)
+        .args([
+            "--operator",
+            "山田 課長",
+            "export",
+            "registrants",
+            "--format",
+            "csv",
+            "--out",
+        ])
+        .arg(&file)
+        .output()
+        .expect("run export");
+    assert!(
+        named.status.success(),
+        "{}",
+        String::from_utf8_lossy(&named.stderr)
+    );
+    let _ = std::fs::remove_file(&file);
+    let settings = sasaeai::config::Settings {
+        database_url: db.url.clone(),
+        ..sasaeai::config::Settings::default()
+    };
+    let ctx = sasaeai::services::AppContext::open(settings).expect("open");
+    let log = sasaeai::services::access::audit_page(&ctx, 0, 100).expect("audit log");
+    let by_operator: Vec<(&str, &str)> = log
+        .iter()
+        .filter(|e| e.record.actor == "cli:山田 課長")
+        .map(|e| (e.record.action.as_str(), e.record.target.as_str()))
+        .collect();
+    assert!(
+        by_operator
+            .iter()
+            .any(|(action, target)| *action == "command"
+                && target.starts_with("sasaeai --operator 山田 課長 export registrants")),
+        "{by_operator:?}"
+    );
+    assert!(
+        by_operator
+            .iter()
+            .any(|(action, target)| *action == "export"
+                && *target == "/api/v1/exports/registrants.csv"),
+        "{by_operator:?}"
+    );
 }

@@ -316,6 +316,7 @@ fn the_command_line_prints_a_batch_and_a_sheet_to_files_with_a_progress_bar() {
             .arg(&server.db.url)
             .arg("print")
             .args(args)
+            .env("SASAEAI_OPERATOR", "西校区 民生委員")
             .env("RUST_LOG", "warn")
             .output()
             .unwrap_or_else(|e| panic!("run sasaeai: {e}"))

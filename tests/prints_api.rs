@@ -16,12 +16,13 @@ fn copies_get_unique_serials_and_can_be_recalled_by_holder() {
             .as_i64()
             .unwrap_or(0),
     );
+    let staff = sasaeai::services::access::Caller::local("staff");
     let a = register_copy(
         &server.ctx,
         "plan",
         &[person],
         "東校区 自主防災会長",
-        "staff",
+        &staff,
     )
     .expect("register");
     let b = register_copy(
@@ -29,7 +30,7 @@ fn copies_get_unique_serials_and_can_be_recalled_by_holder() {
         "plan",
         &[person],
         "東校区 自主防災会長",
-        "staff",
+        &staff,
     )
     .expect("register");
     let c = register_copy(
@@ -37,7 +38,7 @@ fn copies_get_unique_serials_and_can_be_recalled_by_holder() {
         "safety_check_sheet",
         &[person],
         "民生委員 田中",
-        "staff",
+        &staff,
     )
     .expect("register");
     assert_eq!(

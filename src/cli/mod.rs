@@ -15,6 +15,11 @@ pub struct Cli {
     /// Database URL: sqlite://PATH (default sqlite://sasaeai.db) or postgres://USER:PASS@HOST/DB.
     #[arg(long, global = true, env = "SASAEAI_DATABASE_URL")]
     pub database: Option<String>,
+    /// Who runs the command, written into the audit log with the command. Required by every
+    /// command that reads or changes personal data (import, export, match, print, check, user,
+    /// audit, volunteer-centre).
+    #[arg(long, global = true, env = "SASAEAI_OPERATOR")]
+    pub operator: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -351,6 +356,7 @@ impl Cli {
     /// [`CliError`] when the database cannot be opened or the server cannot start.
     pub fn run(self) -> Result<(), CliError> {
         let settings = self.settings();
+        let operator = self.operator.as_deref();
         match self.command {
             Command::Migrate => {
                 AppContext::open(settings)?;
@@ -359,8 +365,8 @@ impl Cli {
             }
             Command::Serve { demo, .. } => serve(settings, demo),
             Command::Check { json } => {
-                let ctx = AppContext::open(settings)?;
-                let readiness = services::readiness::check(&ctx, &cli_caller())?;
+                let (ctx, caller) = open_as(settings, operator)?;
+                let readiness = services::readiness::check(&ctx, &caller)?;
                 if json {
                     println!(
                         "{}",
@@ -376,20 +382,20 @@ impl Cli {
                 }
             }
             Command::Match { ref district } => {
-                let ctx = AppContext::open(settings)?;
+                let (ctx, caller) = open_as(settings, operator)?;
                 let district_id = match district {
                     Some(code) => Some(district_id(&ctx, code)?.0),
                     None => None,
                 };
                 let request = services::matching::RunRequest { district_id };
-                let summary = services::matching::run(&ctx, &request, "cli")?;
+                let summary = services::matching::run(&ctx, &request, &caller)?;
                 println!(
                     "{}",
                     serde_json::to_string_pretty(&summary).unwrap_or_default()
                 );
                 Ok(())
             }
-            Command::Print { what } => print(settings, what),
+            Command::Print { what } => print(settings, operator, what),
             Command::User {
                 what:
                     UserCommand::Add {
@@ -400,9 +406,10 @@ impl Cli {
                     },
             } => {
                 let password = password_from_stdin()?;
-                let ctx = AppContext::open(settings)?;
+                let (ctx, caller) = open_as(settings, operator)?;
                 let user = services::access::add_user(
                     &ctx,
+                    &caller,
                     &services::access::NewUser {
                         username: Some(username),
                         role: Some(role),
@@ -417,8 +424,8 @@ impl Cli {
                 what: UserCommand::Passwd { username, .. },
             } => {
                 let password = password_from_stdin()?;
-                let ctx = AppContext::open(settings)?;
-                services::access::set_password(&ctx, &username, &password, cli_caller().actor())?;
+                let (ctx, caller) = open_as(settings, operator)?;
+                services::access::set_password(&ctx, &caller, &username, &password)?;
                 println!(
                     "password of {} changed; their sessions were ended",
                     username.trim()
@@ -441,8 +448,8 @@ impl Cli {
                     ))),
                 }
             }
-            Command::VolunteerCentre { what } => volunteer_centre(settings, what),
-            Command::Export { what } => export(settings, what),
+            Command::VolunteerCentre { what } => volunteer_centre(settings, operator, what),
+            Command::Export { what } => export(settings, operator, what),
             Command::Import {
                 ref kind,
                 ref file,
@@ -452,13 +459,13 @@ impl Cli {
             } if kind == "registrants" || kind == "supporters" => {
                 let encoding = code("--encoding", encoding.as_ref())?;
                 let bytes = std::fs::read(file)?;
-                let ctx = AppContext::open(settings)?;
+                let (ctx, caller) = open_as(settings, operator)?;
                 let import = if kind == "registrants" {
                     services::exchange::import_registrants
                 } else {
                     services::exchange::import_supporters
                 };
-                let report = import(&ctx, &bytes, encoding, dry_run, "cli")?;
+                let report = import(&ctx, &bytes, encoding, dry_run, &caller)?;
                 println!(
                     "{}",
                     serde_json::to_string_pretty(&report).unwrap_or_default()
@@ -472,8 +479,8 @@ impl Cli {
                 let kind = services::imports::ImportKind::parse(kind)
                     .ok_or_else(|| CliError::Usage(format!("unknown kind {kind}")))?;
                 let bytes = std::fs::read(file)?;
-                let ctx = AppContext::open(settings)?;
-                let report = services::imports::import(&ctx, kind, &bytes, &options, "cli")?;
+                let (ctx, caller) = open_as(settings, operator)?;
+                let report = services::imports::import(&ctx, kind, &bytes, &options, &caller)?;
                 println!(
                     "{}",
                     serde_json::to_string_pretty(&report).unwrap_or_default()
@@ -494,24 +501,63 @@ fn password_from_stdin() -> Result<String, CliError> {
     Ok(password.trim_end_matches(['\r', '\n']).to_owned())
 }
 
-fn cli_caller() -> services::access::Caller {
-    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned());
-    services::access::Caller::local(&format!("cli:{user}"))
+/// The named operator of a command that touches personal data, as the caller of the services
+/// it runs (with an administrator's rights: the command line runs on the server itself).
+///
+/// # Errors
+/// [`CliError::Usage`] without a name.
+fn operator_of(name: Option<&str>) -> Result<services::access::Caller, CliError> {
+    let name = name
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| {
+            CliError::Usage(
+                "this command reads or changes personal data: name who runs it with \
+             --operator NAME (or SASAEAI_OPERATOR=NAME)"
+                    .to_owned(),
+            )
+        })?;
+    Ok(services::access::Caller::local(&format!("cli:{name}")))
 }
 
-fn export(settings: Settings, what: ExportCommand) -> Result<(), CliError> {
+/// Opens the database for a named operator and records the command they run (its arguments;
+/// passwords never come as arguments) in the audit log.
+///
+/// # Errors
+/// [`CliError::Usage`] without an operator; the database's errors.
+fn open_as(
+    settings: Settings,
+    operator: Option<&str>,
+) -> Result<(AppContext, services::access::Caller), CliError> {
+    let caller = operator_of(operator)?;
+    let ctx = AppContext::open(settings)?;
+    let command: Vec<String> = std::env::args().skip(1).collect();
+    services::access::record(
+        &ctx,
+        services::access::caller_record(
+            &caller,
+            "command",
+            &format!("sasaeai {}", command.join(" ")),
+            Vec::new(),
+            Vec::new(),
+        ),
+    )?;
+    Ok((ctx, caller))
+}
+
+fn export(settings: Settings, operator: Option<&str>, what: ExportCommand) -> Result<(), CliError> {
     let ExportCommand::Registrants {
         format,
         encoding,
         out,
     } = what;
-    let ctx = AppContext::open(settings)?;
+    let (ctx, caller) = open_as(settings, operator)?;
     let bytes = if format == "geojson" {
-        services::exchange::export_geojson(&ctx, services::exchange::Layer::Registrants)?
+        services::exchange::export_geojson(&ctx, &caller, services::exchange::Layer::Registrants)?
     } else {
         let encoding =
             code("--encoding", encoding.as_ref())?.unwrap_or(crate::exchange::Encoding::Utf8);
-        services::exchange::export_registrants_csv(&ctx, encoding)?
+        services::exchange::export_registrants_csv(&ctx, &caller, encoding)?
     };
     std::fs::write(&out, bytes)?;
     eprintln!("wrote {}", out.display());
@@ -546,9 +592,9 @@ fn progress_bar(what: &'static str) -> impl FnMut(usize, usize) {
     }
 }
 
-fn print(settings: Settings, what: PrintCommand) -> Result<(), CliError> {
+fn print(settings: Settings, operator: Option<&str>, what: PrintCommand) -> Result<(), CliError> {
     use std::io::Write;
-    let ctx = AppContext::open(settings)?;
+    let (ctx, caller) = open_as(settings, operator)?;
     let (PrintCommand::Plans { district, out, .. } | PrintCommand::Sheet { district, out, .. }) =
         &what;
     let id = district_id(&ctx, district)?;
@@ -564,7 +610,7 @@ fn print(settings: Settings, what: PrintCommand) -> Result<(), CliError> {
                 &ctx,
                 id,
                 &query,
-                &cli_caller(),
+                &caller,
                 &mut progress_bar("plans"),
             )
         }
@@ -572,7 +618,7 @@ fn print(settings: Settings, what: PrintCommand) -> Result<(), CliError> {
             &ctx,
             id,
             holder,
-            &cli_caller(),
+            &caller,
             &mut progress_bar("rows"),
         ),
     };
@@ -599,7 +645,11 @@ fn print(settings: Settings, what: PrintCommand) -> Result<(), CliError> {
     Ok(())
 }
 
-fn volunteer_centre(settings: Settings, what: VolunteerCentreCommand) -> Result<(), CliError> {
+fn volunteer_centre(
+    settings: Settings,
+    operator: Option<&str>,
+    what: VolunteerCentreCommand,
+) -> Result<(), CliError> {
     use services::volunteer_centre as centre;
     use std::io::Write;
     let day = |date: &str| {
@@ -609,8 +659,8 @@ fn volunteer_centre(settings: Settings, what: VolunteerCentreCommand) -> Result<
     match what {
         VolunteerCentreCommand::Propose { date } => {
             let day = day(&date)?;
-            let ctx = AppContext::open(settings)?;
-            let proposal = centre::propose(&ctx, day)?;
+            let (ctx, caller) = open_as(settings, operator)?;
+            let proposal = centre::propose(&ctx, &caller, day)?;
             println!(
                 "{}",
                 serde_json::to_string_pretty(&proposal).unwrap_or_default()
@@ -618,10 +668,10 @@ fn volunteer_centre(settings: Settings, what: VolunteerCentreCommand) -> Result<
         }
         VolunteerCentreCommand::Roster { date, out, holder } => {
             let day = day(&date)?;
-            let ctx = AppContext::open(settings)?;
+            let (ctx, caller) = open_as(settings, operator)?;
             // Open the output first: no copy is registered that could not be written.
             let mut file = std::fs::File::create(&out)?;
-            let printed = match centre::roster_pdf(&ctx, day, &holder, "cli") {
+            let printed = match centre::roster_pdf(&ctx, day, &holder, &caller) {
                 Ok(p) => p,
                 Err(e) => {
                     drop(file);

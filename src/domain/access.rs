@@ -364,3 +364,59 @@ mod tests {
         assert!(check_new_user("名前", Role::Staff, &[], "correct horse battery").is_err());
     }
 }
+
+/// A registrant's data as `grant` lets its holder see it. Staff and admin see everything; a
+/// district user sees what support needs and nothing of the city's own case file: the
+/// external id, the note on the reason, disability grades, diagnoses, doctor, medicines,
+/// allergies, care manager and staff notes are cleared. Every face (JSON, CSV, GeoJSON, PDF)
+/// renders the projected data, so none can show more than another.
+pub fn project_registrant(
+    data: &super::registrant::RegistrantData,
+    grant: Grant,
+) -> super::registrant::RegistrantData {
+    if grant == Grant::Register {
+        return data.clone();
+    }
+    super::registrant::RegistrantData {
+        external_id: None,
+        reason_note: None,
+        disability: None,
+        intractable_disease: None,
+        family_doctor: None,
+        medicines: None,
+        allergies: None,
+        care_manager: None,
+        notes: None,
+        ..data.clone()
+    }
+}
+
+/// Priority reasons only the register's staff may see (they name a disability grade).
+const WITHHELD_REASONS: &[&str] = &[
+    "severe_physical_disability",
+    "severe_intellectual_disability",
+    "severe_mental_disability",
+];
+
+/// A priority as `grant` lets its holder see it: a district user keeps the tier (the order of
+/// work), loses the reasons that name a disability grade, and sees the score of the reasons
+/// left, so that no hidden points can be read off the difference.
+pub fn project_priority(
+    priority: &super::priority::Priority,
+    grant: Grant,
+) -> super::priority::Priority {
+    if grant == Grant::Register {
+        return priority.clone();
+    }
+    let reasons: Vec<_> = priority
+        .reasons
+        .iter()
+        .filter(|r| !WITHHELD_REASONS.contains(&r.code.as_str()))
+        .cloned()
+        .collect();
+    super::priority::Priority {
+        score: reasons.iter().map(|r| r.points).sum(),
+        tier: priority.tier,
+        reasons,
+    }
+}

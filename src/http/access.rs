@@ -94,9 +94,13 @@ async fn list_users(ctx: web::Data<AppContext>) -> Result<HttpResponse, ApiError
     )
 )]
 #[post("/users")]
-async fn create_user(ctx: web::Data<AppContext>, body: JsonBody) -> Result<HttpResponse, ApiError> {
+async fn create_user(
+    ctx: web::Data<AppContext>,
+    caller: Caller,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
     let new: NewUser = body.into_input()?;
-    let user = block(&ctx, move |ctx| access::add_user(ctx, &new)).await?;
+    let user = block(&ctx, move |ctx| access::add_user(ctx, &caller, &new)).await?;
     Ok(HttpResponse::build(StatusCode::CREATED).json(user))
 }
 

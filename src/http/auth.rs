@@ -117,9 +117,6 @@ const ROUTE_ROLES: &[(&str, &str, &[Role])] = &[
 /// Route prefixes whose every route has the same roles.
 const PREFIX_ROLES: &[(&str, &[Role])] = &[("/api/v1/volunteer-centre/", VOLUNTEER_CENTRE)];
 
-/// POST routes that only read (searches): audited by their handlers, not as changes.
-const READ_ONLY_POSTS: &[&str] = &["/api/v1/registrants/within-area"];
-
 /// How well `path` fits `pattern` (`{…}` matches one segment): the number of literal
 /// segments, or None when it does not fit.
 fn fit(pattern: &str, path: &str) -> Option<usize> {
@@ -218,7 +215,7 @@ pub async fn authorize(
         Err(e) => return Ok(refuse(req, ApiError::Internal(e.to_string()))),
     };
     let method = req.method().clone();
-    let (pattern, roles) = match route_for(&method, req.path()) {
+    let (_, roles) = match route_for(&method, req.path()) {
         Some(found) => found,
         // Nothing is served here: say so. A served route missing from the table: deny.
         None if req.match_pattern().is_none() => return Ok(refuse(req, ApiError::NoRoute)),
@@ -227,33 +224,10 @@ pub async fn authorize(
     if !roles.contains(&caller.role()) {
         return Ok(refuse(req, crate::services::ServiceError::Forbidden.into()));
     }
-    req.extensions_mut().insert(caller.clone());
-    let path = req.path().to_owned();
-    let response = next.call(req).await?.map_into_boxed_body();
-    let is_change =
-        method != Method::GET && method != Method::HEAD && !READ_ONLY_POSTS.contains(&pattern);
-    if is_change {
-        let person = pattern
-            .starts_with("/api/v1/registrants/{id}")
-            .then(|| path.split('/').nth(4)?.parse().ok().map(RegistrantId))
-            .flatten();
-        let mut record = access::caller_record(
-            &caller,
-            "change",
-            &format!("{method} {path}"),
-            person.into_iter().collect(),
-            Vec::new(),
-        );
-        record.outcome = response.status().as_u16().to_string();
-        let audited = web::block(move || access::record(&ctx, record)).await;
-        if !matches!(audited, Ok(Ok(()))) {
-            log::error!(
-                "audit log write failed for a change by user {}",
-                caller.user.id
-            );
-        }
-    }
-    Ok(response)
+    req.extensions_mut().insert(caller);
+    // Every service records what it read or changed in its own transaction; nothing is
+    // audited here after the fact.
+    Ok(next.call(req).await?.map_into_boxed_body())
 }
 
 impl FromRequest for Caller {
@@ -276,7 +250,6 @@ impl FromRequest for Caller {
 pub struct PersonRead {
     caller: Caller,
     id: RegistrantId,
-    target: String,
 }
 
 impl FromRequest for PersonRead {
@@ -293,7 +266,6 @@ impl FromRequest for PersonRead {
             Some(id) => Ok(Self {
                 caller,
                 id: RegistrantId(id),
-                target: req.path().to_owned(),
             }),
             None => Err(ApiError::NoRoute),
         })
@@ -301,25 +273,16 @@ impl FromRequest for PersonRead {
 }
 
 impl PersonRead {
-    /// Records the read in the audit log (404 when the caller may not see the person), then
-    /// runs `f` on the blocking pool with the grant that let them see it.
+    /// Runs `f` on the blocking pool with the caller and the person; the service checks what
+    /// the caller may see and records the read in its own transaction.
     pub async fn run<T, F>(self, ctx: &web::Data<AppContext>, f: F) -> Result<T, ApiError>
     where
-        F: FnOnce(
-                &AppContext,
-                &Caller,
-                RegistrantId,
-                crate::domain::access::Grant,
-            ) -> crate::services::ServiceResult<T>
+        F: FnOnce(&AppContext, &Caller, RegistrantId) -> crate::services::ServiceResult<T>
             + Send
             + 'static,
         T: Send + 'static,
     {
-        let Self { caller, id, target } = self;
-        super::block(ctx, move |ctx| {
-            let grant = access::disclose_one(ctx, &caller, "read", &target, id)?;
-            f(ctx, &caller, id, grant)
-        })
-        .await
+        let Self { caller, id } = self;
+        super::block(ctx, move |ctx| f(ctx, &caller, id)).await
     }
 }

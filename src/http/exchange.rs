@@ -8,7 +8,7 @@ use super::extract::{IfMatch, JsonBody, Upload, with_etag};
 use super::{ApiError, Problem, block};
 use crate::exchange::Encoding;
 use crate::services::AppContext;
-use crate::services::access::{self, Caller};
+use crate::services::access::Caller;
 use crate::services::exchange::{
     self, DuplicatePair, ExchangeReport, ExportOptions, MergeInput, RegistrantImportOptions,
 };
@@ -51,7 +51,7 @@ async fn import_registrants(
     let options = options.into_inner();
     let dry_run = options.dry_run.unwrap_or(true);
     let report = block(&ctx, move |ctx| {
-        exchange::import_registrants(ctx, &file.0, options.encoding, dry_run, caller.actor())
+        exchange::import_registrants(ctx, &file.0, options.encoding, dry_run, &caller)
     })
     .await?;
     Ok(HttpResponse::Ok().json(report))
@@ -79,7 +79,7 @@ async fn import_supporters(
     let options = options.into_inner();
     let dry_run = options.dry_run.unwrap_or(true);
     let report = block(&ctx, move |ctx| {
-        exchange::import_supporters(ctx, &file.0, options.encoding, dry_run, caller.actor())
+        exchange::import_supporters(ctx, &file.0, options.encoding, dry_run, &caller)
     })
     .await?;
     Ok(HttpResponse::Ok().json(report))
@@ -102,9 +102,7 @@ async fn export_supporters_csv(
 ) -> Result<HttpResponse, ApiError> {
     let encoding = options.into_inner().encoding.unwrap_or(Encoding::Utf8);
     let bytes = block(&ctx, move |ctx| {
-        let bytes = exchange::export_supporters_csv(ctx, encoding)?;
-        audit_export(ctx, &caller, "/api/v1/exports/supporters.csv")?;
-        Ok(bytes)
+        exchange::export_supporters_csv(ctx, &caller, encoding)
     })
     .await?;
     Ok(csv_response(bytes, encoding, "supporters"))
@@ -143,9 +141,7 @@ async fn export_registrants_csv(
 ) -> Result<HttpResponse, ApiError> {
     let encoding = options.into_inner().encoding.unwrap_or(Encoding::Utf8);
     let bytes = block(&ctx, move |ctx| {
-        let bytes = exchange::export_registrants_csv(ctx, encoding)?;
-        audit_export(ctx, &caller, "/api/v1/exports/registrants.csv")?;
-        Ok(bytes)
+        exchange::export_registrants_csv(ctx, &caller, encoding)
     })
     .await?;
     let charset = match encoding {
@@ -177,12 +173,9 @@ async fn export_geojson(
     caller: Caller,
     layer: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let target = format!("/api/v1/exports/{layer}.geojson");
     let layer = exchange::Layer::parse(&layer).ok_or(ApiError::NoRoute)?;
     let bytes = block(&ctx, move |ctx| {
-        let bytes = exchange::export_geojson(ctx, layer)?;
-        audit_export(ctx, &caller, &target)?;
-        Ok(bytes)
+        exchange::export_geojson(ctx, &caller, layer)
     })
     .await?;
     Ok(HttpResponse::Ok()
@@ -204,24 +197,7 @@ async fn list_registrant_duplicates(
     ctx: web::Data<AppContext>,
     caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
-    let items = block(&ctx, move |ctx| {
-        let items = exchange::duplicates(ctx)?;
-        let ids = items
-            .iter()
-            .flat_map(|p| [p.registrant_id, p.duplicate_id])
-            .map(crate::domain::RegistrantId)
-            .collect();
-        let record = access::caller_record(
-            &caller,
-            "list",
-            "/api/v1/registrants/duplicates",
-            ids,
-            Vec::new(),
-        );
-        access::record(ctx, record)?;
-        Ok(items)
-    })
-    .await?;
+    let items = block(&ctx, move |ctx| exchange::duplicates(ctx, &caller)).await?;
     Ok(HttpResponse::Ok().json(Duplicates { items }))
 }
 
@@ -251,21 +227,9 @@ async fn merge_registrants(
     let id = crate::domain::RegistrantId(id.into_inner());
     let input: MergeInput = body.into_input()?;
     let kept = block(&ctx, move |ctx| {
-        exchange::merge(ctx, id, if_match.0, &input, caller.actor())
+        exchange::merge(ctx, id, if_match.0, &input, &caller)
     })
     .await?;
     let version = kept.registrant.version;
     Ok(with_etag(actix_web::http::StatusCode::OK, &kept, version))
-}
-
-/// Records an export in the audit log (the file goes out only once it is recorded).
-fn audit_export(
-    ctx: &AppContext,
-    caller: &Caller,
-    target: &str,
-) -> Result<(), crate::services::ServiceError> {
-    access::record(
-        ctx,
-        access::caller_record(caller, "export", target, Vec::new(), Vec::new()),
-    )
 }

@@ -49,7 +49,7 @@ async fn import_file(
     let kind = ImportKind::parse(&kind).ok_or(ApiError::NoRoute)?;
     let options = options.into_inner();
     let report = block(&ctx, move |ctx| {
-        imports::import(ctx, kind, &file.0, &options, caller.actor())
+        imports::import(ctx, kind, &file.0, &options, &caller)
     })
     .await?;
     Ok(HttpResponse::Ok().json(report))

@@ -43,10 +43,7 @@ async fn create_matching_run(
     body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let request: RunRequest = body.into_input()?;
-    let summary = block(&ctx, move |ctx| {
-        matching::run(ctx, &request, caller.actor())
-    })
-    .await?;
+    let summary = block(&ctx, move |ctx| matching::run(ctx, &request, &caller)).await?;
     Ok(HttpResponse::Created().json(summary))
 }
 
@@ -98,10 +95,7 @@ async fn confirm_proposal(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let proposal = block(&ctx, move |ctx| {
-        matching::decide(ctx, id, true, caller.actor())
-    })
-    .await?;
+    let proposal = block(&ctx, move |ctx| matching::decide(ctx, id, true, &caller)).await?;
     Ok(HttpResponse::Ok().json(proposal))
 }
 
@@ -122,10 +116,7 @@ async fn reject_proposal(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let proposal = block(&ctx, move |ctx| {
-        matching::decide(ctx, id, false, caller.actor())
-    })
-    .await?;
+    let proposal = block(&ctx, move |ctx| matching::decide(ctx, id, false, &caller)).await?;
     Ok(HttpResponse::Ok().json(proposal))
 }
 

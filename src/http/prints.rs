@@ -20,10 +20,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
 #[get("/prints")]
 async fn list_prints(
     ctx: web::Data<AppContext>,
+    caller: Caller,
     query: web::Query<PrintQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    let items = block(&ctx, move |ctx| prints::list(ctx, &query)).await?;
+    let items = block(&ctx, move |ctx| prints::list(ctx, &caller, &query)).await?;
     Ok(HttpResponse::Ok().json(Items { items }))
 }
 
@@ -45,7 +46,7 @@ async fn return_print(
 ) -> Result<HttpResponse, ApiError> {
     let serial = serial.into_inner();
     let copy = block(&ctx, move |ctx| {
-        prints::mark_returned(ctx, &serial, caller.actor())
+        prints::mark_returned(ctx, &serial, &caller)
     })
     .await?;
     Ok(HttpResponse::Ok().json(copy))

@@ -1,7 +1,7 @@
 //! `/api/v1/registrants`: the register of people who need help evacuating.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, get, patch, post, put, web};
+use actix_web::{HttpResponse, HttpResponseBuilder, get, patch, post, put, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::auth::PersonRead;
@@ -12,7 +12,7 @@ use crate::domain::plan::PlanInput;
 use crate::domain::registrant::{RegistrantInput, StatusChangeInput};
 use crate::domain::{HazardZoneId, RegistrantId};
 use crate::services::HistoryEntry;
-use crate::services::access::{self, Caller};
+use crate::services::access::Caller;
 use crate::services::nearby::{self, AreaQuery};
 use crate::services::plans::{self, PlanIssue, PlanView};
 use crate::services::printing;
@@ -59,15 +59,9 @@ async fn list_registrants(
     ctx: Ctx,
     caller: Caller,
     query: web::Query<ListQuery>,
-    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    let target = req.path().to_owned();
-    let page = block(&ctx, move |ctx| {
-        let page = registrants::list(ctx, &query)?;
-        access::disclose_page(ctx, &caller, &target, page)
-    })
-    .await?;
+    let page = block(&ctx, move |ctx| registrants::list(ctx, &caller, &query)).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -90,10 +84,7 @@ async fn create_registrant(
     body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let input: RegistrantInput = body.into_input()?;
-    let registrant = block(&ctx, move |ctx| {
-        registrants::create(ctx, &input, caller.actor())
-    })
-    .await?;
+    let registrant = block(&ctx, move |ctx| registrants::create(ctx, &input, &caller)).await?;
     Ok(with_etag(
         StatusCode::CREATED,
         &registrant,
@@ -113,12 +104,10 @@ async fn create_registrant(
 #[get("/registrants/{id}")]
 async fn get_registrant(ctx: Ctx, read: PersonRead) -> Result<HttpResponse, ApiError> {
     let (shown, version) = read
-        .run(&ctx, |ctx, _, id, grant| {
-            let registrant = registrants::get(ctx, id)?;
-            Ok((
-                access::shown(&registrant, grant),
-                registrant.registrant.version,
-            ))
+        .run(&ctx, |ctx, caller, id| {
+            let seen = registrants::get(ctx, caller, id)?;
+            let version = seen.record.registrant.version;
+            Ok((seen, version))
         })
         .await?;
     Ok(with_etag(StatusCode::OK, &shown, version))
@@ -147,7 +136,7 @@ async fn patch_registrant(
 ) -> Result<HttpResponse, ApiError> {
     let id = RegistrantId(id.into_inner());
     let registrant = block(&ctx, move |ctx| {
-        registrants::patch(ctx, id, if_match.0, &body.0, caller.actor())
+        registrants::patch(ctx, id, if_match.0, &body.0, &caller)
     })
     .await?;
     Ok(with_etag(
@@ -182,7 +171,7 @@ async fn change_registrant_status(
     let id = RegistrantId(id.into_inner());
     let input: StatusChangeInput = body.into_input()?;
     let registrant = block(&ctx, move |ctx| {
-        registrants::change_status(ctx, id, if_match.0, &input, caller.actor())
+        registrants::change_status(ctx, id, if_match.0, &input, &caller)
     })
     .await?;
     Ok(with_etag(
@@ -204,7 +193,9 @@ async fn change_registrant_status(
 #[get("/registrants/{id}/history")]
 async fn registrant_history(ctx: Ctx, read: PersonRead) -> Result<HttpResponse, ApiError> {
     let items = read
-        .run(&ctx, |ctx, _, id, _| registrants::history(ctx, id))
+        .run(&ctx, |ctx, caller, id| {
+            registrants::history(ctx, caller, id)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(Items { items }))
 }
@@ -221,7 +212,9 @@ async fn registrant_history(ctx: Ctx, read: PersonRead) -> Result<HttpResponse, 
 #[get("/registrants/{id}/consents")]
 async fn list_registrant_consents(ctx: Ctx, read: PersonRead) -> Result<HttpResponse, ApiError> {
     let items = read
-        .run(&ctx, |ctx, _, id, _| registrants::consents(ctx, id))
+        .run(&ctx, |ctx, caller, id| {
+            registrants::consents(ctx, caller, id)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(Items { items }))
 }
@@ -247,7 +240,7 @@ async fn record_registrant_consent(
     let id = RegistrantId(id.into_inner());
     let input: ConsentInput = body.into_input()?;
     let consent = block(&ctx, move |ctx| {
-        registrants::record_consent(ctx, id, &input, caller.actor())
+        registrants::record_consent(ctx, id, &input, &caller)
     })
     .await?;
     Ok(HttpResponse::Created().json(consent))
@@ -271,13 +264,10 @@ async fn registrants_in_area(
     caller: Caller,
     query: web::Query<AreaQuery>,
     body: JsonBody,
-    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    let target = req.path().to_owned();
     let page = block(&ctx, move |ctx| {
-        let page = nearby::registrants_in_area(ctx, &body.0, &query)?;
-        access::disclose_page(ctx, &caller, &target, page)
+        nearby::registrants_in_area(ctx, &caller, &body.0, &query)
     })
     .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -298,13 +288,10 @@ async fn registrants_in_hazard_zone(
     caller: Caller,
     id: web::Path<i64>,
     query: web::Query<AreaQuery>,
-    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (zone, query) = (HazardZoneId(id.into_inner()), query.into_inner());
-    let target = req.path().to_owned();
     let page = block(&ctx, move |ctx| {
-        let page = nearby::registrants_in_zone(ctx, zone, &query)?;
-        access::disclose_page(ctx, &caller, &target, page)
+        nearby::registrants_in_zone(ctx, &caller, zone, &query)
     })
     .await?;
     Ok(HttpResponse::Ok().json(page))
@@ -321,7 +308,7 @@ async fn registrants_in_hazard_zone(
 )]
 #[get("/registrants/{id}/plan")]
 async fn get_plan(ctx: Ctx, read: PersonRead) -> Result<HttpResponse, ApiError> {
-    let plan = read.run(&ctx, |ctx, _, id, _| plans::get(ctx, id)).await?;
+    let plan = read.run(&ctx, plans::get).await?;
     Ok(with_etag(StatusCode::OK, &plan, plan.plan.version))
 }
 
@@ -352,7 +339,7 @@ async fn put_plan(
     let input: PlanInput = body.into_input()?;
     let expected = if_match.map(|m| m.0);
     let (plan, created) = block(&ctx, move |ctx| {
-        plans::put(ctx, id, expected, &input, caller.actor())
+        plans::put(ctx, id, expected, &input, &caller)
     })
     .await?;
     let status = if created {
@@ -371,9 +358,7 @@ async fn put_plan(
 )]
 #[get("/registrants/{id}/plan/history")]
 async fn plan_history(ctx: Ctx, read: PersonRead) -> Result<HttpResponse, ApiError> {
-    let items = read
-        .run(&ctx, |ctx, _, id, _| plans::history(ctx, id))
-        .await?;
+    let items = read.run(&ctx, plans::history).await?;
     Ok(HttpResponse::Ok().json(Items { items }))
 }
 
@@ -393,9 +378,7 @@ struct PlanCheck {
 )]
 #[get("/registrants/{id}/plan/check")]
 async fn check_plan(ctx: Ctx, read: PersonRead) -> Result<HttpResponse, ApiError> {
-    let issues = read
-        .run(&ctx, |ctx, _, id, _| plans::check(ctx, id))
-        .await?;
+    let issues = read.run(&ctx, plans::check).await?;
     Ok(HttpResponse::Ok().json(PlanCheck {
         printable: issues.is_empty(),
         issues,
@@ -429,8 +412,8 @@ async fn plan_pdf(
 ) -> Result<HttpResponse, ApiError> {
     let holder = query.into_inner().holder.unwrap_or_default();
     let (bytes, serial) = read
-        .run(&ctx, move |ctx, caller, id, grant| {
-            printing::plan_pdf(ctx, id, &holder, caller, grant)
+        .run(&ctx, move |ctx, caller, id| {
+            printing::plan_pdf(ctx, caller, id, &holder)
         })
         .await?;
     Ok(pdf_response(bytes, &serial, "plan").finish_body())

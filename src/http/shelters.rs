@@ -61,10 +61,7 @@ async fn create_shelter(
     body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let input: ShelterInput = body.into_input()?;
-    let shelter = block(&ctx, move |ctx| {
-        shelters::create(ctx, &input, caller.actor())
-    })
-    .await?;
+    let shelter = block(&ctx, move |ctx| shelters::create(ctx, &input, &caller)).await?;
     Ok(with_etag(StatusCode::CREATED, &shelter, shelter.version))
 }
 
@@ -107,7 +104,7 @@ async fn patch_shelter(
 ) -> Result<HttpResponse, ApiError> {
     let id = ShelterId(id.into_inner());
     let shelter = block(&ctx, move |ctx| {
-        shelters::patch(ctx, id, if_match.0, &body.0, caller.actor())
+        shelters::patch(ctx, id, if_match.0, &body.0, &caller)
     })
     .await?;
     Ok(with_etag(StatusCode::OK, &shelter, shelter.version))

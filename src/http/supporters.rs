@@ -37,9 +37,13 @@ pub fn routes(cfg: &mut ServiceConfig) {
     )
 )]
 #[get("/supporters")]
-async fn list_supporters(ctx: Ctx, query: web::Query<ListQuery>) -> Result<HttpResponse, ApiError> {
+async fn list_supporters(
+    ctx: Ctx,
+    caller: Caller,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    let page = block(&ctx, move |ctx| supporters::list(ctx, &query)).await?;
+    let page = block(&ctx, move |ctx| supporters::list(ctx, &caller, &query)).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -61,10 +65,7 @@ async fn create_supporter(
     body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let input: SupporterInput = body.into_input()?;
-    let supporter = block(&ctx, move |ctx| {
-        supporters::create(ctx, &input, caller.actor())
-    })
-    .await?;
+    let supporter = block(&ctx, move |ctx| supporters::create(ctx, &input, &caller)).await?;
     Ok(with_etag(
         StatusCode::CREATED,
         &supporter,
@@ -82,9 +83,13 @@ async fn create_supporter(
     )
 )]
 #[get("/supporters/{id}")]
-async fn get_supporter(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+async fn get_supporter(
+    ctx: Ctx,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     let id = SupporterId(id.into_inner());
-    let supporter = block(&ctx, move |ctx| supporters::get(ctx, id)).await?;
+    let supporter = block(&ctx, move |ctx| supporters::get(ctx, &caller, id)).await?;
     Ok(with_etag(StatusCode::OK, &supporter, supporter.version))
 }
 
@@ -111,7 +116,7 @@ async fn patch_supporter(
 ) -> Result<HttpResponse, ApiError> {
     let id = SupporterId(id.into_inner());
     let supporter = block(&ctx, move |ctx| {
-        supporters::patch(ctx, id, if_match.0, &body.0, caller.actor())
+        supporters::patch(ctx, id, if_match.0, &body.0, &caller)
     })
     .await?;
     Ok(with_etag(StatusCode::OK, &supporter, supporter.version))
@@ -127,9 +132,13 @@ async fn patch_supporter(
     )
 )]
 #[get("/supporters/{id}/history")]
-async fn supporter_history(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+async fn supporter_history(
+    ctx: Ctx,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     let id = SupporterId(id.into_inner());
-    let items = block(&ctx, move |ctx| supporters::history(ctx, id)).await?;
+    let items = block(&ctx, move |ctx| supporters::history(ctx, &caller, id)).await?;
     Ok(HttpResponse::Ok().json(Items { items }))
 }
 
@@ -146,9 +155,13 @@ async fn supporter_history(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse,
 #[get("/supporters/within")]
 async fn supporters_within(
     ctx: Ctx,
+    caller: Caller,
     query: web::Query<WithinQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    let items = block(&ctx, move |ctx| nearby::supporters_within(ctx, &query)).await?;
+    let items = block(&ctx, move |ctx| {
+        nearby::supporters_within(ctx, &caller, &query)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(Items { items }))
 }

@@ -87,15 +87,25 @@ fn day_of(date: Option<&str>) -> Result<chrono::NaiveDate, ApiError> {
     )
 )]
 #[post("/volunteer-centre/volunteers")]
-async fn create_volunteer(ctx: Ctx, body: JsonBody) -> Result<HttpResponse, ApiError> {
+async fn create_volunteer(
+    ctx: Ctx,
+    caller: Caller,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
     let is_group = body.0.get("members").is_some() || body.0.get("party_name").is_some();
     if is_group {
         let input: GroupInput = body.into_input()?;
-        let party: Party = block(&ctx, move |ctx| centre::register_group(ctx, &input)).await?;
+        let party: Party = block(&ctx, move |ctx| {
+            centre::register_group(ctx, &caller, &input)
+        })
+        .await?;
         Ok(HttpResponse::Created().json(party))
     } else {
         let input: VolunteerInput = body.into_input()?;
-        let v = block(&ctx, move |ctx| centre::register_volunteer(ctx, &input)).await?;
+        let v = block(&ctx, move |ctx| {
+            centre::register_volunteer(ctx, &caller, &input)
+        })
+        .await?;
         Ok(with_etag(StatusCode::CREATED, &v, v.version))
     }
 }
@@ -110,9 +120,13 @@ async fn create_volunteer(ctx: Ctx, body: JsonBody) -> Result<HttpResponse, ApiE
     )
 )]
 #[get("/volunteer-centre/volunteers/{id}")]
-async fn get_volunteer(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+async fn get_volunteer(
+    ctx: Ctx,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let key = id.into_inner();
-    let v = block(&ctx, move |ctx| centre::get_volunteer(ctx, &key)).await?;
+    let v = block(&ctx, move |ctx| centre::get_volunteer(ctx, &caller, &key)).await?;
     Ok(with_etag(StatusCode::OK, &v, v.version))
 }
 
@@ -131,12 +145,16 @@ async fn get_volunteer(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, 
 #[post("/volunteer-centre/volunteers/{id}/check-ins")]
 async fn check_in_volunteer(
     ctx: Ctx,
+    caller: Caller,
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let key = id.into_inner();
     let input: DayInput = optional_body(&body)?;
-    let result = block(&ctx, move |ctx| centre::check_in(ctx, &key, &input)).await?;
+    let result = block(&ctx, move |ctx| {
+        centre::check_in(ctx, &caller, &key, &input)
+    })
+    .await?;
     let status = if result.created {
         StatusCode::CREATED
     } else {
@@ -159,12 +177,16 @@ async fn check_in_volunteer(
 #[post("/volunteer-centre/volunteers/{id}/check-out")]
 async fn check_out_volunteer(
     ctx: Ctx,
+    caller: Caller,
     id: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let key = id.into_inner();
     let input: DayInput = optional_body(&body)?;
-    let result = block(&ctx, move |ctx| centre::check_out(ctx, &key, &input)).await?;
+    let result = block(&ctx, move |ctx| {
+        centre::check_out(ctx, &caller, &key, &input)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
@@ -178,9 +200,16 @@ async fn check_out_volunteer(
     )
 )]
 #[post("/volunteer-centre/help-requests")]
-async fn create_help_request(ctx: Ctx, body: JsonBody) -> Result<HttpResponse, ApiError> {
+async fn create_help_request(
+    ctx: Ctx,
+    caller: Caller,
+    body: JsonBody,
+) -> Result<HttpResponse, ApiError> {
     let input: HelpRequestInput = body.into_input()?;
-    let r = block(&ctx, move |ctx| centre::create_help_request(ctx, &input)).await?;
+    let r = block(&ctx, move |ctx| {
+        centre::create_help_request(ctx, &caller, &input)
+    })
+    .await?;
     Ok(with_etag(StatusCode::CREATED, &r, r.version))
 }
 
@@ -196,10 +225,14 @@ async fn create_help_request(ctx: Ctx, body: JsonBody) -> Result<HttpResponse, A
 #[get("/volunteer-centre/help-requests")]
 async fn list_help_requests(
     ctx: Ctx,
+    caller: Caller,
     query: web::Query<HelpRequestQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    let page = block(&ctx, move |ctx| centre::list_help_requests(ctx, &query)).await?;
+    let page = block(&ctx, move |ctx| {
+        centre::list_help_requests(ctx, &caller, &query)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -213,9 +246,13 @@ async fn list_help_requests(
     )
 )]
 #[get("/volunteer-centre/help-requests/{id}")]
-async fn get_help_request(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+async fn get_help_request(
+    ctx: Ctx,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     let id = HelpRequestId(id.into_inner());
-    let r = block(&ctx, move |ctx| centre::get_help_request(ctx, id)).await?;
+    let r = block(&ctx, move |ctx| centre::get_help_request(ctx, &caller, id)).await?;
     Ok(with_etag(StatusCode::OK, &r, r.version))
 }
 
@@ -230,9 +267,13 @@ async fn get_help_request(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, 
     )
 )]
 #[post("/volunteer-centre/teams/proposals")]
-async fn propose_teams(ctx: Ctx, query: web::Query<DateQuery>) -> Result<HttpResponse, ApiError> {
+async fn propose_teams(
+    ctx: Ctx,
+    caller: Caller,
+    query: web::Query<DateQuery>,
+) -> Result<HttpResponse, ApiError> {
     let day = day_of(query.date.as_deref())?;
-    let proposal = block(&ctx, move |ctx| centre::propose(ctx, day)).await?;
+    let proposal = block(&ctx, move |ctx| centre::propose(ctx, &caller, day)).await?;
     Ok(HttpResponse::Ok().json(proposal))
 }
 
@@ -282,6 +323,7 @@ async fn get_team(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError
 #[patch("/volunteer-centre/teams/{id}")]
 async fn patch_team(
     ctx: Ctx,
+    caller: Caller,
     id: web::Path<i64>,
     version: IfMatch,
     body: JsonBody,
@@ -289,7 +331,7 @@ async fn patch_team(
     let id = TeamId(id.into_inner());
     let patch: TeamPatch = body.into_input()?;
     let team = block(&ctx, move |ctx| {
-        centre::update_team(ctx, id, version.0, &patch)
+        centre::update_team(ctx, &caller, id, version.0, &patch)
     })
     .await?;
     Ok(with_etag(StatusCode::OK, &team, team.version))
@@ -308,9 +350,13 @@ macro_rules! team_step {
             )
         )]
         #[post($path)]
-        async fn $name(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+        async fn $name(
+            ctx: Ctx,
+            caller: Caller,
+            id: web::Path<i64>,
+        ) -> Result<HttpResponse, ApiError> {
             let id = TeamId(id.into_inner());
-            let team = block(&ctx, move |ctx| $service(ctx, id)).await?;
+            let team = block(&ctx, move |ctx| $service(ctx, &caller, id)).await?;
             Ok(with_etag(StatusCode::OK, &team, team.version))
         }
     };
@@ -349,12 +395,16 @@ team_step!(
 #[post("/volunteer-centre/teams/{id}/equipment")]
 async fn lend_equipment(
     ctx: Ctx,
+    caller: Caller,
     id: web::Path<i64>,
     body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let id = TeamId(id.into_inner());
     let input: LendInput = body.into_input()?;
-    let team = block(&ctx, move |ctx| centre::lend_equipment(ctx, id, &input)).await?;
+    let team = block(&ctx, move |ctx| {
+        centre::lend_equipment(ctx, &caller, id, &input)
+    })
+    .await?;
     Ok(with_etag(StatusCode::OK, &team, team.version))
 }
 
@@ -371,12 +421,16 @@ async fn lend_equipment(
 #[post("/volunteer-centre/teams/{id}/equipment/return")]
 async fn return_equipment(
     ctx: Ctx,
+    caller: Caller,
     id: web::Path<i64>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let id = TeamId(id.into_inner());
     let input: ReturnInput = optional_body(&body)?;
-    let team = block(&ctx, move |ctx| centre::return_equipment(ctx, id, &input)).await?;
+    let team = block(&ctx, move |ctx| {
+        centre::return_equipment(ctx, &caller, id, &input)
+    })
+    .await?;
     Ok(with_etag(StatusCode::OK, &team, team.version))
 }
 
@@ -396,12 +450,13 @@ async fn return_equipment(
 #[post("/volunteer-centre/teams/{id}/report")]
 async fn report_team(
     ctx: Ctx,
+    caller: Caller,
     id: web::Path<i64>,
     body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let id = TeamId(id.into_inner());
     let input: ReportInput = body.into_input()?;
-    let team = block(&ctx, move |ctx| centre::report(ctx, id, &input)).await?;
+    let team = block(&ctx, move |ctx| centre::report(ctx, &caller, id, &input)).await?;
     Ok(with_etag(StatusCode::OK, &team, team.version))
 }
 
@@ -421,7 +476,7 @@ async fn team_slip_pdf(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = TeamId(id.into_inner());
-    let printed = block(&ctx, move |ctx| centre::slip_pdf(ctx, id, caller.actor())).await?;
+    let printed = block(&ctx, move |ctx| centre::slip_pdf(ctx, id, &caller)).await?;
     Ok(pdf_response(printed.bytes, &printed.serial, "dispatch-slip").finish_body())
 }
 
@@ -444,7 +499,7 @@ async fn roster_pdf(
     let day = centre::parse_day("date", &date)?;
     let holder = query.into_inner().holder.unwrap_or_default();
     let printed = block(&ctx, move |ctx| {
-        centre::roster_pdf(ctx, day, &holder, caller.actor())
+        centre::roster_pdf(ctx, day, &holder, &caller)
     })
     .await?;
     Ok(pdf_response(printed.bytes, &printed.serial, "roster").finish_body())

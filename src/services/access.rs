@@ -15,7 +15,6 @@ use std::time::Instant;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::NaiveDateTime;
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -277,7 +276,10 @@ pub struct NewUser {
 /// # Errors
 /// [`ServiceError::Invalid`] for a bad name, role, district or password;
 /// [`ServiceError::Duplicate`] for a name in use.
-pub fn add_user(ctx: &AppContext, new: &NewUser) -> ServiceResult<User> {
+pub fn add_user(ctx: &AppContext, caller: &Caller, new: &NewUser) -> ServiceResult<User> {
+    if caller.role() != Role::Admin {
+        return Err(ServiceError::Forbidden);
+    }
     let username = new
         .username
         .as_deref()
@@ -306,14 +308,12 @@ pub fn add_user(ctx: &AppContext, new: &NewUser) -> ServiceResult<User> {
         return Err(ServiceError::Duplicate { field: "username" });
     }
     let hash = hash_password(&password)?;
-    Ok(users::insert(
-        &mut conn,
-        &username,
-        role,
-        &districts,
-        &hash,
-        storage::now(),
-    )?)
+    storage::write_transaction(&mut conn, |conn| {
+        let user = users::insert(conn, &username, role, &districts, &hash, storage::now())?;
+        let target = format!("user {} added as {}", user.username, role.as_str());
+        audit_change(conn, caller, &target, &[])?;
+        Ok(user)
+    })
 }
 
 /// Sets a new password for an existing user (the administrator's way back in when a
@@ -325,30 +325,24 @@ pub fn add_user(ctx: &AppContext, new: &NewUser) -> ServiceResult<User> {
 /// for an unknown name.
 pub fn set_password(
     ctx: &AppContext,
+    caller: &Caller,
     username: &str,
     password: &str,
-    operator: &str,
 ) -> ServiceResult<()> {
+    if caller.role() != Role::Admin {
+        return Err(ServiceError::Forbidden);
+    }
     let username = username.trim();
     if let Some(message) = crate::domain::access::password_problem(username, password) {
         return Err(ValidationErrors::one("password", message).into());
     }
     let hash = hash_password(password)?;
-    if !users::set_password(&mut *ctx.conn()?, username, &hash, storage::now())? {
-        return Err(ServiceError::NotFound("user"));
-    }
-    record(
-        ctx,
-        AuditRecord {
-            actor: operator.to_owned(),
-            role: Some(Role::Admin),
-            action: "password_set".into(),
-            target: format!("user:{username}"),
-            registrant_ids: Vec::new(),
-            incident_grants: Vec::new(),
-            outcome: "ok".into(),
-        },
-    )
+    storage::write_transaction(&mut *ctx.conn()?, |conn| {
+        if !users::set_password(conn, username, &hash, storage::now())? {
+            return Err(ServiceError::NotFound("user"));
+        }
+        audit_change(conn, caller, &format!("user {username} password set"), &[])
+    })
 }
 
 /// Every user.
@@ -379,7 +373,11 @@ impl Scope {
     ///
     /// # Errors
     /// A storage error.
-    pub fn of(ctx: &AppContext, caller: &Caller) -> ServiceResult<Self> {
+    pub fn of(
+        ctx: &AppContext,
+        conn: &mut storage::DbConnection,
+        caller: &Caller,
+    ) -> ServiceResult<Self> {
         if caller.sees_register() {
             return Ok(Self {
                 caller_districts: None,
@@ -392,7 +390,8 @@ impl Scope {
             Vec::new()
         };
         let now = storage::now();
-        let reaches = incidents::not_closed(&mut *ctx.conn()?, now)?
+        let _ = ctx;
+        let reaches = incidents::not_closed(conn, now)?
             .into_iter()
             .filter(|i| i.open)
             .filter_map(|i| reach(&i))
@@ -410,6 +409,7 @@ impl Scope {
     pub fn grants(
         &self,
         ctx: &AppContext,
+        conn: &mut storage::DbConnection,
         records: &[Registrant],
     ) -> ServiceResult<Vec<Option<Grant>>> {
         let Some(own) = &self.caller_districts else {
@@ -420,7 +420,7 @@ impl Scope {
             .filter(|r| r.facts.district_id.is_some_and(|d| own.contains(&d)))
             .collect();
         let ids: Vec<RegistrantId> = mine.iter().map(|r| r.id).collect();
-        let answers = latest_sharing(ctx, &ids)?;
+        let answers = latest_sharing(conn, &ids)?;
         let today = ctx.today();
         Ok(records
             .iter()
@@ -452,15 +452,19 @@ impl Scope {
     pub fn is_limited(&self) -> bool {
         self.caller_districts.is_some()
     }
+
+    /// The districts a limited caller may see people of; `None` for the whole register.
+    pub fn districts(&self) -> Option<&[DistrictId]> {
+        self.caller_districts.as_deref()
+    }
 }
 
 fn latest_sharing(
-    ctx: &AppContext,
+    conn: &mut storage::DbConnection,
     ids: &[RegistrantId],
 ) -> ServiceResult<HashMap<RegistrantId, SharingAnswer>> {
-    let mut conn = ctx.conn()?;
     let mut answers = HashMap::new();
-    for consent in consents::latest_of_kind(&mut conn, ConsentKind::RegisterSharing, ids)? {
+    for consent in consents::latest_of_kind(conn, ConsentKind::RegisterSharing, ids)? {
         answers.insert(
             consent.registrant_id,
             SharingAnswer {
@@ -532,19 +536,28 @@ pub fn declare_incident(
     let Some(hazard_type) = hazard else {
         return Err(ValidationErrors::one("hazard_type", "必須項目です").into());
     };
-    let incident = incidents::insert(
-        &mut conn,
-        &incidents::NewIncident {
-            name: &name,
-            hazard_type,
-            districts: &districts,
-            area: input.area.as_ref(),
-            starts_at,
-            ends_at: input.ends_at,
-            declared_by: caller.actor(),
-        },
-        now,
-    )?;
+    let incident = storage::write_transaction(&mut conn, |conn| {
+        let incident = incidents::insert(
+            conn,
+            &incidents::NewIncident {
+                name: &name,
+                hazard_type,
+                districts: &districts,
+                area: input.area.as_ref(),
+                starts_at,
+                ends_at: input.ends_at,
+                declared_by: caller.actor(),
+            },
+            now,
+        )?;
+        audit_change(
+            conn,
+            caller,
+            &format!("incident {} declared", incident.id),
+            &[],
+        )?;
+        Ok::<_, ServiceError>(incident)
+    })?;
     log::info!("incident {} declared", incident.id);
     Ok(incident)
 }
@@ -558,17 +571,20 @@ pub fn close_incident(
     caller: &Caller,
     id: IncidentId,
 ) -> ServiceResult<Incident> {
-    let mut conn = ctx.conn()?;
     let now = storage::now();
-    let found = incidents::find(&mut conn, id, now)?.ok_or(ServiceError::NotFound("incident"))?;
-    if !incidents::close(&mut conn, id, caller.actor(), now)? {
-        return Err(ServiceError::NotPending(format!(
-            "closed at {}",
-            found.closed_at.unwrap_or(now)
-        )));
-    }
+    let closed = storage::write_transaction(&mut *ctx.conn()?, |conn| {
+        let found = incidents::find(conn, id, now)?.ok_or(ServiceError::NotFound("incident"))?;
+        if !incidents::close(conn, id, caller.actor(), now)? {
+            return Err(ServiceError::NotPending(format!(
+                "closed at {}",
+                found.closed_at.unwrap_or(now)
+            )));
+        }
+        audit_change(conn, caller, &format!("incident {id} closed"), &[])?;
+        incidents::find(conn, id, now)?.ok_or(ServiceError::NotFound("incident"))
+    })?;
     log::info!("incident {id} closed");
-    incidents::find(&mut conn, id, now)?.ok_or(ServiceError::NotFound("incident"))
+    Ok(closed)
 }
 
 /// Every incident, newest first.
@@ -601,43 +617,87 @@ pub fn caller_record(
     }
 }
 
-/// Appends to the audit log. Appends are serialised in the process; a second process racing
-/// for the same place collides on the primary key and is retried.
+/// Appends to the audit log in a transaction of its own, for events that change nothing else
+/// (a login, a logout, a refused request). Everything that reads or changes the register
+/// records itself with [`record_in`] inside its own transaction instead.
 ///
 /// # Errors
 /// A storage error (the caller must not answer as if the access had been recorded).
 pub fn record(ctx: &AppContext, record: AuditRecord) -> ServiceResult<()> {
-    let _guard = ctx
-        .audit_lock
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner);
     let mut conn = ctx.conn()?;
-    let mut last_error = None;
-    for _ in 0..3 {
-        match conn.transaction(|c| audit::append(c, &record, storage::now())) {
-            Ok(_) => return Ok(()),
-            Err(e) => last_error = Some(e),
-        }
-    }
-    Err(last_error.map_or(ServiceError::NotFound("audit"), ServiceError::from))
+    storage::write_transaction(&mut conn, |c| record_in(c, &record))
 }
 
 /// Appends to the audit log inside the caller's transaction, so that what it records and the
-/// record itself commit together (a print and its audit entry).
+/// record itself commit together, or neither does. Call it last in the transaction (see
+/// [`storage::audit::append`]).
 ///
 /// # Errors
-/// A storage error.
+/// A storage error, which rolls the whole transaction back.
 pub(crate) fn record_in(
-    ctx: &AppContext,
     conn: &mut storage::DbConnection,
     record: &AuditRecord,
 ) -> ServiceResult<()> {
-    let _guard = ctx
-        .audit_lock
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner);
     audit::append(conn, record, storage::now())?;
     Ok(())
+}
+
+/// Records, inside the caller's transaction, that `caller` did `action` on `target`, naming
+/// the people concerned and marking those seen only by the incident rule.
+///
+/// # Errors
+/// A storage error, which rolls the whole transaction back.
+pub(crate) fn audit_in(
+    conn: &mut storage::DbConnection,
+    caller: &Caller,
+    action: &str,
+    target: &str,
+    seen: &[(RegistrantId, Grant)],
+) -> ServiceResult<()> {
+    record_in(conn, &access_record(caller, action, target, seen))
+}
+
+/// Runs a read that names no registrant (supporters, volunteers, help requests) in one write
+/// transaction with its audit entry: `f` returns what it read and the target to record, which
+/// names the ids read.
+///
+/// # Errors
+/// Whatever `f` returns, and storage errors; nothing is returned unless it is recorded.
+pub(crate) fn read_recorded<T>(
+    ctx: &AppContext,
+    caller: &Caller,
+    f: impl FnOnce(&mut storage::DbConnection) -> ServiceResult<(T, String)>,
+) -> ServiceResult<T> {
+    storage::write_transaction(&mut *ctx.conn()?, |conn| {
+        let (found, target) = f(conn)?;
+        record_in(
+            conn,
+            &caller_record(caller, "read", &target, Vec::new(), Vec::new()),
+        )?;
+        Ok(found)
+    })
+}
+
+/// `what` and the ids read, as an audit target: `supporters 3,5,8`.
+pub(crate) fn ids_target(what: &str, ids: impl IntoIterator<Item = i64>) -> String {
+    let ids: Vec<String> = ids.into_iter().map(|id| id.to_string()).collect();
+    format!("{what} {}", ids.join(","))
+}
+
+/// Records a change of the register inside its transaction, naming the people concerned.
+///
+/// # Errors
+/// A storage error, which rolls the whole transaction back.
+pub(crate) fn audit_change(
+    conn: &mut storage::DbConnection,
+    caller: &Caller,
+    target: &str,
+    people: &[RegistrantId],
+) -> ServiceResult<()> {
+    record_in(
+        conn,
+        &caller_record(caller, "change", target, people.to_vec(), Vec::new()),
+    )
 }
 
 /// The audit record of people seen, marking those seen only by the incident rule.
@@ -656,20 +716,6 @@ pub fn access_record(
         })
         .collect();
     caller_record(caller, action, target, ids, grants)
-}
-
-/// Records a read of people's records, marking those seen only by the incident rule.
-///
-/// # Errors
-/// A storage error.
-pub fn record_access(
-    ctx: &AppContext,
-    caller: &Caller,
-    action: &str,
-    target: &str,
-    seen: &[(RegistrantId, Grant)],
-) -> ServiceResult<()> {
-    record(ctx, access_record(caller, action, target, seen))
 }
 
 /// A page of the audit log.
@@ -789,60 +835,4 @@ pub fn shown<T: Serialize>(view: &T, grant: Grant) -> serde_json::Value {
         }
         (_, other) => other,
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Disclosure: what a handler may send back, audited
-
-/// Keeps the people of a page that `caller` may see, shaped for them, and records the access
-/// (one `list` entry with the ids returned).
-///
-/// # Errors
-/// A storage error (nothing is returned unless the access is recorded).
-pub fn disclose_page(
-    ctx: &AppContext,
-    caller: &Caller,
-    target: &str,
-    page: super::Page<super::registrants::RegistrantView>,
-) -> ServiceResult<super::Page<serde_json::Value>> {
-    let scope = Scope::of(ctx, caller)?;
-    let records: Vec<Registrant> = page.items.iter().map(|v| v.registrant.clone()).collect();
-    let grants = scope.grants(ctx, &records)?;
-    let mut seen = Vec::new();
-    let mut items = Vec::new();
-    for (view, grant) in page.items.iter().zip(grants) {
-        if let Some(grant) = grant {
-            seen.push((view.registrant.id, grant));
-            items.push(shown(view, grant));
-        }
-    }
-    record_access(ctx, caller, "list", target, &seen)?;
-    Ok(super::Page {
-        items,
-        next_cursor: page.next_cursor,
-    })
-}
-
-/// The grant under which `caller` sees registrant `id`, recording the access as `action`.
-///
-/// # Errors
-/// [`ServiceError::NotFound`] when the person is unknown or invisible to the caller (a hidden
-/// person is not confirmed to exist).
-pub fn disclose_one(
-    ctx: &AppContext,
-    caller: &Caller,
-    action: &str,
-    target: &str,
-    id: RegistrantId,
-) -> ServiceResult<Grant> {
-    let record = storage::registrants::find(&mut *ctx.conn()?, id)?
-        .ok_or(ServiceError::NotFound("registrant"))?;
-    let scope = Scope::of(ctx, caller)?;
-    let grant = scope
-        .grants(ctx, std::slice::from_ref(&record))?
-        .pop()
-        .flatten()
-        .ok_or(ServiceError::NotFound("registrant"))?;
-    record_access(ctx, caller, action, target, &[(id, grant)])?;
-    Ok(grant)
 }

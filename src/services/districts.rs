@@ -1,7 +1,5 @@
 //! Districts (校区) and hazard zones: the polygons that place people.
 
-use diesel::Connection;
-
 use super::{AppContext, ServiceError, ServiceResult};
 use crate::domain::GeoPoint;
 use crate::domain::district::{DistrictSummary, NewDistrict};
@@ -73,7 +71,7 @@ pub fn add_geodata(
 ) -> ServiceResult<Rederived> {
     let mut conn = ctx.conn()?;
     let now = storage::now();
-    let changed = conn.transaction(|conn| {
+    let changed = storage::write_transaction(&mut conn, |conn| {
         for district in new_districts {
             districts::insert(conn, district, now)?;
         }

@@ -7,20 +7,20 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::access::Caller;
 use super::{Actor, AppContext, ServiceError, ServiceResult};
-use crate::domain::ValidationErrors;
 use crate::domain::codes::RegistrantStatus;
 use crate::domain::normalize::{address_key, kana_key, name_key, phone_key};
 use crate::domain::registrant::{LocationFacts, Registrant, RegistrantData};
+use crate::domain::{RegistrantId, ValidationErrors};
 use crate::exchange::registrants::{CellError, build, check_line_length, read_rows, write_csv};
 use crate::exchange::{Encoding, FormatError, decode};
 use crate::storage::change_log::{self, Action, Change, Entity};
-use crate::storage::{self, registrants};
+use crate::storage::{self, DbConnection, registrants};
 
 /// How to read a registrant file.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -205,6 +205,7 @@ pub fn import_registrants(
     dry_run: bool,
     actor: Actor<'_>,
 ) -> ServiceResult<ExchangeReport> {
+    super::registrants::require_register(actor)?;
     check_line_length(bytes).map_err(format_error)?;
     let text = decode(bytes, encoding).map_err(format_error)?;
     let file = read_rows(&text).map_err(format_error)?;
@@ -381,7 +382,7 @@ fn apply(
         .filter(|(_, r)| r.outcome == Outcome::Created)
         .map(|(i, _)| i)
         .collect();
-    conn.transaction(|conn| {
+    storage::write_transaction(conn, |conn| {
         let items: Vec<(&RegistrantData, &LocationFacts)> =
             creates.iter().map(|(d, f)| (d, f)).collect();
         let ids = registrants::insert_many(conn, &items, now)?;
@@ -440,11 +441,17 @@ fn apply(
                 action: *action,
                 changed_fields: fields,
                 snapshot,
-                changed_by: actor,
+                changed_by: actor.actor(),
                 changed_at: now,
             })
             .collect();
         change_log::append_many(conn, &changes)?;
+        let people: Vec<RegistrantId> = changes_meta
+            .iter()
+            .map(|(id, ..)| RegistrantId(*id))
+            .collect();
+        let target = format!("import registrants: {} rows written", people.len());
+        super::access::audit_change(conn, actor, &target, &people)?;
         Ok::<_, ServiceError>(())
     })?;
     ctx.rebuild_spatial(conn)
@@ -461,16 +468,40 @@ pub struct ExportOptions {
 ///
 /// # Errors
 /// [`ServiceError::Invalid`] (field `encoding`) naming the row CP932 cannot represent.
-pub fn export_registrants_csv(ctx: &AppContext, encoding: Encoding) -> ServiceResult<Vec<u8>> {
-    let mut conn = ctx.conn()?;
-    let all = registrants::all(&mut conn)?;
-    let records: Vec<(i64, &RegistrantData)> = all
-        .iter()
-        .filter(|r| r.status == RegistrantStatus::Active)
-        .map(|r| (r.id.0, &r.data))
-        .collect();
-    write_csv(&records, encoding)
-        .map_err(|e| ValidationErrors::one("encoding", e.to_string()).into())
+pub fn export_registrants_csv(
+    ctx: &AppContext,
+    caller: &Caller,
+    encoding: Encoding,
+) -> ServiceResult<Vec<u8>> {
+    exported(ctx, caller, "/api/v1/exports/registrants.csv", |conn| {
+        let all = registrants::all(conn)?;
+        let active: Vec<&Registrant> = all
+            .iter()
+            .filter(|r| r.status == RegistrantStatus::Active)
+            .collect();
+        let records: Vec<(i64, &RegistrantData)> =
+            active.iter().map(|r| (r.id.0, &r.data)).collect();
+        let bytes = write_csv(&records, encoding)
+            .map_err(|e| ValidationErrors::one("encoding", e.to_string()))?;
+        Ok((bytes, active.iter().map(|r| r.id).collect()))
+    })
+}
+
+/// Runs an export for staff and records it, naming every person exported, in one
+/// transaction: the file is handed out only once the audit entry is written.
+fn exported(
+    ctx: &AppContext,
+    caller: &Caller,
+    target: &str,
+    export: impl FnOnce(&mut DbConnection) -> ServiceResult<(Vec<u8>, Vec<RegistrantId>)>,
+) -> ServiceResult<Vec<u8>> {
+    super::registrants::require_register(caller)?;
+    storage::write_transaction(&mut *ctx.conn()?, |conn| {
+        let (bytes, people) = export(conn)?;
+        let record = super::access::caller_record(caller, "export", target, people, Vec::new());
+        super::access::record_in(conn, &record)?;
+        Ok(bytes)
+    })
 }
 
 /// The layers exported as GeoJSON for QGIS.
@@ -484,6 +515,16 @@ pub enum Layer {
 }
 
 impl Layer {
+    /// The layer's name in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Registrants => "registrants",
+            Self::Supporters => "supporters",
+            Self::Shelters => "shelters",
+            Self::Districts => "districts",
+        }
+    }
+
     /// Parses `registrants`, `supporters`, `shelters` or `districts`.
     pub fn parse(name: &str) -> Option<Self> {
         serde_json::from_value(Value::String(name.to_owned())).ok()
@@ -509,14 +550,24 @@ fn point(lat: f64, lon: f64) -> Value {
 ///
 /// # Errors
 /// A storage error.
-pub fn export_geojson(ctx: &AppContext, layer: Layer) -> ServiceResult<Vec<u8>> {
-    let mut conn = ctx.conn()?;
+pub fn export_geojson(ctx: &AppContext, caller: &Caller, layer: Layer) -> ServiceResult<Vec<u8>> {
+    let target = format!("/api/v1/exports/{}.geojson", layer.as_str());
+    exported(ctx, caller, &target, |conn| geojson_layer(conn, layer))
+}
+
+/// The features of one layer, and the people in it.
+fn geojson_layer(
+    conn: &mut DbConnection,
+    layer: Layer,
+) -> ServiceResult<(Vec<u8>, Vec<RegistrantId>)> {
+    let mut people = Vec::new();
     let features: Vec<Value> = match layer {
-        Layer::Registrants => registrants::all(&mut conn)?
+        Layer::Registrants => registrants::all(conn)?
             .iter()
             .filter(|r| r.status == RegistrantStatus::Active)
             .filter_map(|r| {
                 let p = r.data.location()?;
+                people.push(r.id);
                 Some(feature(r.id.0, point(p.lat(), p.lon()), json(r)))
             })
             .collect(),
@@ -525,19 +576,19 @@ pub fn export_geojson(ctx: &AppContext, layer: Layer) -> ServiceResult<Vec<u8>> 
                 limit: i64::MAX,
                 ..Default::default()
             };
-            storage::supporters::list(&mut conn, &filter)?
+            storage::supporters::list(conn, &filter)?
                 .iter()
                 .map(|s| feature(s.id.0, point(s.data.latitude, s.data.longitude), json(s)))
                 .collect()
         }
-        Layer::Shelters => storage::shelters::all(&mut conn)?
+        Layer::Shelters => storage::shelters::all(conn)?
             .iter()
             .filter_map(|s| {
                 let p = s.data.location()?;
                 Some(feature(s.id.0, point(p.lat(), p.lon()), json(s)))
             })
             .collect(),
-        Layer::Districts => storage::districts::all(&mut conn)?
+        Layer::Districts => storage::districts::all(conn)?
             .iter()
             .map(|d| {
                 let geometry = serde_json::to_value(geojson::Geometry::from(&d.boundary))
@@ -548,7 +599,7 @@ pub fn export_geojson(ctx: &AppContext, layer: Layer) -> ServiceResult<Vec<u8>> 
             .collect(),
     };
     let collection = serde_json::json!({"type": "FeatureCollection", "features": features});
-    Ok(serde_json::to_vec(&collection).unwrap_or_default())
+    Ok((serde_json::to_vec(&collection).unwrap_or_default(), people))
 }
 
 /// Two records that may be one person.
@@ -566,9 +617,29 @@ pub struct DuplicatePair {
 ///
 /// # Errors
 /// A storage error.
-pub fn duplicates(ctx: &AppContext) -> ServiceResult<Vec<DuplicatePair>> {
-    let mut conn = ctx.conn()?;
-    let all = registrants::all(&mut conn)?;
+pub fn duplicates(ctx: &AppContext, caller: &Caller) -> ServiceResult<Vec<DuplicatePair>> {
+    super::registrants::require_register(caller)?;
+    storage::write_transaction(&mut *ctx.conn()?, |conn| {
+        let pairs = duplicate_pairs(conn)?;
+        let ids = pairs
+            .iter()
+            .flat_map(|p| [p.registrant_id, p.duplicate_id])
+            .map(RegistrantId)
+            .collect();
+        let record = super::access::caller_record(
+            caller,
+            "list",
+            "/api/v1/registrants/duplicates",
+            ids,
+            Vec::new(),
+        );
+        super::access::record_in(conn, &record)?;
+        Ok(pairs)
+    })
+}
+
+fn duplicate_pairs(conn: &mut DbConnection) -> ServiceResult<Vec<DuplicatePair>> {
+    let all = registrants::all(conn)?;
     let mut index = DuplicateIndex::default();
     let mut pairs: HashMap<(i64, i64), Vec<DuplicateReason>> = HashMap::new();
     for r in all.iter().filter(|r| is_candidate(r)) {
@@ -625,7 +696,7 @@ pub fn merge(
         return Err(ValidationErrors::one("duplicate_id", "同じ人どうしは統合できません").into());
     }
     let mut conn = ctx.conn()?;
-    let (before_dup, after_dup) = conn.transaction(|conn| {
+    let (before_dup, after_dup) = storage::write_transaction(&mut conn, |conn| {
         let find = |conn: &mut storage::DbConnection, id| {
             registrants::find(conn, id)?.ok_or(ServiceError::NotFound("registrant"))
         };
@@ -683,7 +754,7 @@ pub fn merge(
             .flatten(),
         None,
     );
-    super::registrants::get(ctx, kept)
+    Ok(super::registrants::get(ctx, actor, kept)?.record)
 }
 
 /// Reads a supporter CSV like [`import_registrants`]: matched by 宛名番号 then 登録番号,
@@ -699,6 +770,7 @@ pub fn import_supporters(
     dry_run: bool,
     actor: Actor<'_>,
 ) -> ServiceResult<ExchangeReport> {
+    super::registrants::require_register(actor)?;
     use super::records::record_change;
     use crate::domain::supporter::{SupporterData, SupporterInput};
     use crate::exchange::registrants::{Table, build_with, read_table};
@@ -790,7 +862,7 @@ pub fn import_supporters(
             .collect()
     };
     let now = storage::now();
-    conn.transaction(|conn| {
+    storage::write_transaction(&mut conn, |conn| {
         for ((row, base, data), district) in plans.iter().zip(districts) {
             let (record, action, fields) = match base.and_then(|i| stored.get(i)) {
                 Some(old) => {
@@ -872,14 +944,20 @@ fn summary_message(report: &ExchangeReport) -> String {
 ///
 /// # Errors
 /// As [`export_registrants_csv`].
-pub fn export_supporters_csv(ctx: &AppContext, encoding: Encoding) -> ServiceResult<Vec<u8>> {
-    let mut conn = ctx.conn()?;
-    let filter = storage::supporters::ListFilter {
-        limit: i64::MAX,
-        ..Default::default()
-    };
-    let all = storage::supporters::list(&mut conn, &filter)?;
-    let records: Vec<_> = all.iter().map(|s| (s.id.0, &s.data)).collect();
-    crate::exchange::registrants::write_supporters_csv(&records, encoding)
-        .map_err(|e| ValidationErrors::one("encoding", e.to_string()).into())
+pub fn export_supporters_csv(
+    ctx: &AppContext,
+    caller: &Caller,
+    encoding: Encoding,
+) -> ServiceResult<Vec<u8>> {
+    exported(ctx, caller, "/api/v1/exports/supporters.csv", |conn| {
+        let filter = storage::supporters::ListFilter {
+            limit: i64::MAX,
+            ..Default::default()
+        };
+        let all = storage::supporters::list(conn, &filter)?;
+        let records: Vec<_> = all.iter().map(|s| (s.id.0, &s.data)).collect();
+        let bytes = crate::exchange::registrants::write_supporters_csv(&records, encoding)
+            .map_err(|e| ValidationErrors::one("encoding", e.to_string()))?;
+        Ok((bytes, Vec::new()))
+    })
 }

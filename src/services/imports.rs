@@ -3,7 +3,6 @@
 //! rows are reported with their number and reason, and what depends on the polygons (each
 //! home's district and hazard exposure) is recomputed before the transaction commits.
 
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -117,6 +116,7 @@ pub fn import(
     options: &ImportOptions,
     actor: Actor<'_>,
 ) -> ServiceResult<ImportReport> {
+    super::registrants::require_register(actor)?;
     let text = decode(bytes, options.encoding).map_err(format_error)?;
     let tolerance = ctx.settings.district_tolerance_m;
     let mut conn = ctx.conn()?;
@@ -129,7 +129,7 @@ pub fn import(
             };
             let parsed = parse_districts(&text, &opts).map_err(format_error)?;
             let mut report = report(kind, &parsed);
-            report.rederived = conn.transaction(|conn| {
+            report.rederived = storage::write_transaction(&mut conn, |conn| {
                 for (_, district) in &parsed.accepted {
                     match districts::find_by_code(conn, &district.code)? {
                         Some(id) => {
@@ -142,7 +142,10 @@ pub fn import(
                         }
                     }
                 }
-                rederive(conn, tolerance)
+                let rederived = rederive(conn, tolerance)?;
+                let target = format!("import districts: {} rows", parsed.accepted.len());
+                super::access::audit_change(conn, actor, &target, &[])?;
+                Ok::<_, ServiceError>(rederived)
             })?;
             report
         }
@@ -160,13 +163,16 @@ pub fn import(
                 .clone()
                 .unwrap_or_else(|| hazard.hazard_type().as_str().to_owned());
             let mut report = report(kind, &parsed);
-            report.rederived = conn.transaction(|conn| {
+            report.rederived = storage::write_transaction(&mut conn, |conn| {
                 report.updated = hazard_zones::delete_source(conn, &source)?;
                 for (_, zone) in &parsed.accepted {
                     hazard_zones::insert(conn, zone, &source, now)?;
                     report.created += 1;
                 }
-                rederive(conn, tolerance)
+                let rederived = rederive(conn, tolerance)?;
+                let target = format!("import hazards {source}: {} zones", parsed.accepted.len());
+                super::access::audit_change(conn, actor, &target, &[])?;
+                Ok::<_, ServiceError>(rederived)
             })?;
             report
         }
@@ -180,7 +186,7 @@ pub fn import(
                 .map_err(format_error)?;
             let mut report = report(kind, &parsed);
             let spatial = ctx.spatial();
-            conn.transaction(|conn| {
+            storage::write_transaction(&mut conn, |conn| {
                 for (_, data) in &parsed.accepted {
                     let district = data.location().and_then(|p| spatial.district_of(p));
                     let existing = match &data.gsi_id {

@@ -6,7 +6,6 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -167,6 +166,7 @@ fn reason_code(reason: Unmatched) -> &'static str {
 /// # Errors
 /// [`ServiceError::Invalid`] for an unknown district.
 pub fn run(ctx: &AppContext, request: &RunRequest, actor: Actor<'_>) -> ServiceResult<RunSummary> {
+    super::registrants::require_register(actor)?;
     let started = Instant::now();
     let today = ctx.today();
     let mut conn = ctx.conn()?;
@@ -441,8 +441,8 @@ pub fn run(ctx: &AppContext, request: &RunRequest, actor: Actor<'_>) -> ServiceR
         elapsed_ms: 0,
     };
 
-    conn.transaction(|conn| {
-        let run_id = proposals::insert_run(conn, district, actor, storage::now())?;
+    storage::write_transaction(&mut conn, |conn| {
+        let run_id = proposals::insert_run(conn, district, actor.actor(), storage::now())?;
         proposals::supersede_open(conn, &registrant_ids)?;
         for row in &mut rows {
             row.run_id = run_id;
@@ -455,6 +455,8 @@ pub fn run(ctx: &AppContext, request: &RunRequest, actor: Actor<'_>) -> ServiceR
             run_id,
             &serde_json::to_string(&summary).unwrap_or_default(),
         )?;
+        let target = format!("matching run {run_id}");
+        super::access::audit_change(conn, actor, &target, &registrant_ids)?;
         Ok::<_, ServiceError>(())
     })?;
     Ok(summary)
@@ -523,11 +525,12 @@ pub fn decide(
     confirm: bool,
     actor: Actor<'_>,
 ) -> ServiceResult<Decision> {
+    super::registrants::require_register(actor)?;
     let today = ctx.today();
     let mut conn = ctx.conn()?;
-    conn.transaction(|conn| {
+    storage::write_transaction(&mut conn, |conn| {
         let status = if confirm { "confirmed" } else { "rejected" };
-        if !proposals::decide(conn, id, status, actor, storage::now())? {
+        if !proposals::decide(conn, id, status, actor.actor(), storage::now())? {
             return match proposals::find(conn, id)? {
                 Some(p) => Err(ServiceError::NotPending(p.status)),
                 None => Err(ServiceError::NotFound("proposal")),
@@ -542,6 +545,8 @@ pub fn decide(
         } else {
             None
         };
+        let target = format!("proposal {id} {status}");
+        super::access::audit_change(conn, actor, &target, &[proposal.registrant_id])?;
         Ok(Decision { proposal, plan })
     })
 }

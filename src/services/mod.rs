@@ -21,6 +21,7 @@ mod records;
 pub mod registrants;
 pub mod shelters;
 pub mod supporters;
+pub mod visibility;
 pub mod volunteer_centre;
 
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -42,8 +43,9 @@ pub use crate::storage::proposals::Proposal;
 pub use crate::storage::teams::{Equipment, TeamRecord, TeamRequest};
 pub use crate::storage::volunteers::CheckIn;
 
-/// Who made a change, as written into the history (a user name once access control exists).
-pub type Actor<'a> = &'a str;
+/// Who asks: every service that reads or changes personal data takes the caller, decides what
+/// they may see from it, and writes the history and the audit log under their name.
+pub type Actor<'a> = &'a access::Caller;
 
 /// What a service call can fail with, in terms the caller can act on.
 #[derive(Debug, thiserror::Error)]
@@ -170,8 +172,6 @@ pub struct AppContext {
     pool: Pool,
     spatial: RwLock<SpatialIndex>,
     throttle: access::LoginThrottle,
-    /// Serialises appends to the audit chain within the process.
-    audit_lock: std::sync::Mutex<()>,
 }
 
 impl AppContext {
@@ -195,7 +195,6 @@ impl AppContext {
             pool,
             spatial: RwLock::new(spatial),
             throttle: access::LoginThrottle::default(),
-            audit_lock: std::sync::Mutex::new(()),
         })
     }
 
@@ -209,7 +208,6 @@ impl AppContext {
             pool,
             spatial: RwLock::new(SpatialIndex::default()),
             throttle: access::LoginThrottle::default(),
-            audit_lock: std::sync::Mutex::new(()),
         })
     }
 

@@ -6,13 +6,15 @@ use geo::MultiPolygon;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::registrants::{RegistrantView, page, page_params, views};
+use super::access::{Caller, Scope, audit_in};
+use super::registrants::{RegistrantView, page_params};
+use super::visibility::{Seen, seen_of, visible_page};
 use super::{AppContext, Page, ServiceError, ServiceResult};
 use crate::domain::codes::HazardType;
 use crate::domain::shelter::Shelter;
 use crate::domain::supporter::Supporter;
 use crate::domain::{GeoPoint, HazardZoneId, RegistrantId, ValidationErrors};
-use crate::storage::{hazard_zones, registrants, shelters, supporters};
+use crate::storage::{self, hazard_zones, registrants, shelters, supporters};
 
 /// Most items a nearest-shelter query returns.
 pub const MAX_NEAREST: i64 = 50;
@@ -140,8 +142,10 @@ pub fn nearest_shelters(
 /// [`ServiceError::Invalid`] naming a missing or out-of-range `lat`, `lon`, `radius_m`.
 pub fn supporters_within(
     ctx: &AppContext,
+    caller: &Caller,
     query: &WithinQuery,
 ) -> ServiceResult<Vec<Nearby<Supporter>>> {
+    super::registrants::require_register(caller)?;
     let mut errors = ValidationErrors::new();
     let at = point(query.lat, query.lon, &mut errors);
     let radius = query.radius_m.unwrap_or(500.0);
@@ -157,8 +161,12 @@ pub fn supporters_within(
     let mut found = ctx.spatial().supporters.within(at, radius);
     found.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
     let ids: Vec<_> = found.iter().map(|(id, _)| *id).collect();
-    let records = supporters::find_many(&mut *ctx.conn()?, &ids)?;
-    Ok(with_distances(&found, records, |s| s.id))
+    super::access::read_recorded(ctx, caller, |conn| {
+        let records = supporters::find_many(conn, &ids)?;
+        let target =
+            super::access::ids_target("/api/v1/supporters/within", records.iter().map(|s| s.id.0));
+        Ok((with_distances(&found, records, |s| s.id), target))
+    })
 }
 
 /// Reads a GeoJSON Polygon or MultiPolygon (geometry, Feature or FeatureCollection).
@@ -194,9 +202,11 @@ pub fn parse_area(body: &serde_json::Value) -> Result<MultiPolygon<f64>, Validat
 
 fn registrants_in(
     ctx: &AppContext,
+    caller: &Caller,
     area: &MultiPolygon<f64>,
     query: &AreaQuery,
-) -> ServiceResult<Page<RegistrantView>> {
+    target: &str,
+) -> ServiceResult<Page<Seen<RegistrantView>>> {
     let mut errors = ValidationErrors::new();
     let (limit, after) = page_params(ctx, query.limit, query.cursor.as_deref(), &mut errors);
     if !errors.is_empty() {
@@ -204,41 +214,62 @@ fn registrants_in(
     }
     let mut ids = ctx.spatial().registrants.within_area(area);
     ids.sort_unstable();
-    let after = after.unwrap_or(0);
-    let ids: Vec<RegistrantId> = ids
-        .into_iter()
-        .filter(|id| id.0 > after)
-        .take(usize::try_from(limit + 1).unwrap_or(usize::MAX))
-        .collect();
     let mut conn = ctx.conn()?;
-    let records = registrants::find_many(&mut conn, &ids)?;
-    Ok(page(views(&mut conn, ctx, records)?, limit, |r| {
-        r.registrant.id.0
-    }))
+    storage::write_transaction(&mut conn, |conn| {
+        let scope = Scope::of(ctx, conn, caller)?;
+        let fetch = |conn: &mut storage::DbConnection, after: Option<RegistrantId>, n: i64| {
+            let start = ids.partition_point(|id| after.is_some_and(|a| *id <= a));
+            let batch: Vec<RegistrantId> = ids[start..]
+                .iter()
+                .take(usize::try_from(n).unwrap_or(usize::MAX))
+                .copied()
+                .collect();
+            let mut records = registrants::find_many(conn, &batch)?;
+            records.sort_by_key(|r| r.id);
+            Ok(records)
+        };
+        let page = visible_page(
+            ctx,
+            conn,
+            &scope,
+            after.map(RegistrantId),
+            limit,
+            fetch,
+            |_, _| Ok(true),
+        )?;
+        audit_in(conn, caller, "list", target, &seen_of(&page.items))?;
+        Ok(page)
+    })
 }
 
-/// Active registrants whose home lies inside a GeoJSON area, in id order.
+/// Active registrants whose home lies inside a GeoJSON area, in id order, as `caller` may see
+/// them.
 ///
 /// # Errors
 /// [`ServiceError::Invalid`] when the body is not a polygon.
 pub fn registrants_in_area(
     ctx: &AppContext,
+    caller: &Caller,
     body: &serde_json::Value,
     query: &AreaQuery,
-) -> ServiceResult<Page<RegistrantView>> {
-    registrants_in(ctx, &parse_area(body)?, query)
+) -> ServiceResult<Page<Seen<RegistrantView>>> {
+    let area = parse_area(body)?;
+    registrants_in(ctx, caller, &area, query, "/api/v1/registrants/within-area")
 }
 
-/// Active registrants whose home lies inside a hazard zone, in id order.
+/// Active registrants whose home lies inside a hazard zone, in id order, as `caller` may see
+/// them.
 ///
 /// # Errors
 /// [`ServiceError::NotFound`] for an unknown zone.
 pub fn registrants_in_zone(
     ctx: &AppContext,
+    caller: &Caller,
     zone: HazardZoneId,
     query: &AreaQuery,
-) -> ServiceResult<Page<RegistrantView>> {
+) -> ServiceResult<Page<Seen<RegistrantView>>> {
     let area = hazard_zones::find_area(&mut *ctx.conn()?, zone)?
         .ok_or(ServiceError::NotFound("hazard zone"))?;
-    registrants_in(ctx, &area, query)
+    let target = format!("/api/v1/hazard-zones/{zone}/registrants");
+    registrants_in(ctx, caller, &area, query, &target)
 }

@@ -1,11 +1,12 @@
 //! Individual evacuation plans: read and replace a registrant's plan (with If-Match), with the
 //! consents it depends on and its history.
 
-use diesel::Connection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::access::{Caller, audit_in};
 use super::records::record_change;
+use super::visibility::see;
 use super::{Actor, AppContext, ServiceError, ServiceResult};
 use crate::domain::codes::{ConsentKind, PlanStatus};
 use crate::domain::plan::{Plan, PlanData, PlanInput};
@@ -79,17 +80,33 @@ pub(super) fn view(conn: &mut DbConnection, plan: Plan) -> ServiceResult<PlanVie
     Ok(PlanView { plan, consents })
 }
 
-/// The plan of a registrant.
+/// Reads the plan of a registrant `caller` may see, with `f`, and records the read, in one
+/// transaction. A hidden person is "registrant not found", never "plan not found".
+fn read_plan<T>(
+    ctx: &AppContext,
+    caller: &Caller,
+    registrant: RegistrantId,
+    target: &str,
+    f: impl FnOnce(&mut DbConnection, &Registrant, PlanView) -> ServiceResult<T>,
+) -> ServiceResult<T> {
+    let mut conn = ctx.conn()?;
+    storage::write_transaction(&mut conn, |conn| {
+        let (person, grant) = see(ctx, conn, caller, registrant)?;
+        let plan = plans::find(conn, registrant)?.ok_or(ServiceError::NotFound("plan"))?;
+        let plan = view(conn, plan)?;
+        let found = f(conn, &person, plan)?;
+        audit_in(conn, caller, "read", target, &[(registrant, grant)])?;
+        Ok(found)
+    })
+}
+
+/// The plan of a registrant, as `caller` may see it; the read is recorded.
 ///
 /// # Errors
-/// [`ServiceError::NotFound`] for an unknown registrant or one without a plan yet.
-pub fn get(ctx: &AppContext, registrant: RegistrantId) -> ServiceResult<PlanView> {
-    let mut conn = ctx.conn()?;
-    if registrants::find(&mut conn, registrant)?.is_none() {
-        return Err(ServiceError::NotFound("registrant"));
-    }
-    let plan = plans::find(&mut conn, registrant)?.ok_or(ServiceError::NotFound("plan"))?;
-    view(&mut conn, plan)
+/// [`ServiceError::NotFound`] for an unknown or hidden registrant, or one without a plan yet.
+pub fn get(ctx: &AppContext, caller: &Caller, registrant: RegistrantId) -> ServiceResult<PlanView> {
+    let target = format!("/api/v1/registrants/{registrant}/plan");
+    read_plan(ctx, caller, registrant, &target, |_, _, plan| Ok(plan))
 }
 
 /// Every named supporter and shelter must exist.
@@ -130,9 +147,10 @@ pub fn put(
     input: &PlanInput,
     actor: Actor<'_>,
 ) -> ServiceResult<(PlanView, bool)> {
+    super::registrants::require_register(actor)?;
     let data = PlanData::parse(input, ctx.today())?;
     let mut conn = ctx.conn()?;
-    let (plan, created) = conn.transaction(|conn| {
+    let (plan, created) = storage::write_transaction(&mut conn, |conn| {
         if registrants::find(conn, registrant)?.is_none() {
             return Err(ServiceError::NotFound("registrant"));
         }
@@ -168,12 +186,20 @@ pub fn put(
 ///
 /// # Errors
 /// [`ServiceError::NotFound`] for an unknown registrant.
-pub fn history(ctx: &AppContext, registrant: RegistrantId) -> ServiceResult<Vec<HistoryEntry>> {
+pub fn history(
+    ctx: &AppContext,
+    caller: &Caller,
+    registrant: RegistrantId,
+) -> ServiceResult<Vec<HistoryEntry>> {
+    super::registrants::require_register(caller)?;
     let mut conn = ctx.conn()?;
-    if registrants::find(&mut conn, registrant)?.is_none() {
-        return Err(ServiceError::NotFound("registrant"));
-    }
-    Ok(change_log::history(&mut conn, Entity::Plan, registrant.0)?)
+    storage::write_transaction(&mut conn, |conn| {
+        let (_, grant) = see(ctx, conn, caller, registrant)?;
+        let history = change_log::history(conn, Entity::Plan, registrant.0)?;
+        let target = format!("/api/v1/registrants/{registrant}/plan/history");
+        audit_in(conn, caller, "read", &target, &[(registrant, grant)])?;
+        Ok(history)
+    })
 }
 
 /// One reason a plan may not be printed as it stands.
@@ -194,13 +220,16 @@ pub struct PlanIssue {
 ///
 /// # Errors
 /// [`ServiceError::NotFound`] for an unknown registrant or one without a plan.
-pub fn check(ctx: &AppContext, registrant: RegistrantId) -> ServiceResult<Vec<PlanIssue>> {
-    let view = get(ctx, registrant)?;
-    let mut conn = ctx.conn()?;
-    let person =
-        registrants::find(&mut conn, registrant)?.ok_or(ServiceError::NotFound("registrant"))?;
-    let links = ConfirmedLinks::load(&mut conn)?;
-    issues(&mut conn, &view, &person, &links)
+pub fn check(
+    ctx: &AppContext,
+    caller: &Caller,
+    registrant: RegistrantId,
+) -> ServiceResult<Vec<PlanIssue>> {
+    let target = format!("/api/v1/registrants/{registrant}/plan/check");
+    read_plan(ctx, caller, registrant, &target, |conn, person, plan| {
+        let links = ConfirmedLinks::load(conn)?;
+        issues(conn, &plan, person, &links)
+    })
 }
 
 /// Every confirmed person–supporter link, loaded once for checking many plans.
@@ -358,7 +387,7 @@ pub(super) fn apply_confirmed_proposal(
         Some(plan) => plan.data.clone(),
         None => PlanData::parse(
             &PlanInput {
-                author: Some(actor.to_owned()),
+                author: Some(actor.actor().to_owned()),
                 ..PlanInput::default()
             },
             today,

@@ -4,7 +4,6 @@
 //! registered with a serial printed on every page, and if rendering fails the registration is
 //! rolled back.
 
-use diesel::Connection;
 use geo::{BoundingRect, Intersects, MultiPolygon, Rect, coord};
 use serde::Deserialize;
 
@@ -238,24 +237,23 @@ struct CopyOf<'a> {
 /// Registers a copy, renders it with its serial and records the print in the audit log, in
 /// one transaction: a copy that fails to render is neither registered nor audited.
 fn print_copy(
-    ctx: &AppContext,
     conn: &mut DbConnection,
     copy: &CopyOf<'_>,
     render: impl FnOnce(&str) -> Result<Vec<u8>, RenderError>,
 ) -> ServiceResult<(Vec<u8>, String)> {
-    conn.transaction(|conn| {
+    storage::write_transaction(conn, |conn| {
         let ids: Vec<RegistrantId> = copy.seen.iter().map(|(id, _)| *id).collect();
         let registered = super::prints::register(
             conn,
             copy.kind,
             &ids,
             copy.district,
-            copy.caller.actor(),
+            copy.caller,
             copy.holder,
         )?;
         let bytes = render(&registered.serial).map_err(rendering_failed)?;
         let record = access::access_record(copy.caller, "print", &registered.serial, copy.seen);
-        access::record_in(ctx, conn, &record)?;
+        access::record_in(conn, &record)?;
         Ok((bytes, registered.serial))
     })
 }
@@ -267,14 +265,18 @@ fn print_copy(
 /// [`ServiceError::NotPrintable`] when the plan's links or consents do not hold.
 pub fn plan_pdf(
     ctx: &AppContext,
+    caller: &Caller,
     registrant: RegistrantId,
     holder: &str,
-    caller: &Caller,
-    grant: Grant,
 ) -> ServiceResult<(Vec<u8>, String)> {
     let holder = holder_of(holder)?;
-    let view = plans::get(ctx, registrant)?;
-    let issues = plans::check(ctx, registrant)?;
+    let mut conn = ctx.conn()?;
+    let (person, grant) = super::visibility::see(ctx, &mut conn, caller, registrant)?;
+    let plan =
+        storage::plans::find(&mut conn, registrant)?.ok_or(ServiceError::NotFound("plan"))?;
+    let view = plans::view(&mut conn, plan)?;
+    let links = plans::ConfirmedLinks::load(&mut conn)?;
+    let issues = plans::issues(&mut conn, &view, &person, &links)?;
     if !issues.is_empty() {
         return Err(ServiceError::NotPrintable(
             issues
@@ -283,9 +285,8 @@ pub fn plan_pdf(
                 .collect(),
         ));
     }
-    let mut conn = ctx.conn()?;
-    let person =
-        registrants::find(&mut conn, registrant)?.ok_or(ServiceError::NotFound("registrant"))?;
+    // The page is made from what the caller may see of the person, never from more.
+    let person = super::visibility::project_record(person, grant);
     let layers = MapLayers::load(&mut conn)?;
     let document = plan_document(&mut conn, &layers, &person, &view.plan.data)?;
     let copy = CopyOf {
@@ -295,7 +296,7 @@ pub fn plan_pdf(
         caller,
         holder: &holder,
     };
-    print_copy(ctx, &mut conn, &copy, |serial| {
+    print_copy(&mut conn, &copy, |serial| {
         render(&PlanDocument {
             serial: serial.to_owned(),
             ..document
@@ -333,15 +334,16 @@ fn district_label(conn: &mut DbConnection, district: DistrictId) -> ServiceResul
 }
 
 /// Active registrants of a district that `caller` may see, with their priority and the grant
-/// that lets the caller see them. A district user asking for another district's is told it
-/// does not exist.
+/// that lets the caller see them, projected for that grant (so that no printout shows more of
+/// a person than the caller's screen). A district user asking for another district's is told
+/// it does not exist.
 fn district_people(
     ctx: &AppContext,
     conn: &mut DbConnection,
     district: DistrictId,
     caller: &Caller,
 ) -> ServiceResult<Vec<(RegistrantView, Grant)>> {
-    let scope = Scope::of(ctx, caller)?;
+    let scope = Scope::of(ctx, conn, caller)?;
     if scope.is_limited() && !caller.user.districts.contains(&district) {
         return Err(ServiceError::NotFound("district"));
     }
@@ -354,11 +356,16 @@ fn district_people(
             ..ListFilter::default()
         },
     )?;
-    let grants = scope.grants(ctx, &records)?;
+    let grants = scope.grants(ctx, conn, &records)?;
+    let (records, grants): (Vec<_>, Vec<_>) = records
+        .into_iter()
+        .zip(grants)
+        .filter_map(|(record, grant)| Some((record, grant?)))
+        .unzip();
     Ok(super::registrants::views(conn, ctx, records)?
         .into_iter()
         .zip(grants)
-        .filter_map(|(view, grant)| Some((view, grant?)))
+        .map(|(view, grant)| (super::visibility::project(view, grant), grant))
         .collect())
 }
 
@@ -453,7 +460,7 @@ pub fn district_plans_pdf(
         caller,
         holder: &holder,
     };
-    let (bytes, serial) = print_copy(ctx, &mut conn, &copy, |serial| {
+    let (bytes, serial) = print_copy(&mut conn, &copy, |serial| {
         let cover = BatchCover {
             serial: serial.to_owned(),
             district: label,
@@ -570,7 +577,7 @@ pub fn safety_sheet_pdf(
         holder: &holder,
     };
     let printed = rows.len();
-    let (bytes, serial) = print_copy(ctx, &mut conn, &copy, |serial| {
+    let (bytes, serial) = print_copy(&mut conn, &copy, |serial| {
         let sheet = SafetySheet {
             serial: serial.to_owned(),
             district: label,

@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 
+use super::access::Caller;
 use super::{Actor, AppContext, ServiceError, ServiceResult};
 use crate::domain::{DistrictId, RegistrantId};
 use crate::storage::prints::{self, PrintedCopy};
@@ -33,7 +34,7 @@ pub(crate) fn register(
         kind,
         registrants,
         district,
-        printed_by,
+        printed_by.actor(),
         holder,
         storage::now(),
     )?)
@@ -43,17 +44,31 @@ pub(crate) fn register(
 ///
 /// # Errors
 /// [`ServiceError::Unavailable`] when the database is down.
-pub fn list(ctx: &AppContext, query: &PrintQuery) -> ServiceResult<Vec<PrintedCopy>> {
+pub fn list(
+    ctx: &AppContext,
+    caller: &Caller,
+    query: &PrintQuery,
+) -> ServiceResult<Vec<PrintedCopy>> {
+    super::registrants::require_register(caller)?;
     let holder = query
         .holder
         .as_deref()
         .map(str::trim)
         .filter(|h| !h.is_empty());
-    Ok(prints::list(
-        &mut *ctx.conn()?,
-        query.outstanding.unwrap_or(false),
-        holder,
-    )?)
+    storage::write_transaction(&mut *ctx.conn()?, |conn| {
+        let copies = prints::list(conn, query.outstanding.unwrap_or(false), holder)?;
+        // The register names who holds whose data: reading it is recorded too.
+        let mut people: Vec<RegistrantId> = copies
+            .iter()
+            .flat_map(|c| c.registrant_ids.iter().copied())
+            .collect();
+        people.sort_unstable();
+        people.dedup();
+        let record =
+            super::access::caller_record(caller, "list", "/api/v1/prints", people, Vec::new());
+        super::access::record_in(conn, &record)?;
+        Ok(copies)
+    })
 }
 
 /// Marks a copy returned.
@@ -65,14 +80,19 @@ pub fn mark_returned(
     serial: &str,
     actor: Actor<'_>,
 ) -> ServiceResult<PrintedCopy> {
-    let mut conn = ctx.conn()?;
-    if !prints::mark_returned(&mut conn, serial, actor, storage::now())? {
-        return match prints::find(&mut conn, serial)? {
-            Some(_) => Err(ServiceError::AlreadyReturned),
-            None => Err(ServiceError::NotFound("printed copy")),
-        };
-    }
-    prints::find(&mut conn, serial)?.ok_or(ServiceError::NotFound("printed copy"))
+    super::registrants::require_register(actor)?;
+    storage::write_transaction(&mut *ctx.conn()?, |conn| {
+        if !prints::mark_returned(conn, serial, actor.actor(), storage::now())? {
+            return match prints::find(conn, serial)? {
+                Some(_) => Err(ServiceError::AlreadyReturned),
+                None => Err(ServiceError::NotFound("printed copy")),
+            };
+        }
+        let copy = prints::find(conn, serial)?.ok_or(ServiceError::NotFound("printed copy"))?;
+        let target = format!("print {serial} returned");
+        super::access::audit_change(conn, actor, &target, &copy.registrant_ids)?;
+        Ok(copy)
+    })
 }
 
 /// Registers a copy in its own transaction (for tools and tests that print outside a request).
@@ -86,7 +106,16 @@ pub fn register_copy(
     holder: &str,
     actor: Actor<'_>,
 ) -> ServiceResult<PrintedCopy> {
-    use diesel::Connection;
-    ctx.conn()?
-        .transaction(|conn| register(conn, kind, registrants, None, actor, holder))
+    crate::storage::write_transaction(&mut *ctx.conn()?, |conn| {
+        let copy = register(conn, kind, registrants, None, actor, holder)?;
+        let record = super::access::caller_record(
+            actor,
+            "print",
+            &copy.serial,
+            registrants.to_vec(),
+            Vec::new(),
+        );
+        super::access::record_in(conn, &record)?;
+        Ok(copy)
+    })
 }

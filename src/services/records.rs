@@ -6,8 +6,6 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use diesel::Connection;
-
 use super::input::apply_patch;
 use super::{Actor, AppContext, ServiceError, ServiceResult};
 use crate::domain::ValidationErrors;
@@ -122,7 +120,9 @@ pub(super) fn prepare_patch<R: Versioned>(
     Ok((!fields.is_empty()).then_some((data, fields)))
 }
 
-/// Appends the history entry for a record just written, with the whole record as snapshot.
+/// Appends the history entry for a record just written, with the whole record as snapshot,
+/// and the audit entry of the change, both in the transaction that wrote the record: the
+/// change, its history and its audit entry commit together or not at all.
 pub(super) fn record_change<R: Versioned>(
     conn: &mut DbConnection,
     record: &R,
@@ -140,11 +140,22 @@ pub(super) fn record_change<R: Versioned>(
             action,
             changed_fields: fields,
             snapshot: &snapshot,
-            changed_by: actor,
+            changed_by: actor.actor(),
             changed_at: record.updated_at(),
         },
     )?;
-    Ok(())
+    let people: &[crate::domain::RegistrantId] = match R::ENTITY {
+        Entity::Registrant | Entity::Plan => &[crate::domain::RegistrantId(record.id())],
+        Entity::Supporter | Entity::Shelter => &[],
+    };
+    let target = format!(
+        "{} {} v{} {}",
+        R::ENTITY.as_str(),
+        record.id(),
+        record.version(),
+        action.as_str()
+    );
+    super::access::audit_change(conn, actor, &target, people)
 }
 
 /// The error for a conditional update that matched no row: the version moved on (the record
@@ -255,7 +266,7 @@ pub(super) fn create_placed<R: PlacedRecord>(
 ) -> ServiceResult<R> {
     let data = R::parse(input, ctx.today())?;
     let district = R::location(&data).and_then(|p| ctx.spatial().district_of(p));
-    let record = ctx.conn()?.transaction(|conn| {
+    let record = storage::write_transaction(&mut *ctx.conn()?, |conn| {
         let record = R::insert(conn, &data, district)?;
         record_change(conn, &record, Action::Created, &[], actor)?;
         Ok::<_, ServiceError>(record)
@@ -283,7 +294,7 @@ pub(super) fn patch_placed<R: PlacedRecord>(
         return Ok(current);
     };
     let district = R::location(&data).and_then(|p| ctx.spatial().district_of(p));
-    let updated = ctx.conn()?.transaction(|conn| {
+    let updated = storage::write_transaction(&mut *ctx.conn()?, |conn| {
         // The conditional update comes first so that SQLite takes its write lock at once.
         let Some(updated) = R::update(conn, id, expected_version, &data, district)? else {
             return Err(stale_or_missing(

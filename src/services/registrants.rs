@@ -1,11 +1,12 @@
 //! The register of people who need help evacuating: create, read, correct, change status, list,
 //! consents, and the history of every change.
 
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::access::{Caller, Scope, audit_in};
 use super::records::{prepare_patch, record_change, stale_or_missing};
+use super::visibility::{Seen, project, see, seen_of, visible_page};
 use super::{Actor, AppContext, Page, ServiceError, ServiceResult};
 use crate::domain::codes::{PlanStatus, RegistrantStatus};
 use crate::domain::consent::{Consent, ConsentData, ConsentInput};
@@ -108,10 +109,11 @@ pub fn create(
     input: &RegistrantInput,
     actor: Actor<'_>,
 ) -> ServiceResult<RegistrantView> {
+    require_register(actor)?;
     let data = RegistrantData::parse(input, ctx.today())?;
     let facts = facts(ctx, &data);
     let mut conn = ctx.conn()?;
-    let registrant = conn.transaction(|conn| {
+    let registrant = storage::write_transaction(&mut conn, |conn| {
         let registrant = registrants::insert(conn, &data, &facts, storage::now())?;
         record_change(conn, &registrant, Action::Created, &[], actor)?;
         Ok::<_, ServiceError>(registrant)
@@ -120,14 +122,59 @@ pub fn create(
     view_one(&mut conn, ctx, registrant)
 }
 
-/// Reads one registrant.
+/// Reads one registrant as `caller` may see them, and records the read.
 ///
 /// # Errors
-/// [`ServiceError::NotFound`] for an unknown id.
-pub fn get(ctx: &AppContext, id: RegistrantId) -> ServiceResult<RegistrantView> {
+/// [`ServiceError::NotFound`] for an unknown id, or one the caller may not see.
+pub fn get(
+    ctx: &AppContext,
+    caller: &Caller,
+    id: RegistrantId,
+) -> ServiceResult<Seen<RegistrantView>> {
     let mut conn = ctx.conn()?;
-    let record = load(&mut conn, id)?;
-    view_one(&mut conn, ctx, record)
+    storage::write_transaction(&mut conn, |conn| {
+        let (record, grant) = see(ctx, conn, caller, id)?;
+        let view = project(view_one(conn, ctx, record)?, grant);
+        audit_in(
+            conn,
+            caller,
+            "read",
+            &format!("/api/v1/registrants/{id}"),
+            &[(id, grant)],
+        )?;
+        Ok(Seen {
+            record: view,
+            grant,
+        })
+    })
+}
+
+/// Refuses a caller who may not change the register or read its case files (only staff and
+/// administrators may; the route table says the same for HTTP).
+pub(super) fn require_register(caller: &Caller) -> ServiceResult<()> {
+    if caller.sees_register() {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden)
+    }
+}
+
+/// A staff read of a person's record (history, consents): audited inside `f`'s transaction.
+fn staff_read<T>(
+    ctx: &AppContext,
+    caller: &Caller,
+    id: RegistrantId,
+    target: &str,
+    f: impl FnOnce(&mut DbConnection) -> ServiceResult<T>,
+) -> ServiceResult<T> {
+    require_register(caller)?;
+    let mut conn = ctx.conn()?;
+    storage::write_transaction(&mut conn, |conn| {
+        let (_, grant) = see(ctx, conn, caller, id)?;
+        let found = f(conn)?;
+        audit_in(conn, caller, "read", target, &[(id, grant)])?;
+        Ok(found)
+    })
 }
 
 fn load(conn: &mut DbConnection, id: RegistrantId) -> ServiceResult<Registrant> {
@@ -186,6 +233,7 @@ pub fn patch(
     patch: &Value,
     actor: Actor<'_>,
 ) -> ServiceResult<RegistrantView> {
+    require_register(actor)?;
     let mut conn = ctx.conn()?;
     let current = load(&mut conn, id)?;
     let Some((data, fields)) = prepare_patch(&current, expected_version, patch, ctx.today())?
@@ -193,7 +241,7 @@ pub fn patch(
         return view_one(&mut conn, ctx, current);
     };
     let facts = facts(ctx, &data);
-    let updated = conn.transaction(|conn| {
+    let updated = storage::write_transaction(&mut conn, |conn| {
         // The conditional update comes first so that SQLite takes its write lock at once.
         let updated =
             registrants::update_data(conn, id, expected_version, &data, &facts, storage::now())?
@@ -224,9 +272,10 @@ pub fn change_status(
     input: &StatusChangeInput,
     actor: Actor<'_>,
 ) -> ServiceResult<RegistrantView> {
+    require_register(actor)?;
     let change = StatusChange::parse(input, ctx.today())?;
     let mut conn = ctx.conn()?;
-    let updated = conn.transaction(|conn| {
+    let updated = storage::write_transaction(&mut conn, |conn| {
         let updated =
             registrants::update_status(conn, id, expected_version, &change, storage::now())?
                 .ok_or_else(|| conflict(conn, id))?;
@@ -247,19 +296,27 @@ pub fn change_status(
 ///
 /// # Errors
 /// [`ServiceError::NotFound`] for an unknown id.
-pub fn history(ctx: &AppContext, id: RegistrantId) -> ServiceResult<Vec<HistoryEntry>> {
-    let mut conn = ctx.conn()?;
-    if registrants::find(&mut conn, id)?.is_none() {
-        return Err(ServiceError::NotFound("registrant"));
-    }
-    Ok(change_log::history(&mut conn, Entity::Registrant, id.0)?)
+pub fn history(
+    ctx: &AppContext,
+    caller: &Caller,
+    id: RegistrantId,
+) -> ServiceResult<Vec<HistoryEntry>> {
+    let target = format!("/api/v1/registrants/{id}/history");
+    staff_read(ctx, caller, id, &target, |conn| {
+        Ok(change_log::history(conn, Entity::Registrant, id.0)?)
+    })
 }
 
-/// Lists registrants in id order, one page at a time.
+/// Lists the registrants `caller` may see, in id order, one page at a time, each projected for
+/// the caller; the page, its cursor and the audit entry name only people the caller may see.
 ///
 /// # Errors
 /// [`ServiceError::Invalid`] for an unknown status, a bad limit or cursor.
-pub fn list(ctx: &AppContext, query: &ListQuery) -> ServiceResult<Page<RegistrantView>> {
+pub fn list(
+    ctx: &AppContext,
+    caller: &Caller,
+    query: &ListQuery,
+) -> ServiceResult<Page<Seen<RegistrantView>>> {
     let mut errors = ValidationErrors::new();
     let status = match query.status.as_deref().map(str::trim) {
         None | Some("") => Some(RegistrantStatus::Active),
@@ -298,41 +355,56 @@ pub fn list(ctx: &AppContext, query: &ListQuery) -> ServiceResult<Page<Registran
         status,
         text,
         plan,
-        after: after.map(RegistrantId),
-        limit: limit + 1,
+        after: None,
+        limit: 0,
+        ..registrants::ListFilter::default()
     };
-    let mut conn = ctx.conn()?;
-    let Some(printable) = query.printable else {
-        let items = registrants::list(&mut conn, &filter)?;
-        let items = views(&mut conn, ctx, items)?;
-        return Ok(page(items, limit, |r| r.registrant.id.0));
-    };
-    // Printability is decided per plan (links, consents, home), not by a column: read the
-    // candidates in id order, a batch at a time, until the page is full.
-    if printable {
+    if query.printable == Some(true) {
         filter.plan = Some(PlanFilter::Status(PlanStatus::Confirmed));
     }
-    let links = super::plans::ConfirmedLinks::load(&mut conn)?;
-    let wanted = usize::try_from(limit + 1).unwrap_or(usize::MAX);
-    let mut kept = Vec::new();
-    loop {
-        let batch = registrants::list(&mut conn, &filter)?;
-        let exhausted = usize::try_from(filter.limit).is_ok_and(|l| batch.len() < l);
-        filter.after = batch.last().map(|r| r.id);
-        for person in batch {
-            if super::plans::printable_now(&mut conn, &person, &links)? == Some(printable) {
-                kept.push(person);
-                if kept.len() == wanted {
-                    break;
-                }
+    let mut conn = ctx.conn()?;
+    storage::write_transaction(&mut conn, |conn| {
+        let scope = Scope::of(ctx, conn, caller)?;
+        // A district user's candidates come from their districts only; consent and incidents
+        // decide the rest, person by person.
+        filter.districts = scope.districts().map(<[_]>::to_vec);
+        let links = match query.printable {
+            Some(_) => Some(super::plans::ConfirmedLinks::load(conn)?),
+            None => None,
+        };
+        let fetch = |conn: &mut DbConnection, after: Option<RegistrantId>, n: i64| {
+            let batch = registrants::ListFilter {
+                after,
+                limit: n,
+                ..filter.clone()
+            };
+            Ok(registrants::list(conn, &batch)?)
+        };
+        // Printability is decided per plan (links, consents, home), not by a column.
+        let keep = |conn: &mut DbConnection, person: &Registrant| match (&links, query.printable) {
+            (Some(links), Some(wanted)) => {
+                Ok(super::plans::printable_now(conn, person, links)? == Some(wanted))
             }
-        }
-        if exhausted || kept.len() == wanted {
-            break;
-        }
-    }
-    let items = views(&mut conn, ctx, kept)?;
-    Ok(page(items, limit, |r| r.registrant.id.0))
+            _ => Ok(true),
+        };
+        let page = visible_page(
+            ctx,
+            conn,
+            &scope,
+            after.map(RegistrantId),
+            limit,
+            fetch,
+            keep,
+        )?;
+        audit_in(
+            conn,
+            caller,
+            "list",
+            "/api/v1/registrants",
+            &seen_of(&page.items),
+        )?;
+        Ok(page)
+    })
 }
 
 /// Records a consent given or refused; earlier ones stay as evidence.
@@ -345,9 +417,10 @@ pub fn record_consent(
     input: &ConsentInput,
     actor: Actor<'_>,
 ) -> ServiceResult<Consent> {
+    require_register(actor)?;
     let data = ConsentData::parse(input, ctx.today())?;
     let mut conn = ctx.conn()?;
-    conn.transaction(|conn| {
+    storage::write_transaction(&mut conn, |conn| {
         let consent = consents::insert(conn, id, &data, storage::now())
             .map_err(|e| missing_registrant(e, "registrant"))?;
         let registrant =
@@ -368,9 +441,15 @@ pub fn record_consent(
                 action: Action::ConsentRecorded,
                 changed_fields: &[format!("consents.{}", data.kind)],
                 snapshot: &snapshot,
-                changed_by: actor,
+                changed_by: actor.actor(),
                 changed_at: consent.recorded_at,
             },
+        )?;
+        super::access::audit_change(
+            conn,
+            actor,
+            &format!("registrant {id} consent {} recorded", data.kind),
+            &[id],
         )?;
         Ok(consent)
     })
@@ -392,10 +471,13 @@ fn missing_registrant(error: storage::StorageError, what: &'static str) -> Servi
 ///
 /// # Errors
 /// [`ServiceError::NotFound`] for an unknown id.
-pub fn consents(ctx: &AppContext, id: RegistrantId) -> ServiceResult<Vec<Consent>> {
-    let mut conn = ctx.conn()?;
-    if registrants::find(&mut conn, id)?.is_none() {
-        return Err(ServiceError::NotFound("registrant"));
-    }
-    Ok(consents::list_for(&mut conn, id)?)
+pub fn consents(
+    ctx: &AppContext,
+    caller: &Caller,
+    id: RegistrantId,
+) -> ServiceResult<Vec<Consent>> {
+    let target = format!("/api/v1/registrants/{id}/consents");
+    staff_read(ctx, caller, id, &target, |conn| {
+        Ok(consents::list_for(conn, id)?)
+    })
 }

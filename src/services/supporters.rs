@@ -3,9 +3,11 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::records::{create_placed, get_placed, history_placed, patch_placed};
+use super::access::{Caller, ids_target, read_recorded};
+use super::records::{create_placed, history_placed, patch_placed};
+use super::registrants::require_register;
 use super::registrants::{page, page_params};
-use super::{Actor, AppContext, Page, ServiceResult};
+use super::{Actor, AppContext, Page, ServiceError, ServiceResult};
 use crate::domain::codes::SupporterKind;
 use crate::domain::supporter::{Supporter, SupporterInput};
 use crate::domain::{DistrictId, SupporterId, ValidationErrors};
@@ -40,8 +42,12 @@ pub fn create(
 ///
 /// # Errors
 /// [`super::ServiceError::NotFound`].
-pub fn get(ctx: &AppContext, id: SupporterId) -> ServiceResult<Supporter> {
-    get_placed(ctx, id)
+pub fn get(ctx: &AppContext, caller: &Caller, id: SupporterId) -> ServiceResult<Supporter> {
+    require_register(caller)?;
+    read_recorded(ctx, caller, |conn| {
+        let found = supporters::find(conn, id)?.ok_or(ServiceError::NotFound("supporter"))?;
+        Ok((found, format!("/api/v1/supporters/{id}")))
+    })
 }
 
 /// Corrects a supporter with a JSON merge patch at `expected_version`.
@@ -63,15 +69,28 @@ pub fn patch(
 ///
 /// # Errors
 /// [`super::ServiceError::NotFound`].
-pub fn history(ctx: &AppContext, id: SupporterId) -> ServiceResult<Vec<HistoryEntry>> {
-    history_placed::<Supporter>(ctx, id, id.0)
+pub fn history(
+    ctx: &AppContext,
+    caller: &Caller,
+    id: SupporterId,
+) -> ServiceResult<Vec<HistoryEntry>> {
+    require_register(caller)?;
+    let history = history_placed::<Supporter>(ctx, id, id.0)?;
+    read_recorded(ctx, caller, |_| {
+        Ok((history, format!("/api/v1/supporters/{id}/history")))
+    })
 }
 
 /// Lists supporters in id order.
 ///
 /// # Errors
 /// [`super::ServiceError::Invalid`] for an unknown kind or a bad limit or cursor.
-pub fn list(ctx: &AppContext, query: &ListQuery) -> ServiceResult<Page<Supporter>> {
+pub fn list(
+    ctx: &AppContext,
+    caller: &Caller,
+    query: &ListQuery,
+) -> ServiceResult<Page<Supporter>> {
+    require_register(caller)?;
     let mut errors = ValidationErrors::new();
     let kind = query
         .kind
@@ -93,6 +112,9 @@ pub fn list(ctx: &AppContext, query: &ListQuery) -> ServiceResult<Page<Supporter
         after: after.map(SupporterId),
         limit: limit + 1,
     };
-    let items = supporters::list(&mut *ctx.conn()?, &filter)?;
-    Ok(page(items, limit, |s| s.id.0))
+    read_recorded(ctx, caller, |conn| {
+        let found = page(supporters::list(conn, &filter)?, limit, |s| s.id.0);
+        let target = ids_target("/api/v1/supporters", found.items.iter().map(|s| s.id.0));
+        Ok((found, target))
+    })
 }

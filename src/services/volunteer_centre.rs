@@ -7,10 +7,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::access::Caller;
 use super::{Actor, AppContext, Page, ServiceError, ServiceResult, prints};
 use crate::domain::codes::{
     AgeBand, HelpRequestStatus, ReportOutcome, TeamStatus, VolunteerSkill, WorkType,
@@ -62,14 +62,19 @@ pub struct Party {
 /// # Errors
 /// [`ServiceError::Invalid`] naming each invalid field (no insurance, a minor without a
 /// guardian's consent…).
-pub fn register_volunteer(ctx: &AppContext, input: &VolunteerInput) -> ServiceResult<Volunteer> {
+pub fn register_volunteer(
+    ctx: &AppContext,
+    caller: &Caller,
+    input: &VolunteerInput,
+) -> ServiceResult<Volunteer> {
     let data = VolunteerData::parse(
         input,
         local_today(),
         ctx.settings.volunteer_insurance_required,
     )?;
-    let mut conn = ctx.conn()?;
-    Ok(volunteers::insert(&mut conn, &data, None, storage::now())?)
+    audited(ctx, caller, "volunteer registered", |conn| {
+        Ok(volunteers::insert(conn, &data, None, storage::now())?)
+    })
 }
 
 /// Registers a group: every member gets a registration number; they share a party id (the
@@ -77,14 +82,17 @@ pub fn register_volunteer(ctx: &AppContext, input: &VolunteerInput) -> ServiceRe
 ///
 /// # Errors
 /// [`ServiceError::Invalid`] naming each invalid field as `members[i].field`.
-pub fn register_group(ctx: &AppContext, input: &GroupInput) -> ServiceResult<Party> {
+pub fn register_group(
+    ctx: &AppContext,
+    caller: &Caller,
+    input: &GroupInput,
+) -> ServiceResult<Party> {
     let group = GroupData::parse(
         input,
         local_today(),
         ctx.settings.volunteer_insurance_required,
     )?;
-    let mut conn = ctx.conn()?;
-    conn.transaction(|conn| {
+    audited(ctx, caller, "volunteer group registered", |conn| {
         let now = storage::now();
         let mut members = Vec::with_capacity(group.members.len());
         let mut party = None;
@@ -98,6 +106,44 @@ pub fn register_group(ctx: &AppContext, input: &GroupInput) -> ServiceResult<Par
             party_name: group.party_name.clone(),
             members,
         })
+    })
+}
+
+/// Runs a change of the volunteer centre in one write transaction with its audit entry (the
+/// volunteers' and households' data is personal data too).
+fn audited<T>(
+    ctx: &AppContext,
+    caller: &Caller,
+    what: &str,
+    f: impl FnOnce(&mut DbConnection) -> ServiceResult<T>,
+) -> ServiceResult<T> {
+    let mut conn = ctx.conn()?;
+    storage::write_transaction(&mut conn, |conn| {
+        let out = f(conn)?;
+        super::access::audit_change(conn, caller, &format!("volunteer centre: {what}"), &[])?;
+        Ok(out)
+    })
+}
+
+/// Runs a read of the volunteer centre and records it in the same transaction.
+fn audited_read<T>(
+    ctx: &AppContext,
+    caller: &Caller,
+    what: &str,
+    f: impl FnOnce(&mut DbConnection) -> ServiceResult<T>,
+) -> ServiceResult<T> {
+    let mut conn = ctx.conn()?;
+    storage::write_transaction(&mut conn, |conn| {
+        let out = f(conn)?;
+        let record = super::access::caller_record(
+            caller,
+            "read",
+            &format!("volunteer centre: {what}"),
+            Vec::new(),
+            Vec::new(),
+        );
+        super::access::record_in(conn, &record)?;
+        Ok(out)
     })
 }
 
@@ -115,8 +161,10 @@ fn find_volunteer(conn: &mut DbConnection, key: &str) -> ServiceResult<Volunteer
 ///
 /// # Errors
 /// [`ServiceError::NotFound`].
-pub fn get_volunteer(ctx: &AppContext, key: &str) -> ServiceResult<Volunteer> {
-    find_volunteer(&mut *ctx.conn()?, key)
+pub fn get_volunteer(ctx: &AppContext, caller: &Caller, key: &str) -> ServiceResult<Volunteer> {
+    audited_read(ctx, caller, &format!("volunteer {}", key.trim()), |conn| {
+        find_volunteer(conn, key)
+    })
 }
 
 /// The day of a check-in or check-out; today in Japan when omitted.
@@ -152,42 +200,60 @@ pub struct CheckInResult {
 /// # Errors
 /// [`ServiceError::NotFound`] for an unknown id or number; [`ServiceError::Invalid`] for a bad
 /// date.
-pub fn check_in(ctx: &AppContext, key: &str, input: &DayInput) -> ServiceResult<CheckInResult> {
+pub fn check_in(
+    ctx: &AppContext,
+    caller: &Caller,
+    key: &str,
+    input: &DayInput,
+) -> ServiceResult<CheckInResult> {
     let day = input.day()?;
-    let mut conn = ctx.conn()?;
-    conn.transaction(|conn| {
-        let v = find_volunteer(conn, key)?;
-        let (check_in, created) = match volunteers::open_check_in(conn, v.id, day)? {
-            Some(open) => (open, false),
-            None => (
-                volunteers::insert_check_in(conn, v.id, day, storage::now())?,
-                true,
-            ),
-        };
-        Ok(CheckInResult {
-            check_in,
-            registration_number: v.registration_number,
-            name: v.data.name,
-            insured: v.data.insured,
-            created,
-        })
-    })
+    audited(
+        ctx,
+        caller,
+        &format!("volunteer {} check-in", key.trim()),
+        |conn| {
+            let v = find_volunteer(conn, key)?;
+            let (check_in, created) = match volunteers::open_check_in(conn, v.id, day)? {
+                Some(open) => (open, false),
+                None => (
+                    volunteers::insert_check_in(conn, v.id, day, storage::now())?,
+                    true,
+                ),
+            };
+            Ok(CheckInResult {
+                check_in,
+                registration_number: v.registration_number,
+                name: v.data.name,
+                insured: v.data.insured,
+                created,
+            })
+        },
+    )
 }
 
 /// Checks a volunteer out.
 ///
 /// # Errors
 /// [`ServiceError::NotFound`]; [`ServiceError::WrongState`] when not checked in that day.
-pub fn check_out(ctx: &AppContext, key: &str, input: &DayInput) -> ServiceResult<CheckIn> {
+pub fn check_out(
+    ctx: &AppContext,
+    caller: &Caller,
+    key: &str,
+    input: &DayInput,
+) -> ServiceResult<CheckIn> {
     let day = input.day()?;
-    let mut conn = ctx.conn()?;
-    conn.transaction(|conn| {
-        let v = find_volunteer(conn, key)?;
-        let open = volunteers::open_check_in(conn, v.id, day)?.ok_or_else(|| {
-            ServiceError::WrongState("この日の受付（チェックイン）がありません".into())
-        })?;
-        Ok(volunteers::check_out(conn, open.id, storage::now())?)
-    })
+    audited(
+        ctx,
+        caller,
+        &format!("volunteer {} check-out", key.trim()),
+        |conn| {
+            let v = find_volunteer(conn, key)?;
+            let open = volunteers::open_check_in(conn, v.id, day)?.ok_or_else(|| {
+                ServiceError::WrongState("この日の受付（チェックイン）がありません".into())
+            })?;
+            Ok(volunteers::check_out(conn, open.id, storage::now())?)
+        },
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -199,11 +265,11 @@ pub fn check_out(ctx: &AppContext, key: &str, input: &DayInput) -> ServiceResult
 /// [`ServiceError::Invalid`] naming each invalid field, `registrant_id` when it names nobody.
 pub fn create_help_request(
     ctx: &AppContext,
+    caller: &Caller,
     input: &HelpRequestInput,
 ) -> ServiceResult<HelpRequest> {
     let data = HelpRequestData::parse(input)?;
-    let mut conn = ctx.conn()?;
-    conn.transaction(|conn| {
+    audited(ctx, caller, "help request taken", |conn| {
         if let Some(id) = data.registrant_id
             && registrants::find(conn, id)?.is_none()
         {
@@ -219,8 +285,14 @@ pub fn create_help_request(
 ///
 /// # Errors
 /// [`ServiceError::NotFound`].
-pub fn get_help_request(ctx: &AppContext, id: HelpRequestId) -> ServiceResult<HelpRequest> {
-    help_requests::find(&mut *ctx.conn()?, id)?.ok_or(ServiceError::NotFound("help request"))
+pub fn get_help_request(
+    ctx: &AppContext,
+    caller: &Caller,
+    id: HelpRequestId,
+) -> ServiceResult<HelpRequest> {
+    audited_read(ctx, caller, &format!("help request {id}"), |conn| {
+        help_requests::find(conn, id)?.ok_or(ServiceError::NotFound("help request"))
+    })
 }
 
 /// Filters of the help-request list.
@@ -238,6 +310,7 @@ pub struct HelpRequestQuery {
 /// [`ServiceError::Invalid`] for an unknown status or a bad limit or cursor.
 pub fn list_help_requests(
     ctx: &AppContext,
+    caller: &Caller,
     query: &HelpRequestQuery,
 ) -> ServiceResult<Page<HelpRequest>> {
     let mut e = ValidationErrors::new();
@@ -255,7 +328,9 @@ pub fn list_help_requests(
     if !e.is_empty() {
         return Err(e.into());
     }
-    let items = help_requests::list(&mut *ctx.conn()?, &statuses, after, limit + 1)?;
+    let items = audited_read(ctx, caller, "help requests", |conn| {
+        Ok(help_requests::list(conn, &statuses, after, limit + 1)?)
+    })?;
     Ok(super::registrants::page(items, limit, |r| r.id.0))
 }
 
@@ -430,9 +505,8 @@ pub struct Proposal {
 ///
 /// # Errors
 /// A storage error.
-pub fn propose(ctx: &AppContext, day: NaiveDate) -> ServiceResult<Proposal> {
-    let mut conn = ctx.conn()?;
-    conn.transaction(|conn| {
+pub fn propose(ctx: &AppContext, caller: &Caller, day: NaiveDate) -> ServiceResult<Proposal> {
+    audited(ctx, caller, &format!("teams proposed for {day}"), |conn| {
         teams::delete_proposed(conn, day)?;
         let kept = teams::for_day(conn, day)?;
         let busy: BTreeSet<VolunteerId> = kept
@@ -564,12 +638,12 @@ fn bump(conn: &mut DbConnection, team: &TeamRecord, change: &TeamChange) -> Serv
 /// the member or request at fault; [`ServiceError::WrongState`] once the team has left.
 pub fn update_team(
     ctx: &AppContext,
+    caller: &Caller,
     id: TeamId,
     version: i64,
     patch: &TeamPatch,
 ) -> ServiceResult<TeamView> {
-    let mut conn = ctx.conn()?;
-    conn.transaction(|conn| {
+    audited(ctx, caller, &format!("team {id} changed"), |conn| {
         let team = load_team(conn, id)?;
         if team.version != version {
             return Err(ServiceError::VersionConflict {
@@ -698,13 +772,13 @@ pub fn update_team(
 /// Moves a team from one status to the next, with the request updates that go with it.
 fn transition(
     ctx: &AppContext,
+    caller: &Caller,
     id: TeamId,
     from: TeamStatus,
     to: TeamStatus,
     refusal: &str,
 ) -> ServiceResult<TeamView> {
-    let mut conn = ctx.conn()?;
-    conn.transaction(|conn| {
+    audited(ctx, caller, &format!("team {id} {}", to.as_str()), |conn| {
         let team = load_team(conn, id)?;
         if team.status != from {
             return Err(ServiceError::WrongState(format!(
@@ -737,9 +811,10 @@ fn transition(
 ///
 /// # Errors
 /// [`ServiceError::WrongState`] unless the team is proposed.
-pub fn confirm_team(ctx: &AppContext, id: TeamId) -> ServiceResult<TeamView> {
+pub fn confirm_team(ctx: &AppContext, caller: &Caller, id: TeamId) -> ServiceResult<TeamView> {
     transition(
         ctx,
+        caller,
         id,
         TeamStatus::Proposed,
         TeamStatus::Confirmed,
@@ -751,9 +826,10 @@ pub fn confirm_team(ctx: &AppContext, id: TeamId) -> ServiceResult<TeamView> {
 ///
 /// # Errors
 /// [`ServiceError::WrongState`] unless the team is confirmed.
-pub fn depart_team(ctx: &AppContext, id: TeamId) -> ServiceResult<TeamView> {
+pub fn depart_team(ctx: &AppContext, caller: &Caller, id: TeamId) -> ServiceResult<TeamView> {
     transition(
         ctx,
+        caller,
         id,
         TeamStatus::Confirmed,
         TeamStatus::Departed,
@@ -765,9 +841,10 @@ pub fn depart_team(ctx: &AppContext, id: TeamId) -> ServiceResult<TeamView> {
 ///
 /// # Errors
 /// [`ServiceError::WrongState`] unless the team departed.
-pub fn return_team(ctx: &AppContext, id: TeamId) -> ServiceResult<TeamView> {
+pub fn return_team(ctx: &AppContext, caller: &Caller, id: TeamId) -> ServiceResult<TeamView> {
     transition(
         ctx,
+        caller,
         id,
         TeamStatus::Departed,
         TeamStatus::Returned,
@@ -802,7 +879,12 @@ pub struct ReturnInput {
 ///
 /// # Errors
 /// [`ServiceError::Invalid`] naming `items[i].item` or `items[i].quantity`.
-pub fn lend_equipment(ctx: &AppContext, id: TeamId, input: &LendInput) -> ServiceResult<TeamView> {
+pub fn lend_equipment(
+    ctx: &AppContext,
+    caller: &Caller,
+    id: TeamId,
+    input: &LendInput,
+) -> ServiceResult<TeamView> {
     let mut e = ValidationErrors::new();
     let items = input.items.as_deref().unwrap_or_default();
     if items.is_empty() {
@@ -837,8 +919,7 @@ pub fn lend_equipment(ctx: &AppContext, id: TeamId, input: &LendInput) -> Servic
     if !e.is_empty() {
         return Err(e.into());
     }
-    let mut conn = ctx.conn()?;
-    conn.transaction(|conn| {
+    audited(ctx, caller, &format!("team {id} equipment lent"), |conn| {
         let team = load_team(conn, id)?;
         teams::lend(conn, team.id, &rows, storage::now())?;
         view_team(conn, id)
@@ -851,20 +932,25 @@ pub fn lend_equipment(ctx: &AppContext, id: TeamId, input: &LendInput) -> Servic
 /// [`ServiceError::NotFound`] for an unknown team.
 pub fn return_equipment(
     ctx: &AppContext,
+    caller: &Caller,
     id: TeamId,
     input: &ReturnInput,
 ) -> ServiceResult<TeamView> {
-    let mut conn = ctx.conn()?;
-    conn.transaction(|conn| {
-        let team = load_team(conn, id)?;
-        teams::return_equipment(
-            conn,
-            team.id,
-            input.ids.as_deref().unwrap_or_default(),
-            storage::now(),
-        )?;
-        view_team(conn, id)
-    })
+    audited(
+        ctx,
+        caller,
+        &format!("team {id} equipment returned"),
+        |conn| {
+            let team = load_team(conn, id)?;
+            teams::return_equipment(
+                conn,
+                team.id,
+                input.ids.as_deref().unwrap_or_default(),
+                storage::now(),
+            )?;
+            view_team(conn, id)
+        },
+    )
 }
 
 /// The leader's report on one destination.
@@ -883,7 +969,12 @@ pub struct ReportInput {
 /// # Errors
 /// [`ServiceError::Invalid`] naming `request_id` (not this team's) or `outcome`;
 /// [`ServiceError::WrongState`] for a team not yet confirmed.
-pub fn report(ctx: &AppContext, id: TeamId, input: &ReportInput) -> ServiceResult<TeamView> {
+pub fn report(
+    ctx: &AppContext,
+    caller: &Caller,
+    id: TeamId,
+    input: &ReportInput,
+) -> ServiceResult<TeamView> {
     let mut e = ValidationErrors::new();
     let outcome = match input.outcome.as_deref() {
         Some(o) => e.check("outcome", ReportOutcome::parse(o.trim())),
@@ -907,8 +998,7 @@ pub fn report(ctx: &AppContext, id: TeamId, input: &ReportInput) -> ServiceResul
     if !e.is_empty() {
         return Err(e.into());
     }
-    let mut conn = ctx.conn()?;
-    conn.transaction(|conn| {
+    audited(ctx, caller, &format!("team {id} report"), |conn| {
         let team = load_team(conn, id)?;
         if team.status == TeamStatus::Proposed {
             return Err(ServiceError::WrongState(
@@ -1031,15 +1121,19 @@ pub fn roster_pdf(
 ) -> ServiceResult<Printed> {
     let holder = holder_or_default(holder);
     let mut conn = ctx.conn()?;
-    conn.transaction(|conn| {
+    storage::write_transaction(&mut conn, |conn| {
         let records = teams::for_day(conn, day)?;
         let views = views(conn, records)?;
         let shown = registrants_shown(conn, &views)?;
         let copy = prints::register(conn, "roster", &shown, None, actor, &holder)?;
+        super::access::record_in(
+            conn,
+            &super::access::caller_record(actor, "print", &copy.serial, shown.clone(), Vec::new()),
+        )?;
         let roster = Roster {
             serial: copy.serial.clone(),
             day,
-            printed_by: actor.to_owned(),
+            printed_by: actor.actor().to_owned(),
             holder,
             teams: views.iter().map(roster_team).collect(),
         };
@@ -1057,7 +1151,7 @@ pub fn roster_pdf(
 /// [`ServiceError::NotFound`] for an unknown team.
 pub fn slip_pdf(ctx: &AppContext, id: TeamId, actor: Actor<'_>) -> ServiceResult<Printed> {
     let mut conn = ctx.conn()?;
-    conn.transaction(|conn| {
+    storage::write_transaction(&mut conn, |conn| {
         let view = view_team(conn, id)?;
         let shown = registrants_shown(conn, std::slice::from_ref(&view))?;
         let holder = match &view.leader {
@@ -1065,10 +1159,14 @@ pub fn slip_pdf(ctx: &AppContext, id: TeamId, actor: Actor<'_>) -> ServiceResult
             None => format!("第{}班", view.number),
         };
         let copy = prints::register(conn, "dispatch_slip", &shown, None, actor, &holder)?;
+        super::access::record_in(
+            conn,
+            &super::access::caller_record(actor, "print", &copy.serial, shown.clone(), Vec::new()),
+        )?;
         let slip = DispatchSlip {
             serial: copy.serial.clone(),
             day: view.date,
-            printed_by: actor.to_owned(),
+            printed_by: actor.actor().to_owned(),
             team: roster_team(&view),
         };
         let bytes = render_slip(&slip).map_err(render_failed)?;

@@ -82,12 +82,21 @@ macro_rules! columns {
     };
 }
 
-/// Appends an entry after the current last one and returns its id.
+/// The PostgreSQL advisory lock that serialises appends to the chain across every server.
+const APPEND_LOCK: i64 = 0x5a5a_a001;
+
+/// Appends an entry after the current last one and returns its id. Call it inside the
+/// transaction of what it records, as its last statement: on PostgreSQL it takes a transaction
+/// lock that every other appender (of any server) waits for until this transaction ends; on
+/// SQLite the write transaction holds the database's write lock already.
 pub fn append(
     conn: &mut DbConnection,
     record: &AuditRecord,
     at: NaiveDateTime,
 ) -> StorageResult<i64> {
+    if matches!(conn, DbConnection::Postgres(_)) {
+        diesel::sql_query(format!("SELECT pg_advisory_xact_lock({APPEND_LOCK})")).execute(conn)?;
+    }
     let last: Option<(i64, String)> = audit_log::table
         .select((audit_log::id, audit_log::hash))
         .order(audit_log::id.desc())

@@ -19,7 +19,7 @@ pub enum Entity {
 }
 
 impl Entity {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Self::Registrant => "registrant",
             Self::Supporter => "supporter",
@@ -42,7 +42,7 @@ pub enum Action {
 }
 
 impl Action {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Self::Created => "created",
             Self::Updated => "updated",

@@ -184,6 +184,53 @@ pub fn revert_all_migrations(conn: &mut DbConnection) -> StorageResult<usize> {
     reverted.map_err(|e| StorageError::Migration(e.to_string()))
 }
 
+/// Runs `f` in a transaction that takes the write lock at its start (SQLite's `BEGIN
+/// IMMEDIATE`; an ordinary `BEGIN` on PostgreSQL, whose row locks need no upgrade). A
+/// transaction that reads first and writes later (every audited read does: it appends its audit
+/// entry last) then waits for other writers at its start, within the busy timeout, instead of
+/// failing when it tries to turn its read lock into a write lock after another writer
+/// committed. Transactions opened inside `f` become savepoints.
+///
+/// # Errors
+/// Whatever `f` returns, or the database's error from beginning or committing; on any error
+/// the transaction is rolled back.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+
+    let DbConnection::Sqlite(inner) = conn else {
+        return conn.transaction(f);
+    };
+    let nested = AnsiTransactionManager::transaction_manager_status_mut(inner)
+        .transaction_depth()?
+        .is_some();
+    if nested {
+        // Inside a transaction already (which holds the lock it needs): a savepoint.
+        return conn.transaction(f);
+    }
+    AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+    let result = f(conn);
+    let DbConnection::Sqlite(inner) = conn else {
+        return result;
+    };
+    match result {
+        Ok(value) => match AnsiTransactionManager::commit_transaction(inner) {
+            Ok(()) => Ok(value),
+            Err(e) => {
+                let _ = AnsiTransactionManager::rollback_transaction(inner);
+                Err(e.into())
+            }
+        },
+        Err(e) => {
+            let _ = AnsiTransactionManager::rollback_transaction(inner);
+            Err(e)
+        }
+    }
+}
+
 /// Current time as stored: UTC without zone, whole microseconds (PostgreSQL's precision), so that
 /// a value reads back equal on both backends.
 pub fn now() -> chrono::NaiveDateTime {

@@ -298,6 +298,8 @@ pub fn update_status(
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
     pub district: Option<DistrictId>,
+    /// Only registrants of one of these districts (a district user's own).
+    pub districts: Option<Vec<DistrictId>>,
     pub status: Option<RegistrantStatus>,
     /// Substring of the name or the kana (already converted to katakana).
     pub text: Option<String>,
@@ -339,6 +341,10 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter) -> StorageResult<Vec<R
         .into_boxed();
     if let Some(district) = filter.district {
         query = query.filter(registrants::district_id.eq(district.0));
+    }
+    if let Some(districts) = &filter.districts {
+        let ids: Vec<i64> = districts.iter().map(|d| d.0).collect();
+        query = query.filter(registrants::district_id.eq_any(ids));
     }
     if let Some(status) = filter.status {
         query = query.filter(registrants::status.eq(status.as_str()));

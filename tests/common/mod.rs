@@ -250,7 +250,8 @@ impl TestServer {
             districts: Some(districts.iter().map(|d| (*d).to_owned()).collect()),
             password: Some(PASSWORD.to_owned()),
         };
-        sasaeai::services::access::add_user(&self.ctx, &new).is_ok()
+        let admin = sasaeai::services::access::Caller::local("test-setup");
+        sasaeai::services::access::add_user(&self.ctx, &admin, &new).is_ok()
     }
 
     /// Logs in over HTTP and returns the token.

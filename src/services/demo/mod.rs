@@ -5,7 +5,6 @@
 mod names;
 mod population;
 
-use diesel::Connection;
 use geo::{BoundingRect, MultiPolygon};
 use geojson::{Feature, FeatureCollection};
 
@@ -35,6 +34,11 @@ pub const REGISTRANTS: usize = 1_500;
 pub const SUPPORTERS: usize = 3_000;
 const SEED: u64 = 0x5a5a_e1a1;
 const ACTOR: &str = "demo";
+
+/// The caller that loads the demo town: written into its histories and the audit log.
+fn demo_caller() -> super::access::Caller {
+    super::access::Caller::local(ACTOR)
+}
 
 /// What was loaded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,14 +208,14 @@ pub fn load(ctx: &AppContext) -> ServiceResult<Option<DemoSummary>> {
 
     let mut conn = ctx.conn()?;
     let now = storage::now();
-    conn.transaction(|conn| {
+    storage::write_transaction(&mut conn, |conn| {
         for data in &shelter_data {
             let shelter = shelters::insert(conn, data, locate(data.location()), now)?;
-            record_change(conn, &shelter, Action::Created, &[], ACTOR)?;
+            record_change(conn, &shelter, Action::Created, &[], &demo_caller())?;
         }
         for (i, data) in registrant_data.iter().enumerate() {
             let registrant = registrants::insert(conn, data, &spatial.facts(data.location()), now)?;
-            record_change(conn, &registrant, Action::Created, &[], ACTOR)?;
+            record_change(conn, &registrant, Action::Created, &[], &demo_caller())?;
             // Most people agreed to share the register when they applied; some refused.
             let consent = ConsentData {
                 kind: ConsentKind::RegisterSharing,
@@ -223,7 +227,7 @@ pub fn load(ctx: &AppContext) -> ServiceResult<Option<DemoSummary>> {
         }
         for data in &supporter_data {
             let supporter = supporters::insert(conn, data, locate(data.location()), now)?;
-            record_change(conn, &supporter, Action::Created, &[], ACTOR)?;
+            record_change(conn, &supporter, Action::Created, &[], &demo_caller())?;
         }
         Ok::<_, ServiceError>(())
     })?;
@@ -253,7 +257,7 @@ fn confirmed_plans(
     use crate::domain::plan::{PlanData, PlanDestination, PlanSupporter};
     use crate::storage::proposals::{self, Proposal};
 
-    let run = super::matching::run(ctx, &super::matching::RunRequest::default(), ACTOR)?;
+    let run = super::matching::run(ctx, &super::matching::RunRequest::default(), &demo_caller())?;
     let mut by_person: BTreeMap<crate::domain::RegistrantId, Vec<Proposal>> = BTreeMap::new();
     let mut after = 0;
     loop {
@@ -266,7 +270,7 @@ fn confirmed_plans(
     }
     let now = storage::now();
     let written_on = today - chrono::Days::new(60);
-    conn.transaction(|conn| {
+    storage::write_transaction(conn, |conn| {
         let mut written = 0;
         for (registrant, items) in &by_person {
             let complete = items.iter().all(|p| p.kind != "unmatched")
@@ -320,7 +324,7 @@ fn confirmed_plans(
                 notes_for_shelter_staff: None,
             };
             let plan = storage::plans::insert(conn, *registrant, &data, now)?;
-            record_change(conn, &plan, Action::Created, &[], ACTOR)?;
+            record_change(conn, &plan, Action::Created, &[], &demo_caller())?;
             written += 1;
         }
         Ok::<_, ServiceError>(written)
@@ -356,6 +360,7 @@ pub fn users(ctx: &AppContext) -> ServiceResult<Vec<(String, Role, String)>> {
         };
         super::access::add_user(
             ctx,
+            &demo_caller(),
             &super::access::NewUser {
                 username: Some(name.to_owned()),
                 role: Some(role.as_str().to_owned()),
