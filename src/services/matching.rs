@@ -599,7 +599,14 @@ pub fn supporter_gaps_csv(gaps: &[SupporterGap]) -> String {
         "\u{feff}校区コード,校区名,支援者未定の人数,不足している支援者数,近くに支援者がいない,必要な支援ができる人がいない,近くの支援者が手一杯\r\n",
     );
     for gap in gaps {
-        let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        // District codes and names come from imported files: guarded like every text cell
+        // (crate::exchange::excel_safe); the counts are the service's own numbers.
+        let quote = |s: &str| {
+            format!(
+                "\"{}\"",
+                crate::exchange::excel_safe(s).replace('"', "\"\"")
+            )
+        };
         let mut line = vec![
             quote(gap.district_code.as_deref().unwrap_or("")),
             quote(gap.district_name.as_deref().unwrap_or("（校区外）")),
@@ -615,4 +622,27 @@ pub fn supporter_gaps_csv(gaps: &[SupporterGap]) -> String {
         out.push_str("\r\n");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn supporter_gap_csv_guards_imported_district_text_and_keeps_counts_as_numbers() {
+        let gaps = [SupporterGap {
+            district_id: Some(1),
+            district_code: Some("-D1".into()),
+            district_name: Some("=HYPERLINK(\"http://x\",\"y\")".into()),
+            registrants: 3,
+            open_places: 4,
+            by_reason: BTreeMap::from([("nobody_capable".to_owned(), 3)]),
+        }];
+        let csv = supporter_gaps_csv(&gaps);
+        let row = csv.lines().nth(1).unwrap_or_default();
+        assert_eq!(
+            row,
+            "\"'-D1\",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",3,4,0,3,0"
+        );
+    }
 }

@@ -1130,6 +1130,10 @@ pub fn stats(ctx: &AppContext, day: NaiveDate) -> ServiceResult<DayStats> {
 }
 
 /// The day's statistics as CSV (UTF-8 with BOM, so Excel opens it), Japanese headers.
+///
+/// Every cell is a date or a count the service formats itself, never typed text, so none
+/// needs the formula guard of [`crate::exchange::excel_safe`]; a text column added here must
+/// go through it.
 pub fn stats_csv(s: &DayStats) -> String {
     format!(
         "\u{feff}日付,受付したボランティア数,班数,完了したニーズ,継続のニーズ,未対応のニーズ\r\n{},{},{},{},{},{}\r\n",
