@@ -356,6 +356,11 @@ fn volunteer_centre_proposes_and_prints_the_days_roster_from_the_command_line() 
         String::from_utf8_lossy(&out.stderr)
     );
     let printed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        mode(&file),
+        0o600,
+        "a printed roster is readable by its owner only"
+    );
     let bytes = std::fs::read(&file).expect("the roster was written");
     let _ = std::fs::remove_file(&file);
     if let Some(pages) = common::pdf_pages(&bytes) {
@@ -420,7 +425,15 @@ fn registrants_import_dry_run_apply_and_export_round_trip_from_the_command_line(
         serde_json::from_slice(&run(&["import", "registrants", "--dry-run"], &exported))
             .expect("json");
     assert_eq!(again["unchanged"], serde_json::json!(1), "{again}");
+    assert_eq!(
+        mode(&exported),
+        0o600,
+        "an export is readable by its owner only"
+    );
     let geojson = dir.join("out.geojson");
+    // A file already there, readable by everyone, is narrowed before the register goes in.
+    std::fs::write(&geojson, b"old").expect("write");
+    set_mode(&geojson, 0o644);
     run(
         &["export", "registrants", "--format", "geojson", "--out"],
         &geojson,
@@ -428,8 +441,34 @@ fn registrants_import_dry_run_apply_and_export_round_trip_from_the_command_line(
     let collection: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&geojson).expect("read")).expect("geojson");
     assert_eq!(collection["type"], serde_json::json!("FeatureCollection"));
+    assert_eq!(mode(&geojson), 0o600);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The permission bits of a file (0o777 part of its mode).
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .expect("metadata")
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+#[cfg(not(unix))]
+fn mode(_: &std::path::Path) -> u32 {
+    0o600
+}
+
+#[cfg(unix)]
+fn set_mode(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+#[cfg(not(unix))]
+fn set_mode(_: &std::path::Path, _: u32) {}
 
 /// Runs the binary with `input` on standard input.
 fn with_stdin(db: &TestDatabase, args: &[&str], input: &str) -> std::process::Output {

@@ -499,6 +499,20 @@ fn cli_caller() -> services::access::Caller {
     services::access::Caller::local(&format!("cli:{user}"))
 }
 
+/// Creates (or empties) an output file that only its owner can read: exports and prints hold
+/// personal data, and a file made with the usual umask (0644) is readable by every user of the
+/// machine. A file that already existed is set to 0600 too, before anything is written to it.
+fn create_private(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(path)?;
+    #[cfg(unix)]
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    Ok(file)
+}
+
 fn export(settings: Settings, what: ExportCommand) -> Result<(), CliError> {
     let ExportCommand::Registrants {
         format,
@@ -513,7 +527,9 @@ fn export(settings: Settings, what: ExportCommand) -> Result<(), CliError> {
             code("--encoding", encoding.as_ref())?.unwrap_or(crate::exchange::Encoding::Utf8);
         services::exchange::export_registrants_csv(&ctx, encoding)?
     };
-    std::fs::write(&out, bytes)?;
+    let mut file = create_private(&out)?;
+    std::io::Write::write_all(&mut file, &bytes)?;
+    file.sync_all()?;
     eprintln!("wrote {}", out.display());
     Ok(())
 }
@@ -553,7 +569,7 @@ fn print(settings: Settings, what: PrintCommand) -> Result<(), CliError> {
         &what;
     let id = district_id(&ctx, district)?;
     // Open the output before printing: no copy is registered that could not be written.
-    let mut file = std::fs::File::create(out)?;
+    let mut file = create_private(out)?;
     let batch = match &what {
         PrintCommand::Plans { tier, holder, .. } => {
             let query = services::printing::BatchQuery {
@@ -620,7 +636,7 @@ fn volunteer_centre(settings: Settings, what: VolunteerCentreCommand) -> Result<
             let day = day(&date)?;
             let ctx = AppContext::open(settings)?;
             // Open the output first: no copy is registered that could not be written.
-            let mut file = std::fs::File::create(&out)?;
+            let mut file = create_private(&out)?;
             let printed = match centre::roster_pdf(&ctx, day, &holder, "cli") {
                 Ok(p) => p,
                 Err(e) => {
