@@ -15,6 +15,14 @@ pub struct Cli {
     /// Database URL: sqlite://PATH (default sqlite://sasaeai.db) or postgres://USER:PASS@HOST/DB.
     #[arg(long, global = true, env = "SASAEAI_DATABASE_URL")]
     pub database: Option<String>,
+    /// The audit chain's key file (default: beside the SQLite file, DB.audit-key; for
+    /// PostgreSQL sasaeai-audit-DBNAME.key in the current folder). Back it up apart from the
+    /// database.
+    #[arg(long, global = true, env = "SASAEAI_AUDIT_KEY_FILE")]
+    pub audit_key_file: Option<std::path::PathBuf>,
+    /// The append-only file of anchored audit chain heads (default: beside the key file).
+    #[arg(long, global = true, env = "SASAEAI_AUDIT_ANCHOR_FILE")]
+    pub audit_anchor_file: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -199,8 +207,9 @@ pub enum UserCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Walk the hash chain: exit 0 when intact, otherwise name the first broken entry and
-    /// exit 1. Prints the head hash; keep it elsewhere to detect a cut tail later.
+    /// Walk the keyed hash chain and check it against every anchor: exit 0 when intact (the
+    /// head is then appended to the anchor file), otherwise name the first problem and exit 1.
+    /// Prints the head; keep it on paper too, to detect a cut tail later.
     Verify,
 }
 
@@ -321,6 +330,10 @@ impl Cli {
         if let Some(url) = &self.database {
             settings.database_url.clone_from(url);
         }
+        settings.audit_key_file.clone_from(&self.audit_key_file);
+        settings
+            .audit_anchor_file
+            .clone_from(&self.audit_anchor_file);
         if let Command::Serve {
             bind,
             body_limit_bytes,
@@ -429,13 +442,30 @@ impl Cli {
                 what: AuditCommand::Verify,
             } => {
                 let ctx = AppContext::open(settings)?;
-                let check = services::access::verify_audit(&ctx)?;
+                let check = services::access::anchor_now(&ctx)?;
                 println!(
                     "{}",
                     serde_json::to_string_pretty(&check).unwrap_or_default()
                 );
                 match check.first_broken {
-                    None => Ok(()),
+                    None => {
+                        // For the paper record: a later cut or rewrite no longer matches it.
+                        eprintln!(
+                            "audit log intact. Head for the record: {} entries, last id {}, hash {}, anchored {} in {}",
+                            check.entries,
+                            check.last_id,
+                            check.head_hash,
+                            check
+                                .anchored_at
+                                .map(crate::domain::time::rfc3339)
+                                .unwrap_or_default(),
+                            check.anchor_file
+                        );
+                        Ok(())
+                    }
+                    Some((0, why)) => {
+                        Err(CliError::AuditBroken(format!("audit log broken: {why}")))
+                    }
                     Some((id, why)) => Err(CliError::AuditBroken(format!(
                         "audit log broken at entry {id}: {why}"
                     ))),

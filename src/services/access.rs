@@ -611,10 +611,11 @@ pub fn record(ctx: &AppContext, record: AuditRecord) -> ServiceResult<()> {
         .audit_lock
         .lock()
         .unwrap_or_else(PoisonError::into_inner);
+    let key = ctx.audit_key()?;
     let mut conn = ctx.conn()?;
     let mut last_error = None;
     for _ in 0..3 {
-        match conn.transaction(|c| audit::append(c, &record, storage::now())) {
+        match conn.transaction(|c| audit::append(c, &record, storage::now(), key)) {
             Ok(_) => return Ok(()),
             Err(e) => last_error = Some(e),
         }
@@ -636,7 +637,7 @@ pub(crate) fn record_in(
         .audit_lock
         .lock()
         .unwrap_or_else(PoisonError::into_inner);
-    audit::append(conn, record, storage::now())?;
+    audit::append(conn, record, storage::now(), ctx.audit_key()?)?;
     Ok(())
 }
 
@@ -689,60 +690,8 @@ pub fn audit_page(ctx: &AppContext, after: i64, limit: i64) -> ServiceResult<Vec
     Ok(audit::page(&mut *ctx.conn()?, after, limit)?)
 }
 
-/// The outcome of checking the audit chain.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ChainCheck {
-    pub entries: i64,
-    /// Hash of the last entry: keep it elsewhere to detect a cut tail later.
-    pub head_hash: String,
-    /// The first entry that does not fit the chain, and why.
-    pub first_broken: Option<(i64, String)>,
-}
-
-/// Walks the whole audit log and checks every link.
-///
-/// # Errors
-/// A storage error other than an unreadable row (which is reported as broken).
-pub fn verify_audit(ctx: &AppContext) -> ServiceResult<ChainCheck> {
-    let mut conn = ctx.conn()?;
-    let mut prev_hash = crate::domain::access::GENESIS_HASH.to_owned();
-    let mut expected_id = 1;
-    loop {
-        let page = audit::checked_page(&mut conn, expected_id - 1, 1000)?;
-        if page.is_empty() {
-            break;
-        }
-        for (id, entry) in page {
-            let broken = |why: String| ChainCheck {
-                entries: expected_id - 1,
-                head_hash: prev_hash.clone(),
-                first_broken: Some((id.min(expected_id), why)),
-            };
-            if id != expected_id {
-                return Ok(broken("missing entry before this one".into()));
-            }
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(e) => return Ok(broken(format!("unreadable: {e}"))),
-            };
-            if entry.prev_hash != prev_hash {
-                return Ok(broken("previous hash does not match".into()));
-            }
-            if crate::domain::access::chain_hash(&prev_hash, entry.id, entry.at, &entry.record)
-                != entry.hash
-            {
-                return Ok(broken("content does not match its hash".into()));
-            }
-            prev_hash = entry.hash;
-            expected_id += 1;
-        }
-    }
-    Ok(ChainCheck {
-        entries: expected_id - 1,
-        head_hash: prev_hash,
-        first_broken: None,
-    })
-}
+// The chain check lives beside the key and anchor files it needs.
+pub use super::audit_chain::{ChainCheck, anchor_now, verify_audit};
 
 /// Fields of a registrant a district user sees: what support needs, nothing more (no external
 /// id, disability grades, diagnoses, doctor, medicines, allergies, care manager or notes).
