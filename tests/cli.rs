@@ -118,6 +118,51 @@ fn migrate_creates_the_schema_and_is_idempotent() {
 }
 
 #[test]
+fn serve_anchors_the_audit_chain_at_start_where_the_flags_say() {
+    let db = TestDatabase::new();
+    let dir = std::env::temp_dir().join(format!("sasaeai-cli-anchor-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let (key, anchors) = (dir.join("audit.key"), dir.join("audit.anchors"));
+    let flags = |command: &mut Command| {
+        command.arg("--audit-key-file").arg(&key);
+        command.env("SASAEAI_AUDIT_ANCHOR_FILE", &anchors);
+    };
+    let mut migrate = sasaeai(&db);
+    flags(migrate.arg("migrate"));
+    assert!(migrate.status().expect("migrate").success());
+    assert!(key.exists(), "the key is made where the flag says");
+    assert!(!db.audit_files().0.exists(), "and not in the default place");
+    let count =
+        |path: &std::path::Path| std::fs::read_to_string(path).map_or(0, |t| t.lines().count());
+    // The first start anchors the chain's start.
+    assert_eq!(count(&anchors), 1);
+
+    let mut child = sasaeai(&db);
+    flags(child.args(["serve", "--bind", "127.0.0.1:0"]));
+    let running = Running(
+        child
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start serve"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while count(&anchors) < 2 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    drop(running);
+    let text = std::fs::read_to_string(&anchors).unwrap_or_default();
+    assert_eq!(count(&anchors), 2, "the server anchors at start: {text}");
+    let last: serde_json::Value =
+        serde_json::from_str(text.lines().last().unwrap_or_default()).expect("a JSON line");
+    assert!(
+        last["last_hash"].is_string() && last["at"].is_string(),
+        "{last}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn bad_database_url_fails_with_a_clear_message() {
     let out = Command::new(env!("CARGO_BIN_EXE_sasaeai"))
         .args(["--database", "mysql://x@y/z", "migrate"])

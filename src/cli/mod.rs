@@ -718,6 +718,7 @@ fn serve(settings: Settings, demo: bool) -> Result<(), CliError> {
     }
     let listener = TcpListener::bind(bind)?;
     let addr = listener.local_addr()?;
+    anchor_daily(ctx.clone())?;
     if addr.ip().is_loopback() {
         log::info!(
             "listening on http://{addr} (loopback only; --bind 0.0.0.0:8080 serves the network)"
@@ -731,4 +732,31 @@ fn serve(settings: Settings, demo: bool) -> Result<(), CliError> {
     log::info!("API documentation at http://{addr}/api/v1/docs/");
     actix_web::rt::System::new().block_on(crate::http::serve(ctx, listener)?)?;
     Ok(())
+}
+
+/// Anchors the audit chain's head now and then every `audit_anchor_interval`, on a thread of
+/// its own (checking a long log takes a while; requests are served meanwhile). A broken chain
+/// is logged, not anchored, and the server goes on: the register is needed in a disaster.
+fn anchor_daily(ctx: Arc<AppContext>) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("audit-anchor".into())
+        .spawn(move || {
+            loop {
+                match services::access::anchor_now(&ctx) {
+                    Ok(check) => match check.first_broken {
+                        None => log::info!(
+                            "audit log intact and anchored: {} entries, head {}",
+                            check.entries,
+                            check.head_hash
+                        ),
+                        Some((id, why)) => log::error!(
+                            "audit log broken (entry {id}): {why}; not anchored. Run sasaeai audit verify"
+                        ),
+                    },
+                    Err(e) => log::error!("audit log not anchored: {e}"),
+                }
+                std::thread::sleep(ctx.settings.audit_anchor_interval);
+            }
+        })
+        .map(drop)
 }
