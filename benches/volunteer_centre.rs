@@ -73,6 +73,7 @@ fn main() {
         ..Settings::default()
     };
     let ctx = Arc::new(AppContext::open(settings).expect("open database"));
+    let setup = sasaeai::services::access::Caller::local("bench-setup");
     let mut rng = Rng(0x5A5A_0707);
 
     // 2,000 volunteers, about a fifth of them in groups of 3–6.
@@ -87,6 +88,7 @@ fn main() {
             members[0].age_band = Some("40_49".into());
             let party = centre::register_group(
                 &ctx,
+                &setup,
                 &GroupInput {
                     party_name: Some(format!("団体 {i}")),
                     members: Some(members),
@@ -95,7 +97,8 @@ fn main() {
             .expect("register group");
             numbers.extend(party.members.into_iter().map(|v| v.registration_number));
         } else {
-            let v = centre::register_volunteer(&ctx, &person(&mut rng, i)).expect("register");
+            let v =
+                centre::register_volunteer(&ctx, &setup, &person(&mut rng, i)).expect("register");
             numbers.push(v.registration_number);
         }
     }
@@ -126,6 +129,7 @@ fn main() {
     // so the figure includes checking the session.
     sasaeai::services::access::add_user(
         &ctx,
+        &sasaeai::services::access::Caller::local("bench-setup"),
         &sasaeai::services::access::NewUser {
             username: Some("desk".into()),
             role: Some("volunteer_centre".into()),
@@ -175,6 +179,7 @@ fn main() {
         };
         centre::create_help_request(
             &ctx,
+            &setup,
             &HelpRequestInput {
                 requester_name: Some(format!("依頼 {i}")),
                 address: Some(format!("久留米市城島町{i}")),
@@ -195,7 +200,7 @@ fn main() {
     let mut summary = (0, 0, 0);
     for _ in 0..5 {
         let t = Instant::now();
-        let proposal = centre::propose(&ctx, day).expect("propose");
+        let proposal = centre::propose(&ctx, &setup, day).expect("propose");
         times.push(t.elapsed());
         summary = (
             proposal.teams.len(),
@@ -214,7 +219,7 @@ fn main() {
     );
 
     let t = Instant::now();
-    let roster = centre::roster_pdf(&ctx, day, "", "bench").expect("roster");
+    let roster = centre::roster_pdf(&ctx, day, "", &setup).expect("roster");
     println!(
         "roster of {} teams: {:.2} s, {} bytes",
         summary.0,

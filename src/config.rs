@@ -3,6 +3,7 @@
 //! Built once in `main` (or by a test) and passed down; nothing reads the environment later.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Everything a running service needs to know about its deployment.
@@ -44,6 +45,15 @@ pub struct Settings {
     /// Volunteers must hold volunteer activity insurance (天災タイプ) to register. A centre
     /// that enrols people on the spot may turn this off.
     pub volunteer_insurance_required: bool,
+    /// The secret key of the audit chain, kept outside the database. `None`: beside the SQLite
+    /// file (`sasaeai.db` → `sasaeai.db.audit-key`), or `sasaeai-audit-DBNAME.key` in the
+    /// current folder for PostgreSQL (`services::audit_chain::key_path`).
+    pub audit_key_file: Option<PathBuf>,
+    /// The append-only file of anchored chain heads. `None`: beside the key file, its name
+    /// ending in `anchors` instead of `key` (`services::audit_chain::anchor_path`).
+    pub audit_anchor_file: Option<PathBuf>,
+    /// How often a running server anchors the audit chain's head (it also does at start).
+    pub audit_anchor_interval: Duration,
 }
 
 impl Default for Settings {
@@ -66,6 +76,9 @@ impl Default for Settings {
             login_max_failures: 5,
             login_window: Duration::from_secs(15 * 60),
             volunteer_insurance_required: true,
+            audit_key_file: None,
+            audit_anchor_file: None,
+            audit_anchor_interval: Duration::from_secs(24 * 3600),
         }
     }
 }

@@ -617,6 +617,272 @@ fn audit_verify_passes_an_intact_chain_and_names_the_first_tampered_entry() {
     assert!(out.contains("entry 3"), "{out}");
 }
 
+/// `audit verify` with its stdout parsed: (success, the check, stdout and stderr).
+fn audit_check(url: &str) -> (bool, Value, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_sasaeai"))
+        .args(["--database", url, "audit", "verify"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let check = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out.status.success(), check, text)
+}
+
+fn connect(url: &str) -> sasaeai::storage::DbConnection {
+    sasaeai::storage::DatabaseUrl::parse(url)
+        .and_then(|u| u.connect())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// What an attacker with the database (and not the key file) can do: rewrite every entry from
+/// `from` on with hashes of their own making, so that each fits the one before.
+fn rehash_from(
+    url: &str,
+    from: i64,
+    hash: impl Fn(&str, &sasaeai::storage::audit::AuditEntry) -> String,
+) {
+    let entries = sasaeai::storage::audit::page(&mut connect(url), 0, 100_000)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut prev = sasaeai::domain::access::GENESIS_HASH.to_owned();
+    for entry in entries {
+        if entry.id >= from {
+            let new = hash(&prev, &entry);
+            sql(
+                url,
+                &format!(
+                    "UPDATE audit_log SET prev_hash = '{prev}', hash = '{new}' WHERE id = {}",
+                    entry.id
+                ),
+            );
+            prev = new;
+        } else {
+            prev = entry.hash;
+        }
+    }
+}
+
+#[test]
+fn audit_verify_fails_a_chain_recomputed_without_the_key() {
+    use sasaeai::domain::access::{AuditKey, chain_hash, keyed_chain_hash};
+    let server = TestServer::start().with_districts();
+    let id = person(&server, "監査 次郎", false, Some(true));
+    for _ in 0..3 {
+        assert_eq!(server.get(&format!("/api/v1/registrants/{id}")).status, 200);
+    }
+    let (ok, check, out) = audit_check(&server.db.url);
+    assert!(ok, "{out}");
+    assert_eq!(
+        check["legacy_until"], 0,
+        "a new database is keyed from the start"
+    );
+
+    // Entry 4 rewritten, and it and every later hash recomputed with plain SHA-256.
+    sql(
+        &server.db.url,
+        "UPDATE audit_log SET actor = 'someone-else' WHERE id = 4",
+    );
+    rehash_from(&server.db.url, 4, |prev, e| {
+        chain_hash(prev, e.id, e.at, &e.record)
+    });
+    let (ok, _, out) = audit_check(&server.db.url);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("broken at entry 4") && out.contains("without the key"),
+        "{out}"
+    );
+
+    // The same with HMAC under a key of the attacker's own.
+    let guessed = AuditKey::from_bytes([0x42; 32]);
+    rehash_from(&server.db.url, 4, |prev, e| {
+        keyed_chain_hash(&guessed, prev, e.id, e.at, &e.record)
+    });
+    let (ok, _, out) = audit_check(&server.db.url);
+    assert!(!ok, "{out}");
+    assert!(out.contains("broken at entry 4"), "{out}");
+
+    // Or the whole log rehashed the old way and the start record removed, so that at the
+    // next start every entry passes for a legacy one: the anchors still name the real chain.
+    rehash_from(&server.db.url, 1, |prev, e| {
+        chain_hash(prev, e.id, e.at, &e.record)
+    });
+    sql(&server.db.url, "DELETE FROM audit_chain");
+    let (ok, _, out) = audit_check(&server.db.url);
+    assert!(!ok, "{out}");
+    assert!(out.contains("start record was replaced"), "{out}");
+}
+
+#[test]
+fn audit_verify_detects_a_cut_tail_against_the_last_anchor() {
+    let server = TestServer::start().with_districts();
+    let id = person(&server, "監査 三郎", false, Some(true));
+    for _ in 0..4 {
+        assert_eq!(server.get(&format!("/api/v1/registrants/{id}")).status, 200);
+    }
+    let (ok, check, out) = audit_check(&server.db.url);
+    assert!(ok, "{out}");
+    let last = check["last_id"].as_i64().unwrap_or(0);
+    assert!(last >= 5, "{check}");
+    assert!(out.contains("Head for the record") && out.contains(&format!("last id {last}")));
+    let (_, anchors) = server.db.audit_files();
+    let lines = std::fs::read_to_string(&anchors).unwrap_or_default();
+    assert!(
+        lines
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .contains(&format!("\"last_id\":{last}")),
+        "{lines}"
+    );
+
+    // The last two entries removed: every link that is left still fits.
+    sql(
+        &server.db.url,
+        &format!("DELETE FROM audit_log WHERE id > {}", last - 2),
+    );
+    let (ok, check, out) = audit_check(&server.db.url);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains(&format!("broken at entry {}", last - 1)) && out.contains("was cut"),
+        "{out}"
+    );
+    assert_eq!(check["entries"], last - 2, "{check}");
+    assert!(
+        check["anchored_at"].is_null(),
+        "a broken chain is not anchored"
+    );
+}
+
+#[test]
+fn a_log_written_before_the_key_existed_still_verifies_and_its_boundary_cannot_be_moved() {
+    use diesel::{ExpressionMethods, RunQueryDsl};
+    use sasaeai::domain::access::{AuditRecord, GENESIS_HASH, chain_hash};
+    use sasaeai::storage::schema::audit_log;
+    let db = common::TestDatabase::new();
+    // A database as the version before the key left it: its schema, entries chained with
+    // plain SHA-256, no key file and no record of where a keyed chain begins.
+    {
+        let mut conn = connect(&db.url);
+        sasaeai::storage::run_migrations(&mut conn).unwrap_or_else(|e| panic!("{e}"));
+        for statement in [
+            "DROP TABLE audit_chain",
+            "DELETE FROM __diesel_schema_migrations WHERE version = '20261201210000'",
+        ] {
+            diesel::sql_query(statement)
+                .execute(&mut conn)
+                .unwrap_or_else(|e| panic!("{statement}: {e}"));
+        }
+        let mut prev = GENESIS_HASH.to_owned();
+        for id in 1..=3_i64 {
+            let at = sasaeai::storage::now();
+            let record = AuditRecord {
+                actor: "cli:old".into(),
+                role: None,
+                action: "login".into(),
+                target: format!("/old/{id}"),
+                registrant_ids: vec![],
+                incident_grants: vec![],
+                outcome: "ok".into(),
+            };
+            let hash = chain_hash(&prev, id, at, &record);
+            diesel::insert_into(audit_log::table)
+                .values((
+                    audit_log::id.eq(id),
+                    audit_log::at.eq(at),
+                    audit_log::actor.eq(&record.actor),
+                    audit_log::role.eq(None::<String>),
+                    audit_log::action.eq(&record.action),
+                    audit_log::target.eq(&record.target),
+                    audit_log::registrant_ids.eq("[]"),
+                    audit_log::incident_grants.eq("[]"),
+                    audit_log::outcome.eq(&record.outcome),
+                    audit_log::prev_hash.eq(&prev),
+                    audit_log::hash.eq(&hash),
+                ))
+                .execute(&mut conn)
+                .unwrap_or_else(|e| panic!("{e}"));
+            prev = hash;
+        }
+    }
+    let (key_file, _) = db.audit_files();
+    assert!(!key_file.exists());
+
+    // The new version opens it: the key is made, entries 1-3 are the legacy part, and what
+    // it writes from now on is keyed.
+    let settings = sasaeai::config::Settings {
+        database_url: db.url.clone(),
+        ..sasaeai::config::Settings::default()
+    };
+    {
+        let ctx = sasaeai::services::AppContext::open(settings).unwrap_or_else(|e| panic!("{e}"));
+        let record = sasaeai::services::access::caller_record(
+            &sasaeai::services::access::Caller::local("cli:new"),
+            "read",
+            "/new",
+            vec![],
+            vec![],
+        );
+        sasaeai::services::access::record(&ctx, record).unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert!(key_file.exists(), "the key is made at the first start");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_file).map(|m| m.permissions().mode() & 0o777);
+        assert_eq!(mode.ok(), Some(0o600));
+    }
+    let (ok, check, out) = audit_check(&db.url);
+    assert!(ok, "{out}");
+    assert_eq!(check["legacy_until"], 3, "{check}");
+    assert_eq!(check["entries"], 4, "{check}");
+
+    // A legacy entry edited is still found.
+    sql(
+        &db.url,
+        "UPDATE audit_log SET target = '/other' WHERE id = 2",
+    );
+    let (ok, _, out) = audit_check(&db.url);
+    assert!(!ok && out.contains("broken at entry 2"), "{out}");
+    sql(
+        &db.url,
+        "UPDATE audit_log SET target = '/old/2' WHERE id = 2",
+    );
+    assert!(audit_check(&db.url).0);
+
+    // Moving the boundary, so that keyed entries could be passed off as legacy ones, needs
+    // the key: the start is refused.
+    sql(&db.url, "UPDATE audit_chain SET legacy_until = 4");
+    let (ok, _, out) = audit_check(&db.url);
+    assert!(!ok && out.contains("audit_chain was changed"), "{out}");
+    sql(&db.url, "UPDATE audit_chain SET legacy_until = 3");
+    assert!(audit_check(&db.url).0);
+
+    // A key file others may read, or none at all, stops every command with the fix.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let open = std::fs::Permissions::from_mode(0o644);
+        std::fs::set_permissions(&key_file, open).unwrap_or_else(|e| panic!("{e}"));
+        let (ok, _, out) = audit_check(&db.url);
+        assert!(!ok && out.contains("chmod 600"), "{out}");
+        let closed = std::fs::Permissions::from_mode(0o600);
+        std::fs::set_permissions(&key_file, closed).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let kept = key_file.with_extension("kept");
+    std::fs::rename(&key_file, &kept).unwrap_or_else(|e| panic!("{e}"));
+    let (ok, _, out) = audit_check(&db.url);
+    assert!(
+        !ok && out.contains("is missing") && out.contains("Restore"),
+        "{out}"
+    );
+    assert!(!key_file.exists(), "no new key replaces a lost one");
+    std::fs::rename(&kept, &key_file).unwrap_or_else(|e| panic!("{e}"));
+    assert!(audit_check(&db.url).0);
+}
+
 #[test]
 fn a_full_api_run_writes_no_personal_data_to_the_log() {
     let db = common::TestDatabase::new();

@@ -119,6 +119,51 @@ fn migrate_creates_the_schema_and_is_idempotent() {
 }
 
 #[test]
+fn serve_anchors_the_audit_chain_at_start_where_the_flags_say() {
+    let db = TestDatabase::new();
+    let dir = std::env::temp_dir().join(format!("sasaeai-cli-anchor-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let (key, anchors) = (dir.join("audit.key"), dir.join("audit.anchors"));
+    let flags = |command: &mut Command| {
+        command.arg("--audit-key-file").arg(&key);
+        command.env("SASAEAI_AUDIT_ANCHOR_FILE", &anchors);
+    };
+    let mut migrate = sasaeai(&db);
+    flags(migrate.arg("migrate"));
+    assert!(migrate.status().expect("migrate").success());
+    assert!(key.exists(), "the key is made where the flag says");
+    assert!(!db.audit_files().0.exists(), "and not in the default place");
+    let count =
+        |path: &std::path::Path| std::fs::read_to_string(path).map_or(0, |t| t.lines().count());
+    // The first start anchors the chain's start.
+    assert_eq!(count(&anchors), 1);
+
+    let mut child = sasaeai(&db);
+    flags(child.args(["serve", "--bind", "127.0.0.1:0"]));
+    let running = Running(
+        child
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start serve"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while count(&anchors) < 2 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    drop(running);
+    let text = std::fs::read_to_string(&anchors).unwrap_or_default();
+    assert_eq!(count(&anchors), 2, "the server anchors at start: {text}");
+    let last: serde_json::Value =
+        serde_json::from_str(text.lines().last().unwrap_or_default()).expect("a JSON line");
+    assert!(
+        last["last_hash"].is_string() && last["at"].is_string(),
+        "{last}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn bad_database_url_fails_with_a_clear_message() {
     let out = Command::new(env!("CARGO_BIN_EXE_sasaeai"))
         .args(["--database", "mysql://x@y/z", "migrate"])
@@ -360,6 +405,11 @@ fn volunteer_centre_proposes_and_prints_the_days_roster_from_the_command_line() 
         String::from_utf8_lossy(&out.stderr)
     );
     let printed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        mode(&file),
+        0o600,
+        "a printed roster is readable by its owner only"
+    );
     let bytes = std::fs::read(&file).expect("the roster was written");
     let _ = std::fs::remove_file(&file);
     if let Some(pages) = common::pdf_pages(&bytes) {
@@ -424,7 +474,15 @@ fn registrants_import_dry_run_apply_and_export_round_trip_from_the_command_line(
         serde_json::from_slice(&run(&["import", "registrants", "--dry-run"], &exported))
             .expect("json");
     assert_eq!(again["unchanged"], serde_json::json!(1), "{again}");
+    assert_eq!(
+        mode(&exported),
+        0o600,
+        "an export is readable by its owner only"
+    );
     let geojson = dir.join("out.geojson");
+    // A file already there, readable by everyone, is narrowed before the register goes in.
+    std::fs::write(&geojson, b"old").expect("write");
+    set_mode(&geojson, 0o644);
     run(
         &["export", "registrants", "--format", "geojson", "--out"],
         &geojson,
@@ -432,8 +490,34 @@ fn registrants_import_dry_run_apply_and_export_round_trip_from_the_command_line(
     let collection: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&geojson).expect("read")).expect("geojson");
     assert_eq!(collection["type"], serde_json::json!("FeatureCollection"));
+    assert_eq!(mode(&geojson), 0o600);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The permission bits of a file (0o777 part of its mode).
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .expect("metadata")
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+#[cfg(not(unix))]
+fn mode(_: &std::path::Path) -> u32 {
+    0o600
+}
+
+#[cfg(unix)]
+fn set_mode(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+#[cfg(not(unix))]
+fn set_mode(_: &std::path::Path, _: u32) {}
 
 /// Runs the binary with `input` on standard input.
 fn with_stdin(db: &TestDatabase, args: &[&str], input: &str) -> std::process::Output {

@@ -337,6 +337,16 @@ fn the_command_line_prints_a_batch_and_a_sheet_to_files_with_a_progress_bar() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
     assert_eq!(report["printed"], 2);
     assert_eq!(report["omitted"], 2);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&plans_file).map(|m| m.permissions().mode() & 0o777);
+        assert_eq!(
+            mode.ok(),
+            Some(0o600),
+            "printed plans are readable by their owner only"
+        );
+    }
     let bytes = std::fs::read(&plans_file).unwrap_or_default();
     if let Some(pages) = pdf_pages(&bytes) {
         assert_eq!(pages.len(), 4);

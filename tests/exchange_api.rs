@@ -163,6 +163,14 @@ fn export_then_import_is_unchanged_for_every_row_in_both_encodings() {
     no_external["name"] = json!("山﨑 三郎");
     no_external["notes"] = json!("階段に注意,\"二階\"\n寝室");
     assert_eq!(server.post("/api/v1/registrants", &no_external).status, 201);
+    // Text that Excel would run as a formula when the file is opened.
+    let mut formulas = registrant();
+    formulas["external_id"] = json!("R-3");
+    formulas["name"] = json!("=HYPERLINK(\"http://x\",\"y\")");
+    formulas["notes"] = json!("+1");
+    formulas["medicines"] = json!("@SUM(A1)");
+    formulas["allergies"] = json!("-");
+    assert_eq!(server.post("/api/v1/registrants", &formulas).status, 201);
 
     for encoding in ["utf8", "shift_jis"] {
         let (status, content_type, _, bytes) = server.get_bytes(
@@ -176,15 +184,55 @@ fn export_then_import_is_unchanged_for_every_row_in_both_encodings() {
         } else {
             assert!(std::str::from_utf8(&bytes).is_err(), "CP932, not UTF-8");
         }
+        let text = if encoding == "utf8" {
+            String::from_utf8_lossy(&bytes).into_owned()
+        } else {
+            encoding_rs::SHIFT_JIS.decode(&bytes).0.into_owned()
+        };
+        let cells = csv_row_of(&text, "R-3");
+        assert!(cells["氏名"].starts_with("'="), "{encoding}: {cells:?}");
+        assert_eq!(cells["氏名"], "'=HYPERLINK(\"http://x\",\"y\")");
+        assert_eq!(cells["支援者への伝達事項"], "'+1");
+        assert_eq!(cells["服薬"], "'@SUM(A1)");
+        assert_eq!(cells["アレルギー"], "'-");
+        assert_eq!(
+            cells["電話番号"], "0942-00-1234",
+            "a phone number is not a formula"
+        );
+        assert_eq!(cells["緯度"], "33.31", "coordinates stay numbers");
+
         let report = import(&server, "", &bytes);
         assert_eq!(report.status, 200, "{}", report.text);
         assert_eq!(
             outcomes(&report.json),
-            ["unchanged", "unchanged", "unchanged"],
+            ["unchanged", "unchanged", "unchanged", "unchanged"],
             "{encoding}: {}",
             report.text
         );
     }
+}
+
+/// The cells of the exported row with this 宛名番号, by header.
+fn csv_row_of(text: &str, external_id: &str) -> std::collections::HashMap<String, String> {
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map(|h| h.iter().map(str::to_owned).collect())
+        .unwrap_or_default();
+    reader
+        .records()
+        .map_while(Result::ok)
+        .map(|r| {
+            header
+                .iter()
+                .cloned()
+                .zip(r.iter().map(str::to_owned))
+                .collect()
+        })
+        .find(|cells: &std::collections::HashMap<String, String>| {
+            cells.get("宛名番号").map(String::as_str) == Some(external_id)
+        })
+        .unwrap_or_else(|| panic!("no row {external_id} in {text}"))
 }
 
 #[test]

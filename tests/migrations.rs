@@ -6,7 +6,7 @@ use common::TestDatabase;
 use diesel::RunQueryDsl;
 use sasaeai::storage::{DatabaseUrl, revert_all_migrations, run_migrations};
 
-const TABLES: [&str; 22] = [
+const TABLES: [&str; 23] = [
     "districts",
     "hazard_zones",
     "registrants",
@@ -22,6 +22,7 @@ const TABLES: [&str; 22] = [
     "sessions",
     "incidents",
     "audit_log",
+    "audit_chain",
     "volunteers",
     "volunteer_check_ins",
     "help_requests",

@@ -20,6 +20,14 @@ pub struct Cli {
     /// audit, volunteer-centre).
     #[arg(long, global = true, env = "SASAEAI_OPERATOR")]
     pub operator: Option<String>,
+    /// The audit chain's key file (default: beside the SQLite file, DB.audit-key; for
+    /// PostgreSQL sasaeai-audit-DBNAME.key in the current folder). Back it up apart from the
+    /// database.
+    #[arg(long, global = true, env = "SASAEAI_AUDIT_KEY_FILE")]
+    pub audit_key_file: Option<std::path::PathBuf>,
+    /// The append-only file of anchored audit chain heads (default: beside the key file).
+    #[arg(long, global = true, env = "SASAEAI_AUDIT_ANCHOR_FILE")]
+    pub audit_anchor_file: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -204,8 +212,9 @@ pub enum UserCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Walk the hash chain: exit 0 when intact, otherwise name the first broken entry and
-    /// exit 1. Prints the head hash; keep it elsewhere to detect a cut tail later.
+    /// Walk the keyed hash chain and check it against every anchor: exit 0 when intact (the
+    /// head is then appended to the anchor file), otherwise name the first problem and exit 1.
+    /// Prints the head; keep it on paper too, to detect a cut tail later.
     Verify,
 }
 
@@ -326,6 +335,10 @@ impl Cli {
         if let Some(url) = &self.database {
             settings.database_url.clone_from(url);
         }
+        settings.audit_key_file.clone_from(&self.audit_key_file);
+        settings
+            .audit_anchor_file
+            .clone_from(&self.audit_anchor_file);
         if let Command::Serve {
             bind,
             body_limit_bytes,
@@ -436,13 +449,30 @@ impl Cli {
                 what: AuditCommand::Verify,
             } => {
                 let ctx = AppContext::open(settings)?;
-                let check = services::access::verify_audit(&ctx)?;
+                let check = services::access::anchor_now(&ctx)?;
                 println!(
                     "{}",
                     serde_json::to_string_pretty(&check).unwrap_or_default()
                 );
                 match check.first_broken {
-                    None => Ok(()),
+                    None => {
+                        // For the paper record: a later cut or rewrite no longer matches it.
+                        eprintln!(
+                            "audit log intact. Head for the record: {} entries, last id {}, hash {}, anchored {} in {}",
+                            check.entries,
+                            check.last_id,
+                            check.head_hash,
+                            check
+                                .anchored_at
+                                .map(crate::domain::time::rfc3339)
+                                .unwrap_or_default(),
+                            check.anchor_file
+                        );
+                        Ok(())
+                    }
+                    Some((0, why)) => {
+                        Err(CliError::AuditBroken(format!("audit log broken: {why}")))
+                    }
                     Some((id, why)) => Err(CliError::AuditBroken(format!(
                         "audit log broken at entry {id}: {why}"
                     ))),
@@ -520,6 +550,20 @@ fn operator_of(name: Option<&str>) -> Result<services::access::Caller, CliError>
     Ok(services::access::Caller::local(&format!("cli:{name}")))
 }
 
+/// Creates (or empties) an output file that only its owner can read: exports and prints hold
+/// personal data, and a file made with the usual umask (0644) is readable by every user of the
+/// machine. A file that already existed is set to 0600 too, before anything is written to it.
+fn create_private(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(path)?;
+    #[cfg(unix)]
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    Ok(file)
+}
+
 /// Opens the database for a named operator and records the command they run (its arguments;
 /// passwords never come as arguments) in the audit log.
 ///
@@ -559,7 +603,9 @@ fn export(settings: Settings, operator: Option<&str>, what: ExportCommand) -> Re
             code("--encoding", encoding.as_ref())?.unwrap_or(crate::exchange::Encoding::Utf8);
         services::exchange::export_registrants_csv(&ctx, &caller, encoding)?
     };
-    std::fs::write(&out, bytes)?;
+    let mut file = create_private(&out)?;
+    std::io::Write::write_all(&mut file, &bytes)?;
+    file.sync_all()?;
     eprintln!("wrote {}", out.display());
     Ok(())
 }
@@ -599,7 +645,7 @@ fn print(settings: Settings, operator: Option<&str>, what: PrintCommand) -> Resu
         &what;
     let id = district_id(&ctx, district)?;
     // Open the output before printing: no copy is registered that could not be written.
-    let mut file = std::fs::File::create(out)?;
+    let mut file = create_private(out)?;
     let batch = match &what {
         PrintCommand::Plans { tier, holder, .. } => {
             let query = services::printing::BatchQuery {
@@ -670,7 +716,7 @@ fn volunteer_centre(
             let day = day(&date)?;
             let (ctx, caller) = open_as(settings, operator)?;
             // Open the output first: no copy is registered that could not be written.
-            let mut file = std::fs::File::create(&out)?;
+            let mut file = create_private(&out)?;
             let printed = match centre::roster_pdf(&ctx, day, &holder, &caller) {
                 Ok(p) => p,
                 Err(e) => {
@@ -722,6 +768,7 @@ fn serve(settings: Settings, demo: bool) -> Result<(), CliError> {
     }
     let listener = TcpListener::bind(bind)?;
     let addr = listener.local_addr()?;
+    anchor_daily(ctx.clone())?;
     if addr.ip().is_loopback() {
         log::info!(
             "listening on http://{addr} (loopback only; --bind 0.0.0.0:8080 serves the network)"
@@ -735,4 +782,31 @@ fn serve(settings: Settings, demo: bool) -> Result<(), CliError> {
     log::info!("API documentation at http://{addr}/api/v1/docs/");
     actix_web::rt::System::new().block_on(crate::http::serve(ctx, listener)?)?;
     Ok(())
+}
+
+/// Anchors the audit chain's head now and then every `audit_anchor_interval`, on a thread of
+/// its own (checking a long log takes a while; requests are served meanwhile). A broken chain
+/// is logged, not anchored, and the server goes on: the register is needed in a disaster.
+fn anchor_daily(ctx: Arc<AppContext>) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("audit-anchor".into())
+        .spawn(move || {
+            loop {
+                match services::access::anchor_now(&ctx) {
+                    Ok(check) => match check.first_broken {
+                        None => log::info!(
+                            "audit log intact and anchored: {} entries, head {}",
+                            check.entries,
+                            check.head_hash
+                        ),
+                        Some((id, why)) => log::error!(
+                            "audit log broken (entry {id}): {why}; not anchored. Run sasaeai audit verify"
+                        ),
+                    },
+                    Err(e) => log::error!("audit log not anchored: {e}"),
+                }
+                std::thread::sleep(ctx.settings.audit_anchor_interval);
+            }
+        })
+        .map(drop)
 }

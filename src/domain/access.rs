@@ -1,13 +1,15 @@
 //! Who may see whom: users and roles, the normal-time sharing rule under the deployment's
 //! consent model, incidents that widen it, and the hash that chains the audit log.
 //!
-//! Pure: depends on chrono, geo and sha2 only. docs/domain.md "Sharing and consent" is the law
+//! Pure: depends on chrono, geo, sha2 and hmac only. docs/domain.md "Sharing and consent" is the law
 //! behind it: in normal times register data reaches district supporters only as the consent
 //! model allows; once a disaster is declared, everyone in the incident's area, for its
 //! duration, and every such access is logged.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use geo::{Contains, MultiPolygon, Point};
+use hmac::digest::Update;
+use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -189,10 +191,8 @@ pub struct AuditRecord {
     pub outcome: String,
 }
 
-/// The hash of an entry, chained to the one before it: SHA-256 over the previous hash and every
-/// field, hex. Changing, removing or reordering any earlier entry changes every later hash.
-pub fn chain_hash(prev_hash: &str, id: i64, at: NaiveDateTime, record: &AuditRecord) -> String {
-    let mut hasher = Sha256::new();
+/// The fields of an entry in the order they are hashed.
+fn chain_fields(prev_hash: &str, id: i64, at: NaiveDateTime, record: &AuditRecord) -> [String; 10] {
     let ids: Vec<String> = record
         .registrant_ids
         .iter()
@@ -203,7 +203,7 @@ pub fn chain_hash(prev_hash: &str, id: i64, at: NaiveDateTime, record: &AuditRec
         .iter()
         .map(|(r, i)| format!("{}:{}", r.0, i.0))
         .collect();
-    let fields = [
+    [
         prev_hash.to_owned(),
         id.to_string(),
         at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
@@ -217,13 +217,157 @@ pub fn chain_hash(prev_hash: &str, id: i64, at: NaiveDateTime, record: &AuditRec
         ids.join(","),
         grants.join(","),
         record.outcome.clone(),
-    ];
+    ]
+}
+
+/// Feeds fields into a hash or MAC, each length-prefixed, so that no two different field
+/// lists hash alike.
+fn feed(hasher: &mut impl Update, fields: &[String]) {
     for field in fields {
-        // Length-prefixed, so that no two different field lists hash alike.
-        hasher.update((field.len() as u64).to_be_bytes());
+        hasher.update(&(field.len() as u64).to_be_bytes());
         hasher.update(field.as_bytes());
     }
+}
+
+/// The legacy hash of an entry: plain SHA-256 over the previous hash and every field, hex, as
+/// entries were chained before the deployment had an [`AuditKey`]. Anyone with the database
+/// can recompute it, so it only still checks the entries written before the key (up to
+/// [`ChainStart::legacy_until`]); see [`keyed_chain_hash`].
+pub fn chain_hash(prev_hash: &str, id: i64, at: NaiveDateTime, record: &AuditRecord) -> String {
+    let mut hasher = Sha256::new();
+    feed(&mut hasher, &chain_fields(prev_hash, id, at, record));
     hex(&hasher.finalize())
+}
+
+/// The hash of an entry, chained to the one before it: HMAC-SHA256 under the deployment's
+/// audit key over the previous hash and every field (the same fields as [`chain_hash`]), hex.
+/// Changing, removing or reordering any earlier entry changes every later hash, and without
+/// the key nobody can compute a hash that fits.
+pub fn keyed_chain_hash(
+    key: &AuditKey,
+    prev_hash: &str,
+    id: i64,
+    at: NaiveDateTime,
+    record: &AuditRecord,
+) -> String {
+    let mut mac = key.mac();
+    feed(&mut mac, &chain_fields(prev_hash, id, at, record));
+    hex(&mac.finalize().into_bytes())
+}
+
+/// The hash entry `id` must have: [`chain_hash`] up to `start.legacy_until`, else
+/// [`keyed_chain_hash`].
+pub fn entry_hash(
+    key: &AuditKey,
+    start: &ChainStart,
+    prev_hash: &str,
+    id: i64,
+    at: NaiveDateTime,
+    record: &AuditRecord,
+) -> String {
+    if id <= start.legacy_until {
+        chain_hash(prev_hash, id, at, record)
+    } else {
+        keyed_chain_hash(key, prev_hash, id, at, record)
+    }
+}
+
+/// The secret of the keyed audit chain: 32 random bytes, kept in a file outside the database
+/// (whoever has it can recompute the chain; whoever loses it can no longer check it).
+#[derive(Clone, PartialEq, Eq)]
+pub struct AuditKey([u8; AuditKey::LEN]);
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditKey(…)")
+    }
+}
+
+impl AuditKey {
+    /// Bytes in a key.
+    pub const LEN: usize = 32;
+
+    pub fn from_bytes(bytes: [u8; Self::LEN]) -> Self {
+        Self(bytes)
+    }
+
+    /// A key as its file holds it: 64 hexadecimal digits, surrounding blanks ignored.
+    ///
+    /// # Errors
+    /// A message (in English, for the operator's terminal) when the text is anything else.
+    ///
+    /// ```
+    /// use sasaeai::domain::access::AuditKey;
+    /// let key = AuditKey::parse_hex(&format!("{}\n", "ab".repeat(32))).unwrap();
+    /// assert_eq!(key.to_hex(), "ab".repeat(32));
+    /// assert!(AuditKey::parse_hex("abcd").is_err());
+    /// ```
+    pub fn parse_hex(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let mut bytes = [0u8; Self::LEN];
+        let valid = text.len() == 2 * Self::LEN && text.is_ascii();
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            let pair = text.get(2 * i..2 * i + 2).filter(|_| valid);
+            *byte = pair
+                .and_then(|p| u8::from_str_radix(p, 16).ok())
+                .ok_or_else(|| format!("expected {} hexadecimal digits", 2 * Self::LEN))?;
+        }
+        Ok(Self(bytes))
+    }
+
+    /// The key as its file holds it, without a line end.
+    pub fn to_hex(&self) -> String {
+        hex(&self.0)
+    }
+
+    fn mac(&self) -> Hmac<Sha256> {
+        // HMAC pads a key shorter than the hash's 64-byte block with zeros (RFC 2104), so
+        // padding it here gives the same MAC and a constructor that cannot fail.
+        let mut block = [0u8; 64];
+        block[..Self::LEN].copy_from_slice(&self.0);
+        <Hmac<Sha256> as KeyInit>::new(&block.into())
+    }
+}
+
+/// Where the keyed chain of a database begins, recorded in the database when its audit key is
+/// first used: entries up to `legacy_until` were chained with plain SHA-256 by a version without
+/// a key, later ones under the key. `mac` binds the record to the key, so that moving the
+/// boundary (to pass off recomputed entries as legacy ones) needs the key too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainStart {
+    pub legacy_until: i64,
+    /// When the key was first used (UTC); anchors name the chain by it.
+    pub keyed_since: NaiveDateTime,
+    pub mac: String,
+}
+
+impl ChainStart {
+    /// The record for a chain whose entries up to `legacy_until` are legacy, keyed from now.
+    pub fn new(key: &AuditKey, legacy_until: i64, keyed_since: NaiveDateTime) -> Self {
+        Self {
+            legacy_until,
+            keyed_since,
+            mac: chain_start_mac(key, legacy_until, keyed_since),
+        }
+    }
+
+    /// Whether the record was made with `key` and is as it was made.
+    pub fn is_sealed_by(&self, key: &AuditKey) -> bool {
+        self.mac == chain_start_mac(key, self.legacy_until, self.keyed_since)
+    }
+}
+
+fn chain_start_mac(key: &AuditKey, legacy_until: i64, keyed_since: NaiveDateTime) -> String {
+    let mut mac = key.mac();
+    feed(
+        &mut mac,
+        &[
+            "sasaeai audit chain start".to_owned(),
+            legacy_until.to_string(),
+            keyed_since.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
+        ],
+    );
+    hex(&mac.finalize().into_bytes())
 }
 
 /// Bytes as lowercase hexadecimal, the form hashes and tokens are stored and sent in.
@@ -256,6 +400,62 @@ pub struct IncidentInput {
     /// Planned end, if known.
     #[serde(with = "crate::domain::time::utc_opt", default)]
     pub ends_at: Option<NaiveDateTime>,
+}
+
+/// A registrant's data as `grant` lets its holder see it. Staff and admin see everything; a
+/// district user sees what support needs and nothing of the city's own case file: the
+/// external id, the note on the reason, disability grades, diagnoses, doctor, medicines,
+/// allergies, care manager and staff notes are cleared. Every face (JSON, CSV, GeoJSON, PDF)
+/// renders the projected data, so none can show more than another.
+pub fn project_registrant(
+    data: &super::registrant::RegistrantData,
+    grant: Grant,
+) -> super::registrant::RegistrantData {
+    if grant == Grant::Register {
+        return data.clone();
+    }
+    super::registrant::RegistrantData {
+        external_id: None,
+        reason_note: None,
+        disability: None,
+        intractable_disease: None,
+        family_doctor: None,
+        medicines: None,
+        allergies: None,
+        care_manager: None,
+        notes: None,
+        ..data.clone()
+    }
+}
+
+/// Priority reasons only the register's staff may see (they name a disability grade).
+const WITHHELD_REASONS: &[&str] = &[
+    "severe_physical_disability",
+    "severe_intellectual_disability",
+    "severe_mental_disability",
+];
+
+/// A priority as `grant` lets its holder see it: a district user keeps the tier (the order of
+/// work), loses the reasons that name a disability grade, and sees the score of the reasons
+/// left, so that no hidden points can be read off the difference.
+pub fn project_priority(
+    priority: &super::priority::Priority,
+    grant: Grant,
+) -> super::priority::Priority {
+    if grant == Grant::Register {
+        return priority.clone();
+    }
+    let reasons: Vec<_> = priority
+        .reasons
+        .iter()
+        .filter(|r| !WITHHELD_REASONS.contains(&r.code.as_str()))
+        .cloned()
+        .collect();
+    super::priority::Priority {
+        score: reasons.iter().map(|r| r.points).sum(),
+        tier: priority.tier,
+        reasons,
+    }
 }
 
 #[cfg(test)]
@@ -339,6 +539,83 @@ mod tests {
         assert_ne!(h, chain_hash(GENESIS_HASH, 1, at, &other));
     }
 
+    fn sample() -> (NaiveDateTime, AuditRecord) {
+        let at = day(2026, 7, 1).and_hms_opt(6, 0, 0).unwrap();
+        let record = AuditRecord {
+            actor: "tanaka".into(),
+            role: Some(Role::District),
+            action: "read".into(),
+            target: "/api/v1/registrants/7".into(),
+            registrant_ids: vec![RegistrantId(7)],
+            incident_grants: vec![],
+            outcome: "ok".into(),
+        };
+        (at, record)
+    }
+
+    /// Reference values computed outside Rust (Python's hashlib and hmac over the same
+    /// length-prefixed fields), so that entries written by earlier versions still verify and
+    /// the keyed hash is standard HMAC-SHA256.
+    #[test]
+    fn the_legacy_and_keyed_hashes_match_reference_values() {
+        let (at, record) = sample();
+        assert_eq!(
+            chain_hash(GENESIS_HASH, 1, at, &record),
+            "87a89bd74dacbc89b59fa971af0a59ceb824f104544612fd496a0b81c941d903"
+        );
+        let mut bytes = [0u8; 32];
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = i as u8;
+        }
+        let key = AuditKey::from_bytes(bytes);
+        assert_eq!(
+            keyed_chain_hash(&key, GENESIS_HASH, 1, at, &record),
+            "43d19e1d1ab03b96e20d5f675b87d51bec461565cdb0bb1ad4fedec9a8cc6b40"
+        );
+    }
+
+    #[test]
+    fn the_keyed_hash_depends_on_the_key_and_entries_after_the_boundary_use_it() {
+        let (at, record) = sample();
+        let key = AuditKey::from_bytes([7; 32]);
+        let other = AuditKey::from_bytes([8; 32]);
+        let keyed = keyed_chain_hash(&key, GENESIS_HASH, 2, at, &record);
+        assert_ne!(
+            keyed,
+            keyed_chain_hash(&other, GENESIS_HASH, 2, at, &record)
+        );
+        assert_ne!(keyed, chain_hash(GENESIS_HASH, 2, at, &record));
+        let start = ChainStart::new(&key, 1, at);
+        assert_eq!(
+            entry_hash(&key, &start, GENESIS_HASH, 1, at, &record),
+            chain_hash(GENESIS_HASH, 1, at, &record)
+        );
+        assert_eq!(
+            entry_hash(&key, &start, GENESIS_HASH, 2, at, &record),
+            keyed
+        );
+    }
+
+    #[test]
+    fn a_chain_start_moved_or_read_with_another_key_is_not_sealed() {
+        let (at, _) = sample();
+        let key = AuditKey::from_bytes([7; 32]);
+        let start = ChainStart::new(&key, 10, at);
+        assert!(start.is_sealed_by(&key));
+        assert!(!start.is_sealed_by(&AuditKey::from_bytes([8; 32])));
+        let moved = ChainStart {
+            legacy_until: 20,
+            ..start.clone()
+        };
+        assert!(!moved.is_sealed_by(&key));
+        assert!(
+            !format!("{key:?}").contains("07"),
+            "the key never shows in logs"
+        );
+        assert!(AuditKey::parse_hex(&"zz".repeat(32)).is_err());
+        assert!(AuditKey::parse_hex(&"é".repeat(32)).is_err());
+    }
+
     #[test]
     fn a_district_user_needs_districts_and_others_must_not_have_them() {
         assert!(
@@ -362,61 +639,5 @@ mod tests {
         );
         assert!(check_new_user("kita", Role::Staff, &[], "short").is_err());
         assert!(check_new_user("名前", Role::Staff, &[], "correct horse battery").is_err());
-    }
-}
-
-/// A registrant's data as `grant` lets its holder see it. Staff and admin see everything; a
-/// district user sees what support needs and nothing of the city's own case file: the
-/// external id, the note on the reason, disability grades, diagnoses, doctor, medicines,
-/// allergies, care manager and staff notes are cleared. Every face (JSON, CSV, GeoJSON, PDF)
-/// renders the projected data, so none can show more than another.
-pub fn project_registrant(
-    data: &super::registrant::RegistrantData,
-    grant: Grant,
-) -> super::registrant::RegistrantData {
-    if grant == Grant::Register {
-        return data.clone();
-    }
-    super::registrant::RegistrantData {
-        external_id: None,
-        reason_note: None,
-        disability: None,
-        intractable_disease: None,
-        family_doctor: None,
-        medicines: None,
-        allergies: None,
-        care_manager: None,
-        notes: None,
-        ..data.clone()
-    }
-}
-
-/// Priority reasons only the register's staff may see (they name a disability grade).
-const WITHHELD_REASONS: &[&str] = &[
-    "severe_physical_disability",
-    "severe_intellectual_disability",
-    "severe_mental_disability",
-];
-
-/// A priority as `grant` lets its holder see it: a district user keeps the tier (the order of
-/// work), loses the reasons that name a disability grade, and sees the score of the reasons
-/// left, so that no hidden points can be read off the difference.
-pub fn project_priority(
-    priority: &super::priority::Priority,
-    grant: Grant,
-) -> super::priority::Priority {
-    if grant == Grant::Register {
-        return priority.clone();
-    }
-    let reasons: Vec<_> = priority
-        .reasons
-        .iter()
-        .filter(|r| !WITHHELD_REASONS.contains(&r.code.as_str()))
-        .cloned()
-        .collect();
-    super::priority::Priority {
-        score: reasons.iter().map(|r| r.points).sum(),
-        tier: priority.tier,
-        reasons,
     }
 }

@@ -12,6 +12,8 @@ pub mod hazards;
 pub mod registrants;
 pub mod shelters;
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -169,9 +171,102 @@ pub fn decode(bytes: &[u8], encoding: Option<Encoding>) -> Result<String, Format
     Ok(text)
 }
 
+/// What makes a spreadsheet read a cell as a formula (`=`, `+`, `-`, `@`) or, for a tab and a
+/// carriage return, what Excel skips before looking for one: a CSV cell that begins with any of
+/// them can run a formula (`=HYPERLINK(…)`, `@SUM(…)`) when the file is opened.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether a cell, after any apostrophes, begins with a formula character: the cells
+/// [`excel_safe`] guards. Counting apostrophes already there keeps the guard reversible, so
+/// that a note that itself begins with `'=` also reads back as written.
+fn needs_guard(cell: &str) -> bool {
+    cell.trim_start_matches('\'').starts_with(FORMULA_STARTS)
+}
+
+/// A text cell as this service writes it into a CSV file that people open in Excel: a cell
+/// that begins with `=`, `+`, `-`, `@`, a tab or a carriage return (after any apostrophes) gets
+/// one leading apostrophe, which spreadsheets take as "this is text" (OWASP's advice against
+/// CSV injection). [`excel_unguard`] takes it away again on import.
+///
+/// Every CSV writer of the crate passes its text cells through this one function. Cells that
+/// the service formats itself from numbers (ids, counts, coordinates, 0/1 flags, ISO dates)
+/// are written as they are: Rust formats a number as digits with at most a leading `-`, which
+/// a spreadsheet reads as a number, not a formula, and an apostrophe would turn it into text.
+///
+/// ```
+/// use sasaeai::exchange::{excel_safe, excel_unguard};
+/// assert_eq!(excel_safe("=HYPERLINK(\"http://x\",\"y\")"), "'=HYPERLINK(\"http://x\",\"y\")");
+/// assert_eq!(excel_safe("+1"), "'+1");
+/// assert_eq!(excel_safe("090-1234-5678"), "090-1234-5678");
+/// assert_eq!(excel_unguard("'@SUM(A1)"), "@SUM(A1)");
+/// assert_eq!(excel_unguard("'tis"), "'tis");
+/// ```
+pub fn excel_safe(cell: &str) -> Cow<'_, str> {
+    if needs_guard(cell) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// Undoes [`excel_safe`] on a cell read from a CSV file: exactly one leading apostrophe is
+/// removed when what follows it (after any further apostrophes) begins with a formula
+/// character; every other cell is returned as it is, so that an export imported again is
+/// unchanged.
+pub fn excel_unguard(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_guard(rest) => rest,
+        _ => cell,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_formula_start_gets_an_apostrophe_and_other_text_does_not() {
+        for cell in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "'=1", "''+1"] {
+            let safe = excel_safe(cell);
+            assert_eq!(safe, format!("'{cell}"), "{cell:?}");
+            assert!(!safe.starts_with(FORMULA_STARTS), "{cell:?}");
+        }
+        for cell in [
+            "",
+            "山田 太郎",
+            "090-1234-5678",
+            "'",
+            "'tis",
+            "a=b",
+            " =x",
+            "＝1",
+        ] {
+            assert_eq!(excel_safe(cell), cell, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn unguarding_a_guarded_cell_gives_back_the_cell_for_any_text() {
+        let pieces = [
+            "'", "=", "+", "-", "@", "\t", "\r", "a", "1", "髙", " ", "\"",
+        ];
+        let mut state = 0x0C5F_u64;
+        for _ in 0..2000 {
+            let len = crate::rng::splitmix64(&mut state) % 6;
+            let cell: String = (0..len)
+                .map(|_| {
+                    let i = crate::rng::splitmix64(&mut state) as usize % pieces.len();
+                    pieces[i]
+                })
+                .collect();
+            let safe = excel_safe(&cell);
+            assert_eq!(excel_unguard(&safe), cell, "{cell:?} -> {safe:?}");
+            assert!(!safe.starts_with(FORMULA_STARTS), "{cell:?} -> {safe:?}");
+        }
+        // A cell typed in Excel with an apostrophe before plain text keeps it.
+        assert_eq!(excel_unguard("'0942"), "'0942");
+        assert_eq!(excel_unguard("'-"), "-");
+    }
 
     #[test]
     fn utf8_with_bom_loses_the_bom() {

@@ -6,6 +6,7 @@
 //! with [`RegistrantData::parse`], so an imported person obeys the same rules as one typed into
 //! the API and columns missing from the file never erase what is stored.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
@@ -13,7 +14,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
-use super::{Encoding, FormatError};
+use super::{Encoding, FormatError, excel_safe, excel_unguard};
 use crate::domain::codes::{
     Capability, CommunicationNeed, Household, MedicalDevice, Mobility, Sex, SupportReason,
     SupporterKind, SupporterStatus,
@@ -48,6 +49,15 @@ enum Kind {
     SupporterRole,
     SupporterStatus,
     Capabilities,
+}
+
+impl Kind {
+    /// Cells the writer formats from a number or flag of the record itself (ids, coordinates,
+    /// care level, capacity, 0/1), never from typed text: exempt from the formula guard, so
+    /// that Excel still reads them as numbers (see [`excel_safe`]).
+    fn is_number(self) -> bool {
+        matches!(self, Self::Id | Self::Float | Self::Int | Self::Bool)
+    }
 }
 
 /// One column: the API field name, the Japanese header written on export, other headers
@@ -361,7 +371,9 @@ fn read_row(
     };
     for (cell, column) in record.iter().zip(layout) {
         let Some(column) = column else { continue };
-        let cell = cell.trim();
+        // The apostrophe the export put before a formula character goes again (every column
+        // alike: a number typed as '-5 in Excel reads as -5).
+        let cell = excel_unguard(cell.trim());
         let value = if cell.is_empty() {
             Ok(Value::Null)
         } else {
@@ -649,7 +661,8 @@ fn cell(column: &Column, id: i64, data: &RegistrantData) -> String {
 }
 
 /// Writes registrants as CSV with the Japanese headers, CRLF line ends (as Excel writes), in
-/// UTF-8 with a byte-order mark (so that Excel opens it) or in CP932.
+/// UTF-8 with a byte-order mark (so that Excel opens it) or in CP932. Text cells that would
+/// start a formula are guarded with an apostrophe ([`excel_safe`]); the reader takes it away.
 ///
 /// # Errors
 /// [`Unencodable`] naming the first row and column that CP932 cannot represent (e.g. 𠮷);
@@ -687,7 +700,16 @@ fn write_cells(
                 }
             }
         }
-        let _ = writer.write_record(cells);
+        let _ = writer.write_record(columns.iter().zip(cells).map(|(column, text)| {
+            if column.kind.is_number() {
+                Cow::Borrowed(text.as_bytes())
+            } else {
+                match excel_safe(text) {
+                    Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
+                    Cow::Owned(text) => Cow::Owned(text.into_bytes()),
+                }
+            }
+        }));
     }
     let bytes = writer
         .into_inner()
@@ -911,6 +933,65 @@ mod tests {
             let again = build(&back, &back.rows[0], Some(&data), today()).unwrap();
             assert_eq!(again, data);
         }
+    }
+
+    #[test]
+    fn formula_cells_are_written_behind_an_apostrophe_and_read_back_as_typed() {
+        let text = format!("{HEADER}E1,山田 花子,,1950-01-01,女,久留米市,,要介護認定\n");
+        let rows = read_rows(&text).unwrap();
+        let plain = build(&rows, &rows.rows[0], None, today()).unwrap();
+        let mut data = plain.clone();
+        data.name = "=HYPERLINK(\"http://x\",\"y\")".into();
+        data.phone = Some("+81-90-1234-5678".into());
+        data.notes = Some("+1".into());
+        data.medicines = Some("@SUM(A1)".into());
+        data.allergies = Some("-".into());
+        data.intractable_disease = Some("\t=1".into());
+        data.latitude = Some(33.3);
+        data.longitude = Some(130.5);
+        for encoding in [Encoding::Utf8, Encoding::ShiftJis] {
+            let bytes = write_csv(&[(7, &data)], encoding).unwrap();
+            let decoded = super::super::decode(&bytes, None).unwrap();
+            let mut reader = csv::Reader::from_reader(decoded.as_bytes());
+            let header = reader.headers().unwrap().clone();
+            let record = reader.records().next().unwrap().unwrap();
+            let cell = |ja: &str| {
+                let i = header.iter().position(|h| h == ja).unwrap();
+                record.get(i).unwrap().to_owned()
+            };
+            assert_eq!(cell("氏名"), "'=HYPERLINK(\"http://x\",\"y\")");
+            assert_eq!(cell("電話番号"), "'+81-90-1234-5678");
+            assert_eq!(cell("支援者への伝達事項"), "'+1");
+            assert_eq!(cell("服薬"), "'@SUM(A1)");
+            assert_eq!(cell("アレルギー"), "'-");
+            assert_eq!(cell("指定難病"), "'\t=1");
+            assert_eq!(
+                cell("登録番号"),
+                "7",
+                "numbers the service writes stay numbers"
+            );
+            assert_eq!(cell("住所"), "久留米市");
+
+            // Read over the record as it was before, so that only the file can bring the
+            // guarded values back.
+            let back = read_rows(&decoded).unwrap();
+            let again = build(&back, &back.rows[0], Some(&plain), today()).unwrap();
+            assert_eq!(again, data, "{encoding:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_the_service_formats_are_not_guarded_even_when_negative() {
+        let text = format!("{HEADER}E1,山田,,1950-01-01,女,久留米市,,要介護認定\n");
+        let rows = read_rows(&text).unwrap();
+        let mut data = build(&rows, &rows.rows[0], None, today()).unwrap();
+        data.latitude = Some(-33.5);
+        data.longitude = Some(-70.25);
+        let bytes = write_csv(&[(-1, &data)], Encoding::Utf8).unwrap();
+        let text = super::super::decode(&bytes, None).unwrap();
+        let row = text.lines().nth(1).unwrap();
+        assert!(row.starts_with("-1,E1,"), "{row}");
+        assert!(row.contains(",-33.5,-70.25,"), "{row}");
     }
 
     #[test]

@@ -311,7 +311,7 @@ pub fn add_user(ctx: &AppContext, caller: &Caller, new: &NewUser) -> ServiceResu
     storage::write_transaction(&mut conn, |conn| {
         let user = users::insert(conn, &username, role, &districts, &hash, storage::now())?;
         let target = format!("user {} added as {}", user.username, role.as_str());
-        audit_change(conn, caller, &target, &[])?;
+        audit_change(ctx, conn, caller, &target, &[])?;
         Ok(user)
     })
 }
@@ -341,7 +341,13 @@ pub fn set_password(
         if !users::set_password(conn, username, &hash, storage::now())? {
             return Err(ServiceError::NotFound("user"));
         }
-        audit_change(conn, caller, &format!("user {username} password set"), &[])
+        audit_change(
+            ctx,
+            conn,
+            caller,
+            &format!("user {username} password set"),
+            &[],
+        )
     })
 }
 
@@ -551,6 +557,7 @@ pub fn declare_incident(
             now,
         )?;
         audit_change(
+            ctx,
             conn,
             caller,
             &format!("incident {} declared", incident.id),
@@ -580,7 +587,7 @@ pub fn close_incident(
                 found.closed_at.unwrap_or(now)
             )));
         }
-        audit_change(conn, caller, &format!("incident {id} closed"), &[])?;
+        audit_change(ctx, conn, caller, &format!("incident {id} closed"), &[])?;
         incidents::find(conn, id, now)?.ok_or(ServiceError::NotFound("incident"))
     })?;
     log::info!("incident {id} closed");
@@ -625,7 +632,7 @@ pub fn caller_record(
 /// A storage error (the caller must not answer as if the access had been recorded).
 pub fn record(ctx: &AppContext, record: AuditRecord) -> ServiceResult<()> {
     let mut conn = ctx.conn()?;
-    storage::write_transaction(&mut conn, |c| record_in(c, &record))
+    storage::write_transaction(&mut conn, |c| record_in(ctx, c, &record))
 }
 
 /// Appends to the audit log inside the caller's transaction, so that what it records and the
@@ -635,10 +642,11 @@ pub fn record(ctx: &AppContext, record: AuditRecord) -> ServiceResult<()> {
 /// # Errors
 /// A storage error, which rolls the whole transaction back.
 pub(crate) fn record_in(
+    ctx: &AppContext,
     conn: &mut storage::DbConnection,
     record: &AuditRecord,
 ) -> ServiceResult<()> {
-    audit::append(conn, record, storage::now())?;
+    audit::append(conn, record, storage::now(), ctx.audit_key()?)?;
     Ok(())
 }
 
@@ -648,13 +656,14 @@ pub(crate) fn record_in(
 /// # Errors
 /// A storage error, which rolls the whole transaction back.
 pub(crate) fn audit_in(
+    ctx: &AppContext,
     conn: &mut storage::DbConnection,
     caller: &Caller,
     action: &str,
     target: &str,
     seen: &[(RegistrantId, Grant)],
 ) -> ServiceResult<()> {
-    record_in(conn, &access_record(caller, action, target, seen))
+    record_in(ctx, conn, &access_record(caller, action, target, seen))
 }
 
 /// Runs a read that names no registrant (supporters, volunteers, help requests) in one write
@@ -671,6 +680,7 @@ pub(crate) fn read_recorded<T>(
     storage::write_transaction(&mut *ctx.conn()?, |conn| {
         let (found, target) = f(conn)?;
         record_in(
+            ctx,
             conn,
             &caller_record(caller, "read", &target, Vec::new(), Vec::new()),
         )?;
@@ -689,12 +699,14 @@ pub(crate) fn ids_target(what: &str, ids: impl IntoIterator<Item = i64>) -> Stri
 /// # Errors
 /// A storage error, which rolls the whole transaction back.
 pub(crate) fn audit_change(
+    ctx: &AppContext,
     conn: &mut storage::DbConnection,
     caller: &Caller,
     target: &str,
     people: &[RegistrantId],
 ) -> ServiceResult<()> {
     record_in(
+        ctx,
         conn,
         &caller_record(caller, "change", target, people.to_vec(), Vec::new()),
     )
@@ -735,60 +747,8 @@ pub fn audit_page(ctx: &AppContext, after: i64, limit: i64) -> ServiceResult<Vec
     Ok(audit::page(&mut *ctx.conn()?, after, limit)?)
 }
 
-/// The outcome of checking the audit chain.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ChainCheck {
-    pub entries: i64,
-    /// Hash of the last entry: keep it elsewhere to detect a cut tail later.
-    pub head_hash: String,
-    /// The first entry that does not fit the chain, and why.
-    pub first_broken: Option<(i64, String)>,
-}
-
-/// Walks the whole audit log and checks every link.
-///
-/// # Errors
-/// A storage error other than an unreadable row (which is reported as broken).
-pub fn verify_audit(ctx: &AppContext) -> ServiceResult<ChainCheck> {
-    let mut conn = ctx.conn()?;
-    let mut prev_hash = crate::domain::access::GENESIS_HASH.to_owned();
-    let mut expected_id = 1;
-    loop {
-        let page = audit::checked_page(&mut conn, expected_id - 1, 1000)?;
-        if page.is_empty() {
-            break;
-        }
-        for (id, entry) in page {
-            let broken = |why: String| ChainCheck {
-                entries: expected_id - 1,
-                head_hash: prev_hash.clone(),
-                first_broken: Some((id.min(expected_id), why)),
-            };
-            if id != expected_id {
-                return Ok(broken("missing entry before this one".into()));
-            }
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(e) => return Ok(broken(format!("unreadable: {e}"))),
-            };
-            if entry.prev_hash != prev_hash {
-                return Ok(broken("previous hash does not match".into()));
-            }
-            if crate::domain::access::chain_hash(&prev_hash, entry.id, entry.at, &entry.record)
-                != entry.hash
-            {
-                return Ok(broken("content does not match its hash".into()));
-            }
-            prev_hash = entry.hash;
-            expected_id += 1;
-        }
-    }
-    Ok(ChainCheck {
-        entries: expected_id - 1,
-        head_hash: prev_hash,
-        first_broken: None,
-    })
-}
+// The chain check lives beside the key and anchor files it needs.
+pub use super::audit_chain::{ChainCheck, anchor_now, verify_audit};
 
 /// Fields of a registrant a district user sees: what support needs, nothing more (no external
 /// id, disability grades, diagnoses, doctor, medicines, allergies, care manager or notes).

@@ -451,7 +451,7 @@ fn apply(
             .map(|(id, ..)| RegistrantId(*id))
             .collect();
         let target = format!("import registrants: {} rows written", people.len());
-        super::access::audit_change(conn, actor, &target, &people)?;
+        super::access::audit_change(ctx, conn, actor, &target, &people)?;
         Ok::<_, ServiceError>(())
     })?;
     ctx.rebuild_spatial(conn)
@@ -499,7 +499,7 @@ fn exported(
     storage::write_transaction(&mut *ctx.conn()?, |conn| {
         let (bytes, people) = export(conn)?;
         let record = super::access::caller_record(caller, "export", target, people, Vec::new());
-        super::access::record_in(conn, &record)?;
+        super::access::record_in(ctx, conn, &record)?;
         Ok(bytes)
     })
 }
@@ -633,7 +633,7 @@ pub fn duplicates(ctx: &AppContext, caller: &Caller) -> ServiceResult<Vec<Duplic
             ids,
             Vec::new(),
         );
-        super::access::record_in(conn, &record)?;
+        super::access::record_in(ctx, conn, &record)?;
         Ok(pairs)
     })
 }
@@ -731,6 +731,7 @@ pub fn merge(
         let kept_after = find(conn, kept)?;
         let dup_after = find(conn, duplicate)?;
         record_change(
+            ctx,
             conn,
             &kept_after,
             Action::Merged,
@@ -738,6 +739,7 @@ pub fn merge(
             actor,
         )?;
         record_change(
+            ctx,
             conn,
             &dup_after,
             Action::Merged,
@@ -886,7 +888,7 @@ pub fn import_supporters(
                     Vec::new(),
                 ),
             };
-            record_change(conn, &record, action, &fields, actor)?;
+            record_change(ctx, conn, &record, action, &fields, actor)?;
             if let Some(r) = report.rows.get_mut(*row) {
                 r.id = Some(record.id.0);
             }

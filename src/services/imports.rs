@@ -144,7 +144,7 @@ pub fn import(
                 }
                 let rederived = rederive(conn, tolerance)?;
                 let target = format!("import districts: {} rows", parsed.accepted.len());
-                super::access::audit_change(conn, actor, &target, &[])?;
+                super::access::audit_change(ctx, conn, actor, &target, &[])?;
                 Ok::<_, ServiceError>(rederived)
             })?;
             report
@@ -171,7 +171,7 @@ pub fn import(
                 }
                 let rederived = rederive(conn, tolerance)?;
                 let target = format!("import hazards {source}: {} zones", parsed.accepted.len());
-                super::access::audit_change(conn, actor, &target, &[])?;
+                super::access::audit_change(ctx, conn, actor, &target, &[])?;
                 Ok::<_, ServiceError>(rederived)
             })?;
             report
@@ -218,7 +218,7 @@ pub fn import(
                             )
                         }
                     };
-                    record_change(conn, &shelter, action, &[], actor)?;
+                    record_change(ctx, conn, &shelter, action, &[], actor)?;
                 }
                 Ok::<_, ServiceError>(())
             })?;

@@ -456,7 +456,7 @@ pub fn run(ctx: &AppContext, request: &RunRequest, actor: Actor<'_>) -> ServiceR
             &serde_json::to_string(&summary).unwrap_or_default(),
         )?;
         let target = format!("matching run {run_id}");
-        super::access::audit_change(conn, actor, &target, &registrant_ids)?;
+        super::access::audit_change(ctx, conn, actor, &target, &registrant_ids)?;
         Ok::<_, ServiceError>(())
     })?;
     Ok(summary)
@@ -541,12 +541,12 @@ pub fn decide(
             return Err(ValidationErrors::one("id", "未マッチの記録は確定・却下できません").into());
         }
         let plan = if confirm {
-            super::plans::apply_confirmed_proposal(conn, &proposal, actor, today)?
+            super::plans::apply_confirmed_proposal(ctx, conn, &proposal, actor, today)?
         } else {
             None
         };
         let target = format!("proposal {id} {status}");
-        super::access::audit_change(conn, actor, &target, &[proposal.registrant_id])?;
+        super::access::audit_change(ctx, conn, actor, &target, &[proposal.registrant_id])?;
         Ok(Decision { proposal, plan })
     })
 }
@@ -604,7 +604,14 @@ pub fn supporter_gaps_csv(gaps: &[SupporterGap]) -> String {
         "\u{feff}校区コード,校区名,支援者未定の人数,不足している支援者数,近くに支援者がいない,必要な支援ができる人がいない,近くの支援者が手一杯\r\n",
     );
     for gap in gaps {
-        let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        // District codes and names come from imported files: guarded like every text cell
+        // (crate::exchange::excel_safe); the counts are the service's own numbers.
+        let quote = |s: &str| {
+            format!(
+                "\"{}\"",
+                crate::exchange::excel_safe(s).replace('"', "\"\"")
+            )
+        };
         let mut line = vec![
             quote(gap.district_code.as_deref().unwrap_or("")),
             quote(gap.district_name.as_deref().unwrap_or("（校区外）")),
@@ -620,4 +627,27 @@ pub fn supporter_gaps_csv(gaps: &[SupporterGap]) -> String {
         out.push_str("\r\n");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn supporter_gap_csv_guards_imported_district_text_and_keeps_counts_as_numbers() {
+        let gaps = [SupporterGap {
+            district_id: Some(1),
+            district_code: Some("-D1".into()),
+            district_name: Some("=HYPERLINK(\"http://x\",\"y\")".into()),
+            registrants: 3,
+            open_places: 4,
+            by_reason: BTreeMap::from([("nobody_capable".to_owned(), 3)]),
+        }];
+        let csv = supporter_gaps_csv(&gaps);
+        let row = csv.lines().nth(1).unwrap_or_default();
+        assert_eq!(
+            row,
+            "\"'-D1\",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",3,4,0,3,0"
+        );
+    }
 }

@@ -5,6 +5,7 @@
 //! `spatial` and `domain`; nothing here knows about HTTP.
 
 pub mod access;
+pub mod audit_chain;
 pub mod demo;
 pub mod districts;
 pub mod exchange;
@@ -90,6 +91,10 @@ pub enum ServiceError {
     WrongState(String),
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The audit key or anchor file cannot be used (missing, readable by others, the wrong key,
+    /// unwritable); the message says which file and what to do.
+    #[error("{0}")]
+    AuditFiles(String),
     #[error(transparent)]
     Storage(StorageError),
 }
@@ -172,6 +177,8 @@ pub struct AppContext {
     pool: Pool,
     spatial: RwLock<SpatialIndex>,
     throttle: access::LoginThrottle,
+    /// The key of the audit chain (`None` in a detached context, which cannot write it).
+    audit_key: Option<crate::domain::access::AuditKey>,
 }
 
 impl AppContext {
@@ -188,14 +195,27 @@ impl AppContext {
         if applied > 0 {
             log::info!("applied {applied} migration(s) on {}", url.backend());
         }
+        let (audit_key, chain_started) = audit_chain::open_chain(&mut conn, &settings)?;
         let spatial = build_spatial_index(&mut conn, &settings)?;
         drop(conn);
-        Ok(Self {
+        let ctx = Self {
             settings,
             pool,
             spatial: RwLock::new(spatial),
             throttle: access::LoginThrottle::default(),
-        })
+            audit_key: Some(audit_key),
+        };
+        if chain_started {
+            // Anchor the start at once: from here on, a start record made anew (to pass off a
+            // rehashed log as legacy entries) no longer matches the anchor file.
+            let check = audit_chain::anchor_now(&ctx)?;
+            if let Some((id, why)) = check.first_broken {
+                log::error!(
+                    "audit log does not verify as its keyed chain begins (entry {id}): {why}"
+                );
+            }
+        }
+        Ok(ctx)
     }
 
     /// A context over a pool that may not reach its database; nothing is read at start.
@@ -208,6 +228,19 @@ impl AppContext {
             pool,
             spatial: RwLock::new(SpatialIndex::default()),
             throttle: access::LoginThrottle::default(),
+            // Nothing is read at start, the key file neither: the audit log cannot be written
+            // until a context is opened properly.
+            audit_key: None,
+        })
+    }
+
+    /// The key the audit chain is written with.
+    ///
+    /// # Errors
+    /// [`ServiceError::Unavailable`] in a detached context.
+    pub(crate) fn audit_key(&self) -> ServiceResult<&crate::domain::access::AuditKey> {
+        self.audit_key.as_ref().ok_or_else(|| {
+            ServiceError::Unavailable("the audit key is not loaded (detached context)".into())
         })
     }
 

@@ -237,7 +237,7 @@ fn registrants_in(
             fetch,
             |_, _| Ok(true),
         )?;
-        audit_in(conn, caller, "list", target, &seen_of(&page.items))?;
+        audit_in(ctx, conn, caller, "list", target, &seen_of(&page.items))?;
         Ok(page)
     })
 }

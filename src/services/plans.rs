@@ -95,7 +95,7 @@ fn read_plan<T>(
         let plan = plans::find(conn, registrant)?.ok_or(ServiceError::NotFound("plan"))?;
         let plan = view(conn, plan)?;
         let found = f(conn, &person, plan)?;
-        audit_in(conn, caller, "read", target, &[(registrant, grant)])?;
+        audit_in(ctx, conn, caller, "read", target, &[(registrant, grant)])?;
         Ok(found)
     })
 }
@@ -176,7 +176,7 @@ pub fn put(
         } else {
             Action::Updated
         };
-        record_change(conn, &plan, action, &[], actor)?;
+        record_change(ctx, conn, &plan, action, &[], actor)?;
         Ok((plan, created))
     })?;
     Ok((view(&mut conn, plan)?, created))
@@ -197,7 +197,7 @@ pub fn history(
         let (_, grant) = see(ctx, conn, caller, registrant)?;
         let history = change_log::history(conn, Entity::Plan, registrant.0)?;
         let target = format!("/api/v1/registrants/{registrant}/plan/history");
-        audit_in(conn, caller, "read", &target, &[(registrant, grant)])?;
+        audit_in(ctx, conn, caller, "read", &target, &[(registrant, grant)])?;
         Ok(history)
     })
 }
@@ -375,6 +375,7 @@ pub struct PlanChange {
 /// # Errors
 /// [`ServiceError::Invalid`] when the plan names the most supporters it may.
 pub(super) fn apply_confirmed_proposal(
+    ctx: &AppContext,
     conn: &mut DbConnection,
     proposal: &crate::storage::proposals::Proposal,
     actor: Actor<'_>,
@@ -462,6 +463,7 @@ pub(super) fn apply_confirmed_proposal(
     };
     let created = action == Action::Created;
     record_change(
+        ctx,
         conn,
         &plan,
         action,

@@ -237,6 +237,7 @@ struct CopyOf<'a> {
 /// Registers a copy, renders it with its serial and records the print in the audit log, in
 /// one transaction: a copy that fails to render is neither registered nor audited.
 fn print_copy(
+    ctx: &AppContext,
     conn: &mut DbConnection,
     copy: &CopyOf<'_>,
     render: impl FnOnce(&str) -> Result<Vec<u8>, RenderError>,
@@ -253,7 +254,7 @@ fn print_copy(
         )?;
         let bytes = render(&registered.serial).map_err(rendering_failed)?;
         let record = access::access_record(copy.caller, "print", &registered.serial, copy.seen);
-        access::record_in(conn, &record)?;
+        access::record_in(ctx, conn, &record)?;
         Ok((bytes, registered.serial))
     })
 }
@@ -296,7 +297,7 @@ pub fn plan_pdf(
         caller,
         holder: &holder,
     };
-    print_copy(&mut conn, &copy, |serial| {
+    print_copy(ctx, &mut conn, &copy, |serial| {
         render(&PlanDocument {
             serial: serial.to_owned(),
             ..document
@@ -460,7 +461,7 @@ pub fn district_plans_pdf(
         caller,
         holder: &holder,
     };
-    let (bytes, serial) = print_copy(&mut conn, &copy, |serial| {
+    let (bytes, serial) = print_copy(ctx, &mut conn, &copy, |serial| {
         let cover = BatchCover {
             serial: serial.to_owned(),
             district: label,
@@ -577,7 +578,7 @@ pub fn safety_sheet_pdf(
         holder: &holder,
     };
     let printed = rows.len();
-    let (bytes, serial) = print_copy(&mut conn, &copy, |serial| {
+    let (bytes, serial) = print_copy(ctx, &mut conn, &copy, |serial| {
         let sheet = SafetySheet {
             serial: serial.to_owned(),
             district: label,

@@ -66,7 +66,7 @@ pub fn list(
         people.dedup();
         let record =
             super::access::caller_record(caller, "list", "/api/v1/prints", people, Vec::new());
-        super::access::record_in(conn, &record)?;
+        super::access::record_in(ctx, conn, &record)?;
         Ok(copies)
     })
 }
@@ -90,7 +90,7 @@ pub fn mark_returned(
         }
         let copy = prints::find(conn, serial)?.ok_or(ServiceError::NotFound("printed copy"))?;
         let target = format!("print {serial} returned");
-        super::access::audit_change(conn, actor, &target, &copy.registrant_ids)?;
+        super::access::audit_change(ctx, conn, actor, &target, &copy.registrant_ids)?;
         Ok(copy)
     })
 }
@@ -115,7 +115,7 @@ pub fn register_copy(
             registrants.to_vec(),
             Vec::new(),
         );
-        super::access::record_in(conn, &record)?;
+        super::access::record_in(ctx, conn, &record)?;
         Ok(copy)
     })
 }

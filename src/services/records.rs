@@ -124,6 +124,7 @@ pub(super) fn prepare_patch<R: Versioned>(
 /// and the audit entry of the change, both in the transaction that wrote the record: the
 /// change, its history and its audit entry commit together or not at all.
 pub(super) fn record_change<R: Versioned>(
+    ctx: &AppContext,
     conn: &mut DbConnection,
     record: &R,
     action: Action,
@@ -155,7 +156,7 @@ pub(super) fn record_change<R: Versioned>(
         record.version(),
         action.as_str()
     );
-    super::access::audit_change(conn, actor, &target, people)
+    super::access::audit_change(ctx, conn, actor, &target, people)
 }
 
 /// The error for a conditional update that matched no row: the version moved on (the record
@@ -268,7 +269,7 @@ pub(super) fn create_placed<R: PlacedRecord>(
     let district = R::location(&data).and_then(|p| ctx.spatial().district_of(p));
     let record = storage::write_transaction(&mut *ctx.conn()?, |conn| {
         let record = R::insert(conn, &data, district)?;
-        record_change(conn, &record, Action::Created, &[], actor)?;
+        record_change(ctx, conn, &record, Action::Created, &[], actor)?;
         Ok::<_, ServiceError>(record)
     })?;
     record.reindex(None, &mut ctx.spatial_mut());
@@ -302,7 +303,7 @@ pub(super) fn patch_placed<R: PlacedRecord>(
                 R::WHAT,
             ));
         };
-        record_change(conn, &updated, Action::Updated, &fields, actor)?;
+        record_change(ctx, conn, &updated, Action::Updated, &fields, actor)?;
         Ok(updated)
     })?;
     updated.reindex(Some(&current), &mut ctx.spatial_mut());

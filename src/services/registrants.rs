@@ -115,7 +115,7 @@ pub fn create(
     let mut conn = ctx.conn()?;
     let registrant = storage::write_transaction(&mut conn, |conn| {
         let registrant = registrants::insert(conn, &data, &facts, storage::now())?;
-        record_change(conn, &registrant, Action::Created, &[], actor)?;
+        record_change(ctx, conn, &registrant, Action::Created, &[], actor)?;
         Ok::<_, ServiceError>(registrant)
     })?;
     reindex(ctx, None, &registrant);
@@ -136,6 +136,7 @@ pub fn get(
         let (record, grant) = see(ctx, conn, caller, id)?;
         let view = project(view_one(conn, ctx, record)?, grant);
         audit_in(
+            ctx,
             conn,
             caller,
             "read",
@@ -172,7 +173,7 @@ fn staff_read<T>(
     storage::write_transaction(&mut conn, |conn| {
         let (_, grant) = see(ctx, conn, caller, id)?;
         let found = f(conn)?;
-        audit_in(conn, caller, "read", target, &[(id, grant)])?;
+        audit_in(ctx, conn, caller, "read", target, &[(id, grant)])?;
         Ok(found)
     })
 }
@@ -246,7 +247,7 @@ pub fn patch(
         let updated =
             registrants::update_data(conn, id, expected_version, &data, &facts, storage::now())?
                 .ok_or_else(|| conflict(conn, id))?;
-        record_change(conn, &updated, Action::Updated, &fields, actor)?;
+        record_change(ctx, conn, &updated, Action::Updated, &fields, actor)?;
         Ok::<_, ServiceError>(updated)
     })?;
     reindex(ctx, Some(&current), &updated);
@@ -280,7 +281,7 @@ pub fn change_status(
             registrants::update_status(conn, id, expected_version, &change, storage::now())?
                 .ok_or_else(|| conflict(conn, id))?;
         let fields = ["status".to_owned()];
-        record_change(conn, &updated, Action::StatusChanged, &fields, actor)?;
+        record_change(ctx, conn, &updated, Action::StatusChanged, &fields, actor)?;
         Ok::<_, ServiceError>(updated)
     })?;
     // Only the status changed; whether the home was indexed before, it is not there twice
@@ -397,6 +398,7 @@ pub fn list(
             keep,
         )?;
         audit_in(
+            ctx,
             conn,
             caller,
             "list",
@@ -446,6 +448,7 @@ pub fn record_consent(
             },
         )?;
         super::access::audit_change(
+            ctx,
             conn,
             actor,
             &format!("registrant {id} consent {} recorded", data.kind),

@@ -120,7 +120,7 @@ fn audited<T>(
     let mut conn = ctx.conn()?;
     storage::write_transaction(&mut conn, |conn| {
         let out = f(conn)?;
-        super::access::audit_change(conn, caller, &format!("volunteer centre: {what}"), &[])?;
+        super::access::audit_change(ctx, conn, caller, &format!("volunteer centre: {what}"), &[])?;
         Ok(out)
     })
 }
@@ -142,7 +142,7 @@ fn audited_read<T>(
             Vec::new(),
             Vec::new(),
         );
-        super::access::record_in(conn, &record)?;
+        super::access::record_in(ctx, conn, &record)?;
         Ok(out)
     })
 }
@@ -1127,6 +1127,7 @@ pub fn roster_pdf(
         let shown = registrants_shown(conn, &views)?;
         let copy = prints::register(conn, "roster", &shown, None, actor, &holder)?;
         super::access::record_in(
+            ctx,
             conn,
             &super::access::caller_record(actor, "print", &copy.serial, shown.clone(), Vec::new()),
         )?;
@@ -1160,6 +1161,7 @@ pub fn slip_pdf(ctx: &AppContext, id: TeamId, actor: Actor<'_>) -> ServiceResult
         };
         let copy = prints::register(conn, "dispatch_slip", &shown, None, actor, &holder)?;
         super::access::record_in(
+            ctx,
             conn,
             &super::access::caller_record(actor, "print", &copy.serial, shown.clone(), Vec::new()),
         )?;
@@ -1228,6 +1230,10 @@ pub fn stats(ctx: &AppContext, day: NaiveDate) -> ServiceResult<DayStats> {
 }
 
 /// The day's statistics as CSV (UTF-8 with BOM, so Excel opens it), Japanese headers.
+///
+/// Every cell is a date or a count the service formats itself, never typed text, so none
+/// needs the formula guard of [`crate::exchange::excel_safe`]; a text column added here must
+/// go through it.
 pub fn stats_csv(s: &DayStats) -> String {
     format!(
         "\u{feff}日付,受付したボランティア数,班数,完了したニーズ,継続のニーズ,未対応のニーズ\r\n{},{},{},{},{},{}\r\n",

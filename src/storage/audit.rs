@@ -1,4 +1,5 @@
-//! Queries on `audit_log`: append-only, each row chained to the one before by its hash.
+//! Queries on `audit_log`: append-only, each row chained to the one before by its hash; and on
+//! `audit_chain`, the one row that says where the keyed part of the chain begins.
 //!
 //! Ids are assigned here as the last id + 1, so the chain has no gaps and two writers racing
 //! for the same place collide on the primary key instead of forking the chain.
@@ -9,9 +10,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::json::{from_text, to_text};
-use super::schema::audit_log;
+use super::schema::{audit_chain, audit_log};
 use super::{DbConnection, StorageResult};
-use crate::domain::access::{AuditRecord, GENESIS_HASH, chain_hash};
+use crate::domain::access::{AuditKey, AuditRecord, ChainStart, GENESIS_HASH, keyed_chain_hash};
 use crate::domain::codes::Role;
 use crate::domain::{IncidentId, RegistrantId};
 
@@ -85,28 +86,35 @@ macro_rules! columns {
 /// The PostgreSQL advisory lock that serialises appends to the chain across every server.
 const APPEND_LOCK: i64 = 0x5a5a_a001;
 
-/// Appends an entry after the current last one and returns its id. Call it inside the
-/// transaction of what it records, as its last statement: on PostgreSQL it takes a transaction
-/// lock that every other appender (of any server) waits for until this transaction ends; on
-/// SQLite the write transaction holds the database's write lock already.
+/// The id and hash of the last entry, if any.
+pub fn last(conn: &mut DbConnection) -> StorageResult<Option<(i64, String)>> {
+    Ok(audit_log::table
+        .select((audit_log::id, audit_log::hash))
+        .order(audit_log::id.desc())
+        .first(conn)
+        .optional()?)
+}
+
+/// Appends an entry after the current last one, chained under `key`, and returns its id.
+/// Every entry appended by this version is keyed: the database's [`ChainStart`] is recorded
+/// (at the last legacy entry) before anything is appended. Call it inside the transaction of
+/// what it records, as its last statement: on PostgreSQL it takes a transaction lock that every
+/// other appender (of any server) waits for until this transaction ends; on SQLite the write
+/// transaction holds the database's write lock already.
 pub fn append(
     conn: &mut DbConnection,
     record: &AuditRecord,
     at: NaiveDateTime,
+    key: &AuditKey,
 ) -> StorageResult<i64> {
     if matches!(conn, DbConnection::Postgres(_)) {
         diesel::sql_query(format!("SELECT pg_advisory_xact_lock({APPEND_LOCK})")).execute(conn)?;
     }
-    let last: Option<(i64, String)> = audit_log::table
-        .select((audit_log::id, audit_log::hash))
-        .order(audit_log::id.desc())
-        .first(conn)
-        .optional()?;
-    let (id, prev_hash) = match last {
+    let (id, prev_hash) = match last(conn)? {
         Some((id, hash)) => (id + 1, hash),
         None => (1, GENESIS_HASH.to_owned()),
     };
-    let hash = chain_hash(&prev_hash, id, at, record);
+    let hash = keyed_chain_hash(key, &prev_hash, id, at, record);
     diesel::insert_into(audit_log::table)
         .values((
             audit_log::id.eq(id),
@@ -147,4 +155,36 @@ pub fn checked_page(
         .limit(limit)
         .load(conn)?;
     Ok(rows.into_iter().map(|row| (row.0, entry(row))).collect())
+}
+
+/// Where the keyed chain begins, once recorded.
+pub fn chain_start(conn: &mut DbConnection) -> StorageResult<Option<ChainStart>> {
+    let row: Option<(i64, NaiveDateTime, String)> = audit_chain::table
+        .filter(audit_chain::id.eq(1))
+        .select((
+            audit_chain::legacy_until,
+            audit_chain::keyed_since,
+            audit_chain::mac,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(legacy_until, keyed_since, mac)| ChainStart {
+        legacy_until,
+        keyed_since,
+        mac,
+    }))
+}
+
+/// Records where the keyed chain begins. The row has the fixed id 1, so a second writer
+/// fails on the primary key instead of moving the boundary.
+pub fn insert_chain_start(conn: &mut DbConnection, start: &ChainStart) -> StorageResult<()> {
+    diesel::insert_into(audit_chain::table)
+        .values((
+            audit_chain::id.eq(1),
+            audit_chain::legacy_until.eq(start.legacy_until),
+            audit_chain::keyed_since.eq(start.keyed_since),
+            audit_chain::mac.eq(&start.mac),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

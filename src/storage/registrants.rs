@@ -654,12 +654,13 @@ pub fn merged_into(
         .map(RegistrantId))
 }
 
-/// Where each active registrant stands on the map: (id, home known, district, district flagged
-/// for review), by id.
-pub fn active_placement(
-    conn: &mut DbConnection,
-) -> StorageResult<Vec<(RegistrantId, bool, Option<DistrictId>, bool)>> {
-    let rows: Vec<(i64, Option<f64>, Option<f64>, Option<i64>, bool)> = registrants::table
+/// (id, home known, district, district flagged for review).
+pub type Placement = (RegistrantId, bool, Option<DistrictId>, bool);
+
+/// Where each active registrant stands on the map, by id.
+pub fn active_placement(conn: &mut DbConnection) -> StorageResult<Vec<Placement>> {
+    type Row = (i64, Option<f64>, Option<f64>, Option<i64>, bool);
+    let rows: Vec<Row> = registrants::table
         .filter(registrants::status.eq(RegistrantStatus::Active.as_str()))
         .order(registrants::id.asc())
         .select((

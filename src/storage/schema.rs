@@ -285,6 +285,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    audit_chain (id) {
+        id -> BigInt,
+        legacy_until -> BigInt,
+        keyed_since -> Timestamp,
+        mac -> Text,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(sessions, users);
 

@@ -81,8 +81,25 @@ fn nanos() -> u128 {
         .map_or(0, |d| d.as_nanos())
 }
 
+impl TestDatabase {
+    /// The audit key and anchor files the service uses for this database by default.
+    pub fn audit_files(&self) -> (PathBuf, PathBuf) {
+        let settings = Settings {
+            database_url: self.url.clone(),
+            ..Settings::default()
+        };
+        (
+            sasaeai::services::audit_chain::key_path(&settings),
+            sasaeai::services::audit_chain::anchor_path(&settings),
+        )
+    }
+}
+
 impl Drop for TestDatabase {
     fn drop(&mut self) {
+        let (key, anchors) = self.audit_files();
+        let _ = std::fs::remove_file(key);
+        let _ = std::fs::remove_file(anchors);
         match &self.cleanup {
             Cleanup::File(path) => {
                 for suffix in ["", "-wal", "-shm"] {

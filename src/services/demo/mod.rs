@@ -211,11 +211,11 @@ pub fn load(ctx: &AppContext) -> ServiceResult<Option<DemoSummary>> {
     storage::write_transaction(&mut conn, |conn| {
         for data in &shelter_data {
             let shelter = shelters::insert(conn, data, locate(data.location()), now)?;
-            record_change(conn, &shelter, Action::Created, &[], &demo_caller())?;
+            record_change(ctx, conn, &shelter, Action::Created, &[], &demo_caller())?;
         }
         for (i, data) in registrant_data.iter().enumerate() {
             let registrant = registrants::insert(conn, data, &spatial.facts(data.location()), now)?;
-            record_change(conn, &registrant, Action::Created, &[], &demo_caller())?;
+            record_change(ctx, conn, &registrant, Action::Created, &[], &demo_caller())?;
             // Most people agreed to share the register when they applied; some refused.
             let consent = ConsentData {
                 kind: ConsentKind::RegisterSharing,
@@ -227,7 +227,7 @@ pub fn load(ctx: &AppContext) -> ServiceResult<Option<DemoSummary>> {
         }
         for data in &supporter_data {
             let supporter = supporters::insert(conn, data, locate(data.location()), now)?;
-            record_change(conn, &supporter, Action::Created, &[], &demo_caller())?;
+            record_change(ctx, conn, &supporter, Action::Created, &[], &demo_caller())?;
         }
         Ok::<_, ServiceError>(())
     })?;
@@ -324,7 +324,7 @@ fn confirmed_plans(
                 notes_for_shelter_staff: None,
             };
             let plan = storage::plans::insert(conn, *registrant, &data, now)?;
-            record_change(conn, &plan, Action::Created, &[], &demo_caller())?;
+            record_change(ctx, conn, &plan, Action::Created, &[], &demo_caller())?;
             written += 1;
         }
         Ok::<_, ServiceError>(written)
