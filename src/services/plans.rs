@@ -157,7 +157,19 @@ pub fn put(
         check_references(conn, &data)?;
         let now = storage::now();
         let (plan, created) = match (plans::find(conn, registrant)?, expected_version) {
-            (None, None) => (plans::insert(conn, registrant, &data, now)?, true),
+            (None, None) => match plans::insert(conn, registrant, &data, now) {
+                Ok(plan) => (plan, true),
+                // Another writer created the first plan since this one looked: a lost race,
+                // answered like any stale version (PostgreSQL; SQLite serialises writers).
+                Err(e) => {
+                    return Err(match ServiceError::from(e) {
+                        ServiceError::Duplicate { .. } => {
+                            ServiceError::VersionConflict { current: 1 }
+                        }
+                        other => other,
+                    });
+                }
+            },
             (None, Some(_)) => return Err(ServiceError::NotFound("plan")),
             (Some(_), None) => return Err(ServiceError::VersionRequired),
             (Some(current), Some(expected)) => {
