@@ -39,7 +39,12 @@ use crate::services::AppContext;
         description = "避難行動要支援者名簿・個別避難計画・災害対応の API。Errors are application/problem+json with a stable `code`.",
         license(name = "MIT OR Apache-2.0")
     ),
-    components(schemas(Problem)),
+    components(schemas(
+        Problem,
+        crate::exchange::Encoding,
+        crate::exchange::shelters::ShelterFormat,
+        crate::exchange::hazards::HazardKind
+    )),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -56,6 +61,88 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Documents on every operation the answers any route can give (a malformed request, no or
+/// a wrong token, a role not allowed, an unknown id, invalid values, a body too large or not
+/// JSON, an internal or database failure), so that the document lists every status the API
+/// sends. Each is `application/problem+json` with a stable `code`.
+struct CommonResponses;
+
+impl utoipa::Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let problem = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build()
+        };
+        let common: &[(&str, &str, bool)] = &[
+            (
+                "400",
+                "bad_request / invalid_json: a parameter or body that cannot be read",
+                false,
+            ),
+            ("401", "unauthenticated: no live bearer token", true),
+            (
+                "403",
+                "forbidden: the caller's role may not use this route",
+                true,
+            ),
+            ("404", "not_found / no_route: an unknown id or path", false),
+            (
+                "413",
+                "payload_too_large: the body is over the limit",
+                false,
+            ),
+            (
+                "415",
+                "unsupported_media_type: a body not sent as JSON",
+                false,
+            ),
+            (
+                "422",
+                "validation_failed: values named in errors[].field",
+                false,
+            ),
+            (
+                "500",
+                "internal: anything else (the cause is in the server log)",
+                false,
+            ),
+            ("503", "unavailable: the database does not answer", false),
+        ];
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let open = path == "/healthz" || path == "/api/v1/sessions";
+            for operation in [
+                item.get.as_mut(),
+                item.post.as_mut(),
+                item.put.as_mut(),
+                item.patch.as_mut(),
+                item.delete.as_mut(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                for (status, description, needs_login) in common {
+                    if *needs_login && open {
+                        continue;
+                    }
+                    operation
+                        .responses
+                        .responses
+                        .entry((*status).to_owned())
+                        .or_insert_with(|| problem(description).into());
+                }
+            }
+        }
     }
 }
 
@@ -97,9 +184,12 @@ where
 
 /// The OpenAPI document of every route.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    routes(App::new().into_utoipa_app().openapi(ApiDoc::openapi()), 0)
+    let mut api = routes(App::new().into_utoipa_app().openapi(ApiDoc::openapi()), 0)
         .split_for_parts()
-        .1
+        .1;
+    // After the routes are in: the derive's modifiers run before any path is registered.
+    utoipa::Modify::modify(&CommonResponses, &mut api);
+    api
 }
 
 /// Serves the API on an already bound listener (port 0 in tests).
