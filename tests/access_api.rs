@@ -497,6 +497,7 @@ fn sessions_expire_end_at_logout_and_failed_logins_are_throttled() {
     let server = TestServer::start_with(|s| {
         s.session_ttl = std::time::Duration::from_secs(3);
         s.login_max_failures = 3;
+        s.login_first_delay = std::time::Duration::from_secs(1);
     });
     assert!(server.add_user("tanaka", "staff", &[]));
     let token = server.login("tanaka", PASSWORD);
@@ -515,17 +516,33 @@ fn sessions_expire_end_at_logout_and_failed_logins_are_throttled() {
         .assert_problem(401, "unauthenticated");
 
     server.use_token(None);
-    let attempt = |password: &str| {
+    // A second server on the same database, as behind a load balancer or after a restart.
+    let other = server.beside();
+    other.use_token(None);
+    let attempt = |server: &TestServer, password: &str| {
         server.post(
             "/api/v1/sessions",
             &json!({"username": "tanaka", "password": password}),
         )
     };
     for _ in 0..3 {
-        attempt("wrong-password-123").assert_problem(401, "unauthenticated");
+        attempt(&server, "wrong-password-123").assert_problem(401, "unauthenticated");
     }
-    // Now even the right password waits for the window to pass.
-    attempt(PASSWORD).assert_problem(429, "too_many_attempts");
+    // Now even the right password waits, from this address.
+    let refused = attempt(&server, PASSWORD);
+    refused.assert_problem(429, "too_many_attempts");
+    assert_eq!(refused.retry_after.as_deref(), Some("1"), "{refused:?}");
+
+    // The other server refuses it too: the failures are in the database.
+    attempt(&other, PASSWORD).assert_problem(429, "too_many_attempts");
+
+    // Each further failure doubles the wait.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    attempt(&other, "wrong-password-123").assert_problem(401, "unauthenticated");
+    let refused = attempt(&server, PASSWORD);
+    refused.assert_problem(429, "too_many_attempts");
+    assert_eq!(refused.retry_after.as_deref(), Some("2"), "{refused:?}");
+
     // An unknown name is refused exactly like a wrong password.
     server
         .post(

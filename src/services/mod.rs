@@ -67,7 +67,8 @@ pub enum ServiceError {
     /// No valid session: missing, wrong, expired or revoked token, or a wrong password.
     #[error("not authenticated")]
     Unauthenticated,
-    /// Too many failed logins for this name; try again after the given seconds.
+    /// Too many failed logins from this address (for this name, or for any names); try again
+    /// after the given seconds.
     #[error("too many failed logins")]
     Throttled { retry_after_secs: u64 },
     /// The caller's role may not do this.
@@ -169,7 +170,6 @@ pub struct AppContext {
     pub settings: Settings,
     pool: Pool,
     spatial: RwLock<SpatialIndex>,
-    throttle: access::LoginThrottle,
     /// Serialises appends to the audit chain within the process.
     audit_lock: std::sync::Mutex<()>,
 }
@@ -194,7 +194,6 @@ impl AppContext {
             settings,
             pool,
             spatial: RwLock::new(spatial),
-            throttle: access::LoginThrottle::default(),
             audit_lock: std::sync::Mutex::new(()),
         })
     }
@@ -208,7 +207,6 @@ impl AppContext {
             settings,
             pool,
             spatial: RwLock::new(SpatialIndex::default()),
-            throttle: access::LoginThrottle::default(),
             audit_lock: std::sync::Mutex::new(()),
         })
     }

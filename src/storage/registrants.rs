@@ -648,12 +648,15 @@ pub fn merged_into(
         .map(RegistrantId))
 }
 
-/// Where each active registrant stands on the map: (id, home known, district, district flagged
-/// for review), by id.
-pub fn active_placement(
-    conn: &mut DbConnection,
-) -> StorageResult<Vec<(RegistrantId, bool, Option<DistrictId>, bool)>> {
-    let rows: Vec<(i64, Option<f64>, Option<f64>, Option<i64>, bool)> = registrants::table
+/// Where an active registrant stands on the map: (id, home known, district, district flagged
+/// for review).
+pub type Standing = (RegistrantId, bool, Option<DistrictId>, bool);
+
+type StandingRow = (i64, Option<f64>, Option<f64>, Option<i64>, bool);
+
+/// Where each active registrant stands on the map, by id.
+pub fn active_placement(conn: &mut DbConnection) -> StorageResult<Vec<Standing>> {
+    let rows: Vec<StandingRow> = registrants::table
         .filter(registrants::status.eq(RegistrantStatus::Active.as_str()))
         .order(registrants::id.asc())
         .select((
