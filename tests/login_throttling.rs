@@ -4,6 +4,11 @@
 //! the throttle, and old failures are purged. (`tests/access_api.rs` checks the HTTP side:
 //! 429, `Retry-After`, a second server, growing waits.)
 
+#![expect(
+    clippy::expect_used,
+    reason = "a test step that fails should stop the test at once"
+)]
+
 mod common;
 
 use std::net::IpAddr;
@@ -50,7 +55,11 @@ fn login(
         username: Some(name.into()),
         password: Some(password.into()),
     };
-    access::login(ctx, &credentials, Some(from.parse::<IpAddr>().expect("an address")))
+    access::login(
+        ctx,
+        &credentials,
+        Some(from.parse::<IpAddr>().expect("an address")),
+    )
 }
 
 fn fails(result: Result<Session, ServiceError>) -> bool {
@@ -87,7 +96,10 @@ fn one_address_trying_many_names_is_slowed_for_every_name() {
     add_tanaka(&ctx);
     for i in 0..6 {
         let name = format!("guess{i}");
-        assert!(fails(login(&ctx, &name, "wrong guess number one", A)), "{name}");
+        assert!(
+            fails(login(&ctx, &name, "wrong guess number one", A)),
+            "{name}"
+        );
     }
     assert!(throttled(login(&ctx, "guess-new", "wrong guess", A)));
     assert!(
@@ -139,8 +151,8 @@ struct Count {
     n: i64,
 }
 
-fn failures_stored(ctx_db: &TestDatabase, condition: &str) -> i64 {
-    let mut conn = sasaeai::storage::DatabaseUrl::parse(&ctx_db.url)
+fn failures_stored(db: &TestDatabase, condition: &str) -> i64 {
+    let mut conn = sasaeai::storage::DatabaseUrl::parse(&db.url)
         .and_then(|u| u.connect())
         .expect("connect");
     diesel::sql_query(format!(

@@ -957,7 +957,11 @@ mod tests {
             "the wait runs from the latest failure"
         );
         assert_eq!(delays.wait(failures(7, 0), 5, at(8)), None);
-        assert_eq!(delays.wait(failures(14, 0), 5, at(0)), secs(900), "1024 s capped");
+        assert_eq!(
+            delays.wait(failures(14, 0), 5, at(0)),
+            secs(900),
+            "1024 s capped"
+        );
         assert_eq!(delays.wait(failures(i64::MAX, 0), 5, at(0)), secs(900));
         let none = Failures {
             count: 0,

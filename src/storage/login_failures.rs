@@ -47,7 +47,9 @@ pub fn for_name_from(
         .select((count_star(), max(login_failures::at)))
         .into_boxed();
     let (count, latest) = match client {
-        Some(client) => query.filter(login_failures::client.eq(client)).first(conn)?,
+        Some(client) => query
+            .filter(login_failures::client.eq(client))
+            .first(conn)?,
         None => query.filter(login_failures::client.is_null()).first(conn)?,
     };
     Ok(Failures { count, latest })
@@ -64,7 +66,9 @@ pub fn from(
         .select((count_star(), max(login_failures::at)))
         .into_boxed();
     let (count, latest) = match client {
-        Some(client) => query.filter(login_failures::client.eq(client)).first(conn)?,
+        Some(client) => query
+            .filter(login_failures::client.eq(client))
+            .first(conn)?,
         None => query.filter(login_failures::client.is_null()).first(conn)?,
     };
     Ok(Failures { count, latest })

@@ -33,7 +33,10 @@ pub struct TestDatabase {
 
 enum Cleanup {
     File(PathBuf),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
     /// Another handle on a database someone else removes.
     None,
 }
