@@ -555,6 +555,29 @@ fn sessions_expire_end_at_logout_and_failed_logins_are_throttled() {
         .assert_problem(422, "validation_failed");
 }
 
+#[test]
+fn a_guessable_password_for_a_new_user_is_refused_with_422_saying_why() {
+    let server = TestServer::start();
+    let weak = server.post(
+        "/api/v1/users",
+        &json!({"username": "suzuki", "role": "staff", "password": "kurume2026!!"}),
+    );
+    weak.assert_problem(422, "validation_failed");
+    assert_eq!(weak.error_fields(), vec!["password"], "{}", weak.text);
+    let message = weak.json["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        message.contains("推測されやすいパスワードです") && message.contains("kurume"),
+        "{message}"
+    );
+    let strong = server.post(
+        "/api/v1/users",
+        &json!({"username": "suzuki", "role": "staff", "password": "yellow kettle sings quietly"}),
+    );
+    assert_eq!(strong.status, 201, "{}", strong.text);
+}
+
 fn sql(url: &str, statement: &str) {
     use diesel::{Connection, RunQueryDsl};
     if let Some(path) = url.strip_prefix("sqlite://") {
