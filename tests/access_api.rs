@@ -465,6 +465,59 @@ fn a_district_user_sees_their_consenting_people_and_everyone_there_during_an_inc
 }
 
 #[test]
+fn an_incident_area_declared_or_closed_on_one_server_applies_on_another_at_once() {
+    let server = TestServer::start().with_districts();
+    let at = |name: &str, lon: f64, lat: f64| {
+        let mut body = registrant();
+        body["name"] = json!(name);
+        body["longitude"] = json!(lon);
+        body["latitude"] = json!(lat);
+        let created = server.post("/api/v1/registrants", &body);
+        assert_eq!(created.status, 201, "{}", created.text);
+        created.json["id"].as_i64().unwrap_or(0)
+    };
+    let in_hole = at("穴 一子", 130.500, 33.310);
+    let in_area = at("域 二郎", 130.495, 33.303);
+    assert!(server.add_user("kita", "district", &["D1"]));
+    let other = server.beside();
+    let kita = other.login("kita", PASSWORD);
+    let view = || [in_hole, in_area].map(|id| sees(&other, &kita, id));
+    assert_eq!(view(), [false, false], "normal times, no consent");
+
+    // Declared on the first server: D1's square with a hole around the first home.
+    let ring = |x0: f64, y0: f64, x1: f64, y1: f64| {
+        json!([[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]])
+    };
+    let with_hole = json!({"type": "MultiPolygon", "coordinates": [[
+        ring(130.49, 33.30, 130.51, 33.32),
+        ring(130.498, 33.308, 130.502, 33.312),
+    ]]});
+    let declared = server.post(
+        "/api/v1/incidents",
+        &json!({"name": "西部の豪雨", "hazard_type": "flood", "area": with_hole}),
+    );
+    assert_eq!(declared.status, 201, "{}", declared.text);
+    assert_eq!(
+        view(),
+        [false, true],
+        "the other server applies the area, hole and all"
+    );
+
+    let id = declared.json["id"].as_i64().unwrap_or(0);
+    let closed = server.post(&format!("/api/v1/incidents/{id}/close"), &json!({}));
+    assert_eq!(closed.status, 200, "{}", closed.text);
+    assert_eq!(view(), [false, false], "closed on the first server");
+
+    let small = json!({"type": "Polygon", "coordinates": [ring(130.499, 33.309, 130.501, 33.311)]});
+    let next = server.post(
+        "/api/v1/incidents",
+        &json!({"name": "西部の土砂災害", "hazard_type": "landslide", "area": small}),
+    );
+    assert_eq!(next.status, 201, "{}", next.text);
+    assert_eq!(view(), [true, false], "a new incident's area");
+}
+
+#[test]
 fn the_consent_model_setting_decides_who_is_shared_without_an_answer() {
     for (model, days, expected) in [
         ("opt_out", 30, [true, false, true]),

@@ -263,15 +263,17 @@ impl Incident {
     }
 }
 
-/// Where an incident applies: its districts, or its area.
+/// Where an incident applies: its districts, or its area. The area is anything that answers
+/// whether it contains a point (lon, lat): the plain polygon, or one prepared for many tests
+/// (`spatial::PreparedArea`), which services use.
 #[derive(Debug, Clone, PartialEq)]
-pub struct IncidentReach {
+pub struct IncidentReach<A = MultiPolygon<f64>> {
     pub id: IncidentId,
     pub districts: Vec<DistrictId>,
-    pub area: Option<MultiPolygon<f64>>,
+    pub area: Option<A>,
 }
 
-impl IncidentReach {
+impl<A: Contains<Point<f64>>> IncidentReach<A> {
     /// Whether a home in `district` at `home` (lon, lat) lies in the incident's reach.
     pub fn covers(&self, district: Option<DistrictId>, home: Option<(f64, f64)>) -> bool {
         district.is_some_and(|d| self.districts.contains(&d))

@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr};
-use std::sync::PoisonError;
+use std::sync::{PoisonError, RwLock};
 use std::time::Duration;
 
 use argon2::Argon2;
@@ -30,6 +30,7 @@ use crate::domain::codes::{ConsentKind, HazardType, Role};
 use crate::domain::registrant::Registrant;
 use crate::domain::text;
 use crate::domain::{DistrictId, IncidentId, RegistrantId, ValidationErrors};
+use crate::spatial::PreparedArea;
 use crate::storage::audit::AuditEntry;
 use crate::storage::login_failures::{self, Failures};
 use crate::storage::{self, audit, consents, incidents, users};
@@ -460,7 +461,75 @@ pub(crate) fn user_count(ctx: &AppContext) -> ServiceResult<i64> {
 /// What a caller may see of the register: the grants in force now.
 pub struct Scope {
     caller_districts: Option<Vec<DistrictId>>,
-    reaches: Vec<IncidentReach>,
+    reaches: Vec<IncidentReach<PreparedArea>>,
+}
+
+/// The prepared areas of open incidents, by incident id, kept in the [`AppContext`] so that a
+/// district request neither reads nor parses an area of tens of thousands of vertices, nor
+/// walks all its edges for each person. An incident's area never changes once declared (there
+/// is no way to edit it), so the id is its version. Each scope drops the incidents that are no
+/// longer open, however they were closed (by this server, another, or by their end time);
+/// closing one here drops it at once.
+#[derive(Debug, Default)]
+pub(crate) struct IncidentAreas(RwLock<HashMap<IncidentId, PreparedArea>>);
+
+impl IncidentAreas {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<IncidentId, PreparedArea>> {
+        // Derived data: a panic while writing leaves it no worse than incomplete.
+        self.0.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<IncidentId, PreparedArea>> {
+        self.0.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The areas of `open` incidents (those with one), from the cache or read and prepared
+    /// now; entries of incidents not among them are dropped.
+    fn of_open(
+        &self,
+        conn: &mut storage::DbConnection,
+        open: &[(Incident, bool)],
+    ) -> ServiceResult<HashMap<IncidentId, PreparedArea>> {
+        let wanted: Vec<IncidentId> = open
+            .iter()
+            .filter(|(_, has_area)| *has_area)
+            .map(|(i, _)| i.id)
+            .collect();
+        let (mut found, stale) = {
+            let cache = self.read();
+            let found: HashMap<IncidentId, PreparedArea> = wanted
+                .iter()
+                .filter_map(|id| Some((*id, cache.get(id)?.clone())))
+                .collect();
+            (found, cache.keys().any(|id| !wanted.contains(id)))
+        };
+        if stale {
+            self.write().retain(|id, _| wanted.contains(id));
+        }
+        for &id in &wanted {
+            if found.contains_key(&id) {
+                continue;
+            }
+            let Some(value) = incidents::area(conn, id)? else {
+                continue;
+            };
+            match super::nearby::parse_area(&value) {
+                Ok(area) => {
+                    let prepared = PreparedArea::new(&area);
+                    self.write().insert(id, prepared.clone());
+                    found.insert(id, prepared);
+                }
+                // Areas are checked when declared; one that no longer parses is left out
+                // (its districts still count) rather than failing every district request.
+                Err(_) => log::error!("incident {id}: stored area does not parse"),
+            }
+        }
+        Ok(found)
+    }
+
+    fn forget(&self, id: IncidentId) {
+        self.write().remove(&id);
+    }
 }
 
 impl Scope {
@@ -482,10 +551,19 @@ impl Scope {
             Vec::new()
         };
         let now = storage::now();
-        let reaches = incidents::not_closed(&mut *ctx.conn()?, now)?
+        let mut conn = ctx.conn()?;
+        let open: Vec<(Incident, bool)> = incidents::not_closed_without_area(&mut conn, now)?
             .into_iter()
-            .filter(|i| i.open)
-            .filter_map(|i| reach(&i))
+            .filter(|(i, _)| i.open)
+            .collect();
+        let mut areas = ctx.incident_areas.of_open(&mut conn, &open)?;
+        let reaches = open
+            .into_iter()
+            .map(|(i, _)| IncidentReach {
+                id: i.id,
+                area: areas.remove(&i.id),
+                districts: i.districts,
+            })
             .collect();
         Ok(Self {
             caller_districts: Some(districts),
@@ -560,18 +638,6 @@ fn latest_sharing(
         );
     }
     Ok(answers)
-}
-
-fn reach(incident: &Incident) -> Option<IncidentReach> {
-    let area = match &incident.area {
-        Some(value) => Some(super::nearby::parse_area(value).ok()?),
-        None => None,
-    };
-    Some(IncidentReach {
-        id: incident.id,
-        districts: incident.districts.clone(),
-        area,
-    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -657,6 +723,7 @@ pub fn close_incident(
             found.closed_at.unwrap_or(now)
         )));
     }
+    ctx.incident_areas.forget(id);
     log::info!("incident {id} closed");
     incidents::find(&mut conn, id, now)?.ok_or(ServiceError::NotFound("incident"))
 }

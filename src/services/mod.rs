@@ -170,6 +170,9 @@ pub struct AppContext {
     pub settings: Settings,
     pool: Pool,
     spatial: RwLock<SpatialIndex>,
+    /// The areas of open incidents, prepared for testing homes against (see
+    /// `access::Scope::of`); derived data, rebuilt from the database when missing.
+    incident_areas: access::IncidentAreas,
     /// Serialises appends to the audit chain within the process.
     audit_lock: std::sync::Mutex<()>,
 }
@@ -194,6 +197,7 @@ impl AppContext {
             settings,
             pool,
             spatial: RwLock::new(spatial),
+            incident_areas: access::IncidentAreas::default(),
             audit_lock: std::sync::Mutex::new(()),
         })
     }
@@ -207,6 +211,7 @@ impl AppContext {
             settings,
             pool,
             spatial: RwLock::new(SpatialIndex::default()),
+            incident_areas: access::IncidentAreas::default(),
             audit_lock: std::sync::Mutex::new(()),
         })
     }
