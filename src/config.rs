@@ -38,10 +38,25 @@ pub struct Settings {
     pub presumed_consent_days: i64,
     /// How long a login session lasts.
     pub session_ttl: Duration,
-    /// Failed logins for one user name within `login_window` before further attempts are
-    /// refused until the window has passed.
+    /// Failed logins for one user name from one client address within `login_window` (default
+    /// 5) after which that address must wait before trying that name again. Only that address
+    /// waits: the real user logging in from elsewhere is not locked out.
     pub login_max_failures: usize,
+    /// Failed logins from one client address within `login_window`, for any names (default
+    /// 20), after which that address must wait before trying any name: one client guessing
+    /// many names is slowed too. Behind a reverse proxy every client has the proxy's address,
+    /// so this then slows everyone; raise it there.
+    pub login_client_max_failures: usize,
+    /// How far back failures count (default 15 minutes).
     pub login_window: Duration,
+    /// The wait after the failure that reaches a limit (default 2 s); each further failure
+    /// doubles it, up to `login_max_delay`.
+    pub login_first_delay: Duration,
+    /// The longest wait (default 15 minutes).
+    pub login_max_delay: Duration,
+    /// How long failed logins are kept before they are purged (default a day; never less than
+    /// `login_window`).
+    pub login_failures_kept: Duration,
     /// Volunteers must hold volunteer activity insurance (天災タイプ) to register. A centre
     /// that enrols people on the spot may turn this off.
     pub volunteer_insurance_required: bool,
@@ -74,7 +89,11 @@ impl Default for Settings {
             presumed_consent_days: 30,
             session_ttl: Duration::from_secs(12 * 3600),
             login_max_failures: 5,
+            login_client_max_failures: 20,
             login_window: Duration::from_secs(15 * 60),
+            login_first_delay: Duration::from_secs(2),
+            login_max_delay: Duration::from_secs(15 * 60),
+            login_failures_kept: Duration::from_secs(24 * 3600),
             volunteer_insurance_required: true,
             audit_key_file: None,
             audit_anchor_file: None,

@@ -465,6 +465,59 @@ fn a_district_user_sees_their_consenting_people_and_everyone_there_during_an_inc
 }
 
 #[test]
+fn an_incident_area_declared_or_closed_on_one_server_applies_on_another_at_once() {
+    let server = TestServer::start().with_districts();
+    let at = |name: &str, lon: f64, lat: f64| {
+        let mut body = registrant();
+        body["name"] = json!(name);
+        body["longitude"] = json!(lon);
+        body["latitude"] = json!(lat);
+        let created = server.post("/api/v1/registrants", &body);
+        assert_eq!(created.status, 201, "{}", created.text);
+        created.json["id"].as_i64().unwrap_or(0)
+    };
+    let in_hole = at("穴 一子", 130.500, 33.310);
+    let in_area = at("域 二郎", 130.495, 33.303);
+    assert!(server.add_user("kita", "district", &["D1"]));
+    let other = server.beside();
+    let kita = other.login("kita", PASSWORD);
+    let view = || [in_hole, in_area].map(|id| sees(&other, &kita, id));
+    assert_eq!(view(), [false, false], "normal times, no consent");
+
+    // Declared on the first server: D1's square with a hole around the first home.
+    let ring = |x0: f64, y0: f64, x1: f64, y1: f64| {
+        json!([[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]])
+    };
+    let with_hole = json!({"type": "MultiPolygon", "coordinates": [[
+        ring(130.49, 33.30, 130.51, 33.32),
+        ring(130.498, 33.308, 130.502, 33.312),
+    ]]});
+    let declared = server.post(
+        "/api/v1/incidents",
+        &json!({"name": "西部の豪雨", "hazard_type": "flood", "area": with_hole}),
+    );
+    assert_eq!(declared.status, 201, "{}", declared.text);
+    assert_eq!(
+        view(),
+        [false, true],
+        "the other server applies the area, hole and all"
+    );
+
+    let id = declared.json["id"].as_i64().unwrap_or(0);
+    let closed = server.post(&format!("/api/v1/incidents/{id}/close"), &json!({}));
+    assert_eq!(closed.status, 200, "{}", closed.text);
+    assert_eq!(view(), [false, false], "closed on the first server");
+
+    let small = json!({"type": "Polygon", "coordinates": [ring(130.499, 33.309, 130.501, 33.311)]});
+    let next = server.post(
+        "/api/v1/incidents",
+        &json!({"name": "西部の土砂災害", "hazard_type": "landslide", "area": small}),
+    );
+    assert_eq!(next.status, 201, "{}", next.text);
+    assert_eq!(view(), [true, false], "a new incident's area");
+}
+
+#[test]
 fn the_consent_model_setting_decides_who_is_shared_without_an_answer() {
     for (model, days, expected) in [
         ("opt_out", 30, [true, false, true]),
@@ -497,6 +550,7 @@ fn sessions_expire_end_at_logout_and_failed_logins_are_throttled() {
     let server = TestServer::start_with(|s| {
         s.session_ttl = std::time::Duration::from_secs(3);
         s.login_max_failures = 3;
+        s.login_first_delay = std::time::Duration::from_secs(1);
     });
     assert!(server.add_user("tanaka", "staff", &[]));
     let token = server.login("tanaka", PASSWORD);
@@ -515,17 +569,33 @@ fn sessions_expire_end_at_logout_and_failed_logins_are_throttled() {
         .assert_problem(401, "unauthenticated");
 
     server.use_token(None);
-    let attempt = |password: &str| {
+    // A second server on the same database, as behind a load balancer or after a restart.
+    let other = server.beside();
+    other.use_token(None);
+    let attempt = |server: &TestServer, password: &str| {
         server.post(
             "/api/v1/sessions",
             &json!({"username": "tanaka", "password": password}),
         )
     };
     for _ in 0..3 {
-        attempt("wrong-password-123").assert_problem(401, "unauthenticated");
+        attempt(&server, "wrong-password-123").assert_problem(401, "unauthenticated");
     }
-    // Now even the right password waits for the window to pass.
-    attempt(PASSWORD).assert_problem(429, "too_many_attempts");
+    // Now even the right password waits, from this address.
+    let refused = attempt(&server, PASSWORD);
+    refused.assert_problem(429, "too_many_attempts");
+    assert_eq!(refused.retry_after.as_deref(), Some("1"), "{refused:?}");
+
+    // The other server refuses it too: the failures are in the database.
+    attempt(&other, PASSWORD).assert_problem(429, "too_many_attempts");
+
+    // Each further failure doubles the wait.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    attempt(&other, "wrong-password-123").assert_problem(401, "unauthenticated");
+    let refused = attempt(&server, PASSWORD);
+    refused.assert_problem(429, "too_many_attempts");
+    assert_eq!(refused.retry_after.as_deref(), Some("2"), "{refused:?}");
+
     // An unknown name is refused exactly like a wrong password.
     server
         .post(
@@ -536,6 +606,29 @@ fn sessions_expire_end_at_logout_and_failed_logins_are_throttled() {
     server
         .post("/api/v1/sessions", &json!({}))
         .assert_problem(422, "validation_failed");
+}
+
+#[test]
+fn a_guessable_password_for_a_new_user_is_refused_with_422_saying_why() {
+    let server = TestServer::start();
+    let weak = server.post(
+        "/api/v1/users",
+        &json!({"username": "suzuki", "role": "staff", "password": "kurume2026!!"}),
+    );
+    weak.assert_problem(422, "validation_failed");
+    assert_eq!(weak.error_fields(), vec!["password"], "{}", weak.text);
+    let message = weak.json["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        message.contains("推測されやすいパスワードです") && message.contains("kurume"),
+        "{message}"
+    );
+    let strong = server.post(
+        "/api/v1/users",
+        &json!({"username": "suzuki", "role": "staff", "password": "yellow kettle sings quietly"}),
+    );
+    assert_eq!(strong.status, 201, "{}", strong.text);
 }
 
 fn sql(url: &str, statement: &str) {

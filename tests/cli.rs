@@ -595,6 +595,17 @@ fn user_passwd_sets_a_new_password_and_ends_the_users_sessions() {
         "{}",
         String::from_utf8_lossy(&blank.stderr)
     );
+    let guessable = with_stdin(
+        &db,
+        &["user", "passwd", "--username", "clerk", "--password-stdin"],
+        "clerk2026!!!\n",
+    );
+    assert!(!guessable.status.success());
+    assert!(
+        String::from_utf8_lossy(&guessable.stderr).contains("推測されやすいパスワードです"),
+        "{}",
+        String::from_utf8_lossy(&guessable.stderr)
+    );
     let unknown = with_stdin(
         &db,
         &["user", "passwd", "--username", "nobody", "--password-stdin"],

@@ -98,7 +98,7 @@ fn client(server: &TestServer, n: usize, people: &[i64], helper: i64, until: Ins
                 }
             }
             2 => {
-                let consent = json!({"kind": "register_sharing", "given": step % 2 == 0,
+                let consent = json!({"kind": "register_sharing", "given": step.is_multiple_of(2),
                     "date": "2026-04-01", "evidence_note": format!("client {n}")});
                 let recorded =
                     server.post(&format!("/api/v1/registrants/{person}/consents"), &consent);

@@ -6,7 +6,7 @@ use common::TestDatabase;
 use diesel::RunQueryDsl;
 use sasaeai::storage::{DatabaseUrl, revert_all_migrations, run_migrations};
 
-const TABLES: [&str; 23] = [
+const TABLES: [&str; 24] = [
     "districts",
     "hazard_zones",
     "registrants",
@@ -30,6 +30,7 @@ const TABLES: [&str; 23] = [
     "team_members",
     "team_requests",
     "team_equipment",
+    "login_failures",
 ];
 
 fn tables_answer(conn: &mut sasaeai::storage::DbConnection) -> Vec<bool> {

@@ -1,7 +1,8 @@
 //! Who may see whom: users and roles, the normal-time sharing rule under the deployment's
 //! consent model, incidents that widen it, and the hash that chains the audit log.
 //!
-//! Pure: depends on chrono, geo, sha2 and hmac only. docs/domain.md "Sharing and consent" is the law
+//! Pure: depends on chrono, geo, sha2, hmac and zxcvbn (the password strength estimator) only.
+//! docs/domain.md "Sharing and consent" is the law
 //! behind it: in normal times register data reaches district supporters only as the consent
 //! model allows; once a disaster is declared, everyone in the incident's area, for its
 //! duration, and every such access is logged.
@@ -69,8 +70,51 @@ pub fn check_new_user(
     errors.into_result(|| ())
 }
 
+/// Lowest strength a password must reach on zxcvbn's scale of 0 to 4, by Dropbox's estimator,
+/// which knows common passwords, words, names, keyboard rows, repeats, sequences and dates, and
+/// whatever user inputs it is given. 4 means 10^10 guesses or more ("strong protection from an
+/// offline slow-hash attack"; ours is argon2id, and the register holds the health of people
+/// who cannot flee alone). 3 (10^8) was tried first and lets through `kurume2026!!`,
+/// `Sasaeai-2026!` and `admin-password`: a known word before six brute-forced characters
+/// lands exactly on 10^8. Four words, or 20 random hexadecimal characters, reach 4 easily.
+pub const MIN_PASSWORD_SCORE: zxcvbn::Score = zxcvbn::Score::Four;
+
+/// Words an attacker of a Japanese city's register tries first, in romaji, given to the
+/// estimator as if the user had typed them: zxcvbn's own lists are English and American, so
+/// without these `tanaka` or `kurume` would count as random letters. Common surnames and given
+/// names, place names of the town and the region, this service, and words people use as
+/// passwords here. Lowercase; the estimator ignores case.
+#[rustfmt::skip]
+pub const COMMON_WORDS: &[&str] = &[
+    "sasaeai", "password", "pasuwado", "pasuwaado", "himitsu", "aikotoba", "kurume", "fukuoka",
+    "chikugo", "kyushu", "saga", "kumamoto", "tokyo", "osaka", "kyoto", "nagoya", "yokohama",
+    "sapporo", "kobe", "sendai", "hiroshima", "nippon", "nihon", "japan", "sato", "suzuki",
+    "takahashi", "tanaka", "watanabe", "ito", "yamamoto", "nakamura", "kobayashi", "kato",
+    "yoshida", "yamada", "sasaki", "yamaguchi", "matsumoto", "inoue", "kimura", "hayashi", "saito",
+    "shimizu", "yamazaki", "mori", "abe", "ikeda", "hashimoto", "yamashita", "ishikawa",
+    "nakajima", "maeda", "fujita", "ogawa", "goto", "okada", "hasegawa", "murakami", "kondo",
+    "ishii", "sakamoto", "endo", "aoki", "fujii", "nishimura", "fukuda", "ota", "miura",
+    "fujiwara", "okamoto", "matsuda", "nakagawa", "hiroshi", "takashi", "makoto", "akira", "kenji",
+    "taro", "ichiro", "jiro", "haruto", "yuto", "sota", "ren", "minato", "yuki", "yuko", "keiko",
+    "kazuko", "hiroko", "yoko", "hanako", "yui", "aoi", "hina", "sakura", "arigato", "arigatou",
+    "konnichiwa", "ohayo", "daisuki", "aishiteru", "ganbare", "bosai", "bousai", "hinan",
+    "hinanjo", "saigai", "shien", "tasukeai", "kyujo", "jishin", "tsunami", "kozui", "kouzui",
+    "taifu", "yakusho", "shiyakusho", "fukushi", "kaigo", "minsei", "jichikai", "chonaikai",
+    "neko", "inu", "doraemon", "pikachu", "totoro", "naruto", "gundam",
+];
+
 /// Why a password may not be used, in Japanese; `None` when it may. At least
-/// [`MIN_PASSWORD_CHARS`] characters that are not all blank, and not the user name.
+/// [`MIN_PASSWORD_CHARS`] characters that are not all blank, not the user name, and at least
+/// [`MIN_PASSWORD_SCORE`] by zxcvbn with the user name (and its parts), every role's code and
+/// [`COMMON_WORDS`] counted against it. The strength message names what made it guessable
+/// when zxcvbn's finding has a Japanese wording here (a word of the user's name, a common
+/// name, a keyboard row, a repeat, a sequence, a date…), else says so in general terms.
+///
+/// ```
+/// use sasaeai::domain::access::password_problem;
+/// assert!(password_problem("kita", "tanaka123456").is_some());
+/// assert!(password_problem("kita", "yellow kettle sings quietly").is_none());
+/// ```
 pub fn password_problem(username: &str, password: &str) -> Option<String> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Some(format!(
@@ -85,7 +129,84 @@ pub fn password_problem(username: &str, password: &str) -> Option<String> {
     if password.trim().eq_ignore_ascii_case(username.trim()) {
         return Some("ユーザー名と同じパスワードは使えません".to_owned());
     }
-    None
+    let own = own_words(username);
+    let mut inputs: Vec<&str> = own.iter().map(String::as_str).collect();
+    inputs.extend(Role::ALL.iter().map(|r| r.as_str()));
+    inputs.extend_from_slice(COMMON_WORDS);
+    let estimate = zxcvbn::zxcvbn(password, &inputs);
+    if estimate.score() >= MIN_PASSWORD_SCORE {
+        return None;
+    }
+    Some(format!(
+        "推測されやすいパスワードです（{}）。単語を4つ以上つなげるなど、長く推測しにくいものにしてください",
+        weakness(&estimate, &own)
+    ))
+}
+
+/// The user name and its parts between `.`, `_`, `-` and `@` (three letters or more),
+/// lowercase: each counts against the password.
+fn own_words(username: &str) -> Vec<String> {
+    let name = username.trim().to_lowercase();
+    let mut words = vec![name.clone()];
+    words.extend(
+        name.split(['.', '_', '-', '@'])
+            .filter(|part| part.chars().count() >= 3 && *part != name)
+            .map(str::to_owned),
+    );
+    words.retain(|w| !w.is_empty());
+    words
+}
+
+/// What made a password guessable, as a short Japanese phrase.
+fn weakness(estimate: &zxcvbn::Entropy, own: &[String]) -> String {
+    use zxcvbn::feedback::Warning as W;
+    use zxcvbn::matching::patterns::MatchPattern;
+    let words: Vec<&str> = estimate
+        .sequence()
+        .iter()
+        .filter_map(|m| match &m.pattern {
+            MatchPattern::Dictionary(d) => Some(d.matched_word.as_str()),
+            _ => None,
+        })
+        .collect();
+    if words.iter().any(|w| own.iter().any(|o| o == w)) {
+        return "ユーザー名を含んでいます".to_owned();
+    }
+    if words
+        .iter()
+        .any(|w| Role::ALL.iter().any(|r| r.as_str() == *w))
+    {
+        return "役割の名前を含んでいます".to_owned();
+    }
+    if let Some(word) = words.iter().find(|w| COMMON_WORDS.contains(w)) {
+        return format!("「{word}」のようなよくある名前や単語を含んでいます");
+    }
+    let warning = estimate
+        .feedback()
+        .and_then(zxcvbn::feedback::Feedback::warning);
+    match warning {
+        Some(W::StraightRowsOfKeysAreEasyToGuess | W::ShortKeyboardPatternsAreEasyToGuess) => {
+            "キーボードの並びです"
+        }
+        Some(
+            W::RepeatsLikeAaaAreEasyToGuess | W::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess,
+        ) => "同じ文字や語の繰り返しです",
+        Some(
+            W::ThisIsATop10Password
+            | W::ThisIsATop100Password
+            | W::ThisIsACommonPassword
+            | W::ThisIsSimilarToACommonlyUsedPassword,
+        ) => "よく使われるパスワードか、それに近いものです",
+        Some(W::SequencesLikeAbcAreEasyToGuess) => "abc や 6543 のような連続です",
+        Some(W::RecentYearsAreEasyToGuess) => "最近の年を含んでいます",
+        Some(W::DatesAreOftenEasyToGuess) => "日付を含んでいます",
+        Some(W::AWordByItselfIsEasyToGuess) => "単語1つだけです",
+        Some(
+            W::NamesAndSurnamesByThemselvesAreEasyToGuess | W::CommonNamesAndSurnamesAreEasyToGuess,
+        ) => "よくある名前や名字を含んでいます",
+        None => "よくある単語や名前の組み合わせです",
+    }
+    .to_owned()
 }
 
 /// The latest register-sharing consent of a person: given or refused, and when.
@@ -145,15 +266,17 @@ impl Incident {
     }
 }
 
-/// Where an incident applies: its districts, or its area.
+/// Where an incident applies: its districts, or its area. The area is anything that answers
+/// whether it contains a point (lon, lat): the plain polygon, or one prepared for many tests
+/// (`spatial::PreparedArea`), which services use.
 #[derive(Debug, Clone, PartialEq)]
-pub struct IncidentReach {
+pub struct IncidentReach<A = MultiPolygon<f64>> {
     pub id: IncidentId,
     pub districts: Vec<DistrictId>,
-    pub area: Option<MultiPolygon<f64>>,
+    pub area: Option<A>,
 }
 
-impl IncidentReach {
+impl<A: Contains<Point<f64>>> IncidentReach<A> {
     /// Whether a home in `district` at `home` (lon, lat) lies in the incident's reach.
     pub fn covers(&self, district: Option<DistrictId>, home: Option<(f64, f64)>) -> bool {
         district.is_some_and(|d| self.districts.contains(&d))
@@ -614,6 +737,63 @@ mod tests {
         );
         assert!(AuditKey::parse_hex(&"zz".repeat(32)).is_err());
         assert!(AuditKey::parse_hex(&"é".repeat(32)).is_err());
+    }
+
+    #[test]
+    fn short_blank_and_same_as_the_name_passwords_are_refused_before_the_estimator() {
+        let problem =
+            |user: &str, password: &str| password_problem(user, password).unwrap_or_default();
+        assert_eq!(problem("kita", ""), "パスワードは12文字以上にしてください");
+        assert_eq!(
+            problem("kita", &" ".repeat(12)),
+            "パスワードは空白を除いて12文字以上にしてください"
+        );
+        assert_eq!(
+            problem("yamakawa.kita", "Yamakawa.Kita"),
+            "ユーザー名と同じパスワードは使えません"
+        );
+    }
+
+    #[test]
+    fn guessable_passwords_are_refused_saying_why_in_japanese() {
+        let problem = |user, password| {
+            password_problem(user, password)
+                .unwrap_or_else(|| panic!("{password:?} was accepted for {user}"))
+        };
+        for (user, password, why) in [
+            ("kita", "password1234", "よく使われるパスワード"),
+            ("kita", "tanaka123456", "「tanaka」のような"),
+            ("kita", "kurume2026!!", "「kurume」のような"),
+            ("kita", "Sasaeai-2026!", "「sasaeai」のような"),
+            (
+                "yamakawa.kita",
+                "Yamakawa.Kita.2026",
+                "ユーザー名を含んでいます",
+            ),
+            ("yamakawa.kita", "yamakawa2026!", "ユーザー名を含んでいます"),
+            ("kita", "qwertyuiop12", "よく使われるパスワード"),
+            ("kita", "abcdefghijkl", "連続です"),
+            ("kita", "aaaaaaaaaaaa", "繰り返しです"),
+        ] {
+            let message = problem(user, password);
+            assert!(
+                message.starts_with("推測されやすいパスワードです（")
+                    && message.contains(why)
+                    && message
+                        .ends_with("単語を4つ以上つなげるなど、長く推測しにくいものにしてください"),
+                "{password}: {message}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_four_word_passphrase_and_a_random_hex_password_are_accepted() {
+        assert_eq!(
+            password_problem("kita", "yellow kettle sings quietly"),
+            None
+        );
+        assert_eq!(password_problem("tanaka", "midori no kaeru ga naku"), None);
+        assert_eq!(password_problem("demo-staff", "0f3a9c21be77d4e5a8c1"), None);
     }
 
     #[test]

@@ -26,7 +26,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
 }
 
 /// Logs in: `{"username", "password"}` → a bearer token and when it expires. Wrong names and
-/// passwords are 401 alike; after repeated failures for a name, 429 with `Retry-After`.
+/// passwords are 401 alike; after repeated failures from the client's address (for this name,
+/// or for many names), 429 with `Retry-After`.
 #[utoipa::path(
     tag = "access",
     request_body = Credentials,
@@ -40,10 +41,14 @@ pub fn routes(cfg: &mut ServiceConfig) {
 #[post("/sessions")]
 async fn create_session(
     ctx: web::Data<AppContext>,
+    req: HttpRequest,
     body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let credentials: Credentials = body.into_input()?;
-    match block(&ctx, move |ctx| access::login(ctx, &credentials)).await {
+    // The peer of the TCP connection, never a Forwarded or X-Forwarded-For header: a client
+    // could write any address there and so escape its own throttle.
+    let client = req.peer_addr().map(|a| a.ip());
+    match block(&ctx, move |ctx| access::login(ctx, &credentials, client)).await {
         Ok(session) => Ok(HttpResponse::Created().json(session)),
         Err(ApiError::Service(crate::services::ServiceError::Throttled { retry_after_secs })) => {
             let error =

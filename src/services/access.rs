@@ -2,15 +2,17 @@
 //! incidents, and the audit log.
 //!
 //! A token is 32 random bytes shown once to the client; only its SHA-256 is stored. Passwords
-//! are hashed with argon2id. Failed logins are counted per user name in memory and refused for
-//! the rest of the window after too many (a restart forgets them; the audit log does not).
+//! are hashed with argon2id. Failed logins are stored with the name tried and the client's
+//! address, and too many of them make that address wait, longer with each further failure (see
+//! [`login`]); being in the database, the throttle holds across restarts and servers.
 //! Visibility follows docs/domain.md: staff and admin see the register; a district user sees people
 //! of their districts whom the consent model shares, and during an open incident over their
 //! home, everyone there; everything else is invisible.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
-use std::time::Instant;
+use std::net::{IpAddr, Ipv6Addr};
+use std::sync::{PoisonError, RwLock};
+use std::time::Duration;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -27,7 +29,9 @@ use crate::domain::codes::{ConsentKind, HazardType, Role};
 use crate::domain::registrant::Registrant;
 use crate::domain::text;
 use crate::domain::{DistrictId, IncidentId, RegistrantId, ValidationErrors};
+use crate::spatial::PreparedArea;
 use crate::storage::audit::AuditEntry;
+use crate::storage::login_failures::{self, Failures};
 use crate::storage::{self, audit, consents, incidents, users};
 
 /// The authenticated user of a request.
@@ -65,10 +69,6 @@ impl Caller {
     }
 }
 
-/// Failed login attempts per user name, for throttling.
-#[derive(Debug, Default)]
-pub struct LoginThrottle(Mutex<HashMap<String, Vec<Instant>>>);
-
 /// A new session: the token to send as `Authorization: Bearer …`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Session {
@@ -96,8 +96,22 @@ fn random_token() -> ServiceResult<String> {
     Ok(crate::domain::access::hex(&bytes))
 }
 
-/// A random password of 20 hexadecimal characters (80 bits), for demo users.
+/// A random password of 20 hexadecimal characters (80 bits), for demo users. 80 bits are far
+/// beyond the password rule, but a draw could still look like a word run or a date to the
+/// estimator; such a draw is replaced rather than letting a demo start fail.
 pub(crate) fn random_password() -> ServiceResult<String> {
+    for _ in 0..8 {
+        let candidate = random_hex20()?;
+        if crate::domain::access::password_problem("", &candidate).is_none() {
+            return Ok(candidate);
+        }
+    }
+    Err(ServiceError::Storage(storage::StorageError::Corrupt(
+        "no random password met the password rule in 8 draws".into(),
+    )))
+}
+
+fn random_hex20() -> ServiceResult<String> {
     Ok(random_token()?.chars().take(20).collect())
 }
 
@@ -124,12 +138,19 @@ fn password_matches(password: &str, hash: &str) -> bool {
 /// A hash of a password nobody knows, checked for unknown user names.
 const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FzYWVhaWRlY295c2FsdA$3pe7tr8/2t4bzv1FdbmL9iWwAqp7cwX4OIX0bfYsS3E";
 
-/// Logs a user in and returns a new session.
+/// Logs a user in and returns a new session. `client` is the address the attempt came from
+/// (`None` for a tool on the server itself); failures are counted per name and address and per
+/// address in the database, so every server and a restarted one throttle alike.
 ///
 /// # Errors
-/// [`ServiceError::Invalid`] without a name or password; [`ServiceError::Throttled`] after too
-/// many failures; [`ServiceError::Unauthenticated`] for a wrong name or password.
-pub fn login(ctx: &AppContext, credentials: &Credentials) -> ServiceResult<Session> {
+/// [`ServiceError::Invalid`] without a name or password; [`ServiceError::Throttled`] while
+/// `client` must wait (see [`login_wait`]); [`ServiceError::Unauthenticated`] for a wrong name
+/// or password.
+pub fn login(
+    ctx: &AppContext,
+    credentials: &Credentials,
+    client: Option<IpAddr>,
+) -> ServiceResult<Session> {
     let username = credentials.username.as_deref().unwrap_or_default().trim();
     let password = credentials.password.as_deref().unwrap_or_default();
     let mut errors = ValidationErrors::new();
@@ -140,28 +161,23 @@ pub fn login(ctx: &AppContext, credentials: &Credentials) -> ServiceResult<Sessi
         errors.push("password", "必須項目です");
     }
     errors.into_result(|| ())?;
-    let window = ctx.settings.login_window;
-    {
-        let mut failures = ctx
-            .throttle
-            .0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let recent = failures.entry(username.to_owned()).or_default();
-        recent.retain(|t| t.elapsed() < window);
-        if recent.len() >= ctx.settings.login_max_failures {
-            let oldest = recent
-                .iter()
-                .min()
-                .map_or(window, |t| window.saturating_sub(t.elapsed()));
-            drop(failures);
-            record(ctx, failed_login(username, "throttled"))?;
-            return Err(ServiceError::Throttled {
-                retry_after_secs: oldest.as_secs().max(1),
-            });
-        }
-    }
+    // The name as tried, cut short: it is what a client typed, not personal data of ours.
+    let tried: String = username.chars().take(64).collect();
+    let client = client.map(client_key);
+    let client = client.as_deref();
+    let settings = &ctx.settings;
     let mut conn = ctx.conn()?;
+    let now = storage::now();
+    let kept = settings.login_failures_kept.max(settings.login_window);
+    login_failures::purge(&mut conn, ago(now, kept))?;
+    if let Some(wait) = login_wait(&mut conn, settings, &tried, client, now)? {
+        drop(conn);
+        record(ctx, failed_login(&tried, "throttled"))?;
+        let secs = u64::try_from(wait.as_millis().div_ceil(1000)).unwrap_or(u64::MAX);
+        return Err(ServiceError::Throttled {
+            retry_after_secs: secs.max(1),
+        });
+    }
     let found = users::find_by_name(&mut conn, username)?;
     let ok = match &found {
         Some((user, hash)) => password_matches(password, hash) && user.active,
@@ -171,21 +187,12 @@ pub fn login(ctx: &AppContext, credentials: &Credentials) -> ServiceResult<Sessi
         }
     };
     let Some((user, _)) = found.filter(|_| ok) else {
-        ctx.throttle
-            .0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entry(username.to_owned())
-            .or_default()
-            .push(Instant::now());
-        record(ctx, failed_login(username, "wrong_credentials"))?;
+        login_failures::insert(&mut conn, &tried, client, storage::now())?;
+        drop(conn);
+        record(ctx, failed_login(&tried, "wrong_credentials"))?;
         return Err(ServiceError::Unauthenticated);
     };
-    ctx.throttle
-        .0
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .remove(username);
+    login_failures::clear(&mut conn, &tried, client)?;
     let token = random_token()?;
     let now = storage::now();
     let ttl = chrono::Duration::from_std(ctx.settings.session_ttl)
@@ -213,10 +220,94 @@ pub fn login(ctx: &AppContext, credentials: &Credentials) -> ServiceResult<Sessi
     })
 }
 
-fn failed_login(username: &str, outcome: &str) -> AuditRecord {
+/// How long an attempt for `username` from `client` must still wait, if at all. Two rules,
+/// the longer wait wins:
+///
+/// - by account and address: after `login_max_failures` failures for the name from this
+///   address within `login_window`, that address waits before trying the name again; the same
+///   name from another address is not slowed, so an attacker cannot lock the real user out;
+/// - by address: after `login_client_max_failures` failures from this address for any names
+///   within the window, it waits before trying any name.
+///
+/// The wait after the failure that reaches a limit is `login_first_delay`, and each further
+/// failure doubles it, up to `login_max_delay`; it runs from the latest failure. Refused
+/// attempts are not failures, so asking too early does not lengthen the wait.
+fn login_wait(
+    conn: &mut storage::DbConnection,
+    settings: &crate::config::Settings,
+    username: &str,
+    client: Option<&str>,
+    now: NaiveDateTime,
+) -> ServiceResult<Option<Duration>> {
+    let since = ago(now, settings.login_window);
+    let delays = Delays {
+        first: settings.login_first_delay,
+        max: settings.login_max_delay,
+    };
+    let by_name = delays.wait(
+        login_failures::for_name_from(conn, username, client, since)?,
+        settings.login_max_failures,
+        now,
+    );
+    let by_client = delays.wait(
+        login_failures::from(conn, client, since)?,
+        settings.login_client_max_failures,
+        now,
+    );
+    Ok(by_name.max(by_client))
+}
+
+/// The growing waits of login throttling.
+#[derive(Debug, Clone, Copy)]
+struct Delays {
+    first: Duration,
+    max: Duration,
+}
+
+impl Delays {
+    /// The wait left at `now` after `failures` under a limit of `limit` failures: none below
+    /// the limit; `first` after the failure that reaches it, doubled by each further one, at
+    /// most `max`, counted from the latest failure.
+    fn wait(self, failures: Failures, limit: usize, now: NaiveDateTime) -> Option<Duration> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let latest = failures.latest?;
+        if failures.count < limit.max(1) {
+            return None;
+        }
+        let doublings = u32::try_from(failures.count - limit.max(1)).unwrap_or(u32::MAX);
+        let factor = 1_u32.checked_shl(doublings).unwrap_or(u32::MAX);
+        let delay = self.first.saturating_mul(factor).min(self.max);
+        let until = chrono::Duration::from_std(delay)
+            .ok()
+            .and_then(|d| latest.checked_add_signed(d))?;
+        (until - now).to_std().ok().filter(|left| !left.is_zero())
+    }
+}
+
+/// `span` before `now` (the earliest time when `span` does not fit).
+fn ago(now: NaiveDateTime, span: Duration) -> NaiveDateTime {
+    chrono::Duration::from_std(span)
+        .ok()
+        .and_then(|d| now.checked_sub_signed(d))
+        .unwrap_or(NaiveDateTime::MIN)
+}
+
+/// The address failed logins are counted under: IPv4 as it is; IPv6 cut to its /64 (a single
+/// subscriber usually holds a whole /64, and could otherwise walk through its addresses); an
+/// IPv4 address written as IPv6 (`::ffff:192.0.2.1`) as IPv4.
+fn client_key(ip: IpAddr) -> String {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{}/64", Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+        }
+    }
+}
+
+fn failed_login(tried: &str, outcome: &str) -> AuditRecord {
     AuditRecord {
-        // The name tried, cut short: it is what an attacker typed, not personal data of ours.
-        actor: username.chars().take(64).collect(),
+        actor: tried.to_owned(),
         role: None,
         action: "login_failed".into(),
         target: "/api/v1/sessions".into(),
@@ -370,7 +461,75 @@ pub(crate) fn user_count(ctx: &AppContext) -> ServiceResult<i64> {
 /// What a caller may see of the register: the grants in force now.
 pub struct Scope {
     caller_districts: Option<Vec<DistrictId>>,
-    reaches: Vec<IncidentReach>,
+    reaches: Vec<IncidentReach<PreparedArea>>,
+}
+
+/// The prepared areas of open incidents, by incident id, kept in the [`AppContext`] so that a
+/// district request neither reads nor parses an area of tens of thousands of vertices, nor
+/// walks all its edges for each person. An incident's area never changes once declared (there
+/// is no way to edit it), so the id is its version. Each scope drops the incidents that are no
+/// longer open, however they were closed (by this server, another, or by their end time);
+/// closing one here drops it at once.
+#[derive(Debug, Default)]
+pub(crate) struct IncidentAreas(RwLock<HashMap<IncidentId, PreparedArea>>);
+
+impl IncidentAreas {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<IncidentId, PreparedArea>> {
+        // Derived data: a panic while writing leaves it no worse than incomplete.
+        self.0.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<IncidentId, PreparedArea>> {
+        self.0.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The areas of `open` incidents (those with one), from the cache or read and prepared
+    /// now; entries of incidents not among them are dropped.
+    fn of_open(
+        &self,
+        conn: &mut storage::DbConnection,
+        open: &[(Incident, bool)],
+    ) -> ServiceResult<HashMap<IncidentId, PreparedArea>> {
+        let wanted: Vec<IncidentId> = open
+            .iter()
+            .filter(|(_, has_area)| *has_area)
+            .map(|(i, _)| i.id)
+            .collect();
+        let (mut found, stale) = {
+            let cache = self.read();
+            let found: HashMap<IncidentId, PreparedArea> = wanted
+                .iter()
+                .filter_map(|id| Some((*id, cache.get(id)?.clone())))
+                .collect();
+            (found, cache.keys().any(|id| !wanted.contains(id)))
+        };
+        if stale {
+            self.write().retain(|id, _| wanted.contains(id));
+        }
+        for &id in &wanted {
+            if found.contains_key(&id) {
+                continue;
+            }
+            let Some(value) = incidents::area(conn, id)? else {
+                continue;
+            };
+            match super::nearby::parse_area(&value) {
+                Ok(area) => {
+                    let prepared = PreparedArea::new(&area);
+                    self.write().insert(id, prepared.clone());
+                    found.insert(id, prepared);
+                }
+                // Areas are checked when declared; one that no longer parses is left out
+                // (its districts still count) rather than failing every district request.
+                Err(_) => log::error!("incident {id}: stored area does not parse"),
+            }
+        }
+        Ok(found)
+    }
+
+    fn forget(&self, id: IncidentId) {
+        self.write().remove(&id);
+    }
 }
 
 impl Scope {
@@ -396,11 +555,18 @@ impl Scope {
             Vec::new()
         };
         let now = storage::now();
-        let _ = ctx;
-        let reaches = incidents::not_closed(conn, now)?
+        let open: Vec<(Incident, bool)> = incidents::not_closed_without_area(conn, now)?
             .into_iter()
-            .filter(|i| i.open)
-            .filter_map(|i| reach(&i))
+            .filter(|(i, _)| i.open)
+            .collect();
+        let mut areas = ctx.incident_areas.of_open(conn, &open)?;
+        let reaches = open
+            .into_iter()
+            .map(|(i, _)| IncidentReach {
+                id: i.id,
+                area: areas.remove(&i.id),
+                districts: i.districts,
+            })
             .collect();
         Ok(Self {
             caller_districts: Some(districts),
@@ -465,6 +631,20 @@ impl Scope {
     }
 }
 
+/// The grant `caller` has over each record now (None: hidden), in order: the scope and the
+/// check of every person, as each page of a view makes them.
+///
+/// # Errors
+/// A storage error.
+pub fn grants_of(
+    ctx: &AppContext,
+    caller: &Caller,
+    records: &[Registrant],
+) -> ServiceResult<Vec<Option<Grant>>> {
+    let mut conn = ctx.conn()?;
+    Scope::of(ctx, &mut conn, caller)?.grants(ctx, &mut conn, records)
+}
+
 fn latest_sharing(
     conn: &mut storage::DbConnection,
     ids: &[RegistrantId],
@@ -480,18 +660,6 @@ fn latest_sharing(
         );
     }
     Ok(answers)
-}
-
-fn reach(incident: &Incident) -> Option<IncidentReach> {
-    let area = match &incident.area {
-        Some(value) => Some(super::nearby::parse_area(value).ok()?),
-        None => None,
-    };
-    Some(IncidentReach {
-        id: incident.id,
-        districts: incident.districts.clone(),
-        area,
-    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -590,6 +758,7 @@ pub fn close_incident(
         audit_change(ctx, conn, caller, &format!("incident {id} closed"), &[])?;
         incidents::find(conn, id, now)?.ok_or(ServiceError::NotFound("incident"))
     })?;
+    ctx.incident_areas.forget(id);
     log::info!("incident {id} closed");
     Ok(closed)
 }
@@ -794,5 +963,76 @@ pub fn shown<T: Serialize>(view: &T, grant: Grant) -> serde_json::Value {
             serde_json::Value::Object(map)
         }
         (_, other) => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(secs: i64) -> NaiveDateTime {
+        chrono::DateTime::from_timestamp(1_783_000_000 + secs, 0)
+            .unwrap()
+            .naive_utc()
+    }
+
+    fn failures(count: i64, latest: i64) -> Failures {
+        Failures {
+            count,
+            latest: Some(at(latest)),
+        }
+    }
+
+    #[test]
+    fn login_waits_start_at_the_limit_double_with_each_failure_and_stop_at_the_cap() {
+        let delays = Delays {
+            first: Duration::from_secs(2),
+            max: Duration::from_secs(900),
+        };
+        let secs = |s| Some(Duration::from_secs(s));
+        assert_eq!(delays.wait(failures(4, 0), 5, at(0)), None);
+        assert_eq!(delays.wait(failures(5, 0), 5, at(0)), secs(2));
+        assert_eq!(delays.wait(failures(6, 0), 5, at(0)), secs(4));
+        assert_eq!(delays.wait(failures(7, 0), 5, at(0)), secs(8));
+        assert_eq!(
+            delays.wait(failures(7, 0), 5, at(3)),
+            secs(5),
+            "the wait runs from the latest failure"
+        );
+        assert_eq!(delays.wait(failures(7, 0), 5, at(8)), None);
+        assert_eq!(
+            delays.wait(failures(14, 0), 5, at(0)),
+            secs(900),
+            "1024 s capped"
+        );
+        assert_eq!(delays.wait(failures(i64::MAX, 0), 5, at(0)), secs(900));
+        let none = Failures {
+            count: 0,
+            latest: None,
+        };
+        assert_eq!(delays.wait(none, 0, at(0)), None);
+    }
+
+    #[test]
+    fn random_demo_passwords_meet_the_password_rule_without_redrawing() {
+        for _ in 0..300 {
+            let drawn = random_hex20().unwrap();
+            assert_eq!(drawn.len(), 20);
+            assert_eq!(
+                crate::domain::access::password_problem("demo-staff", &drawn),
+                None,
+                "{drawn}"
+            );
+        }
+    }
+
+    #[test]
+    fn failures_are_counted_per_ipv4_address_and_per_ipv6_network() {
+        let key = |s: &str| client_key(s.parse().unwrap());
+        assert_eq!(key("192.0.2.7"), "192.0.2.7");
+        assert_eq!(key("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(key("2001:db8:1:2:bbbb::9"), key("2001:db8:1:2:aaaa::1"));
+        assert_ne!(key("2001:db8:1:3::1"), key("2001:db8:1:2::1"));
     }
 }

@@ -70,7 +70,8 @@ pub enum ServiceError {
     /// No valid session: missing, wrong, expired or revoked token, or a wrong password.
     #[error("not authenticated")]
     Unauthenticated,
-    /// Too many failed logins for this name; try again after the given seconds.
+    /// Too many failed logins from this address (for this name, or for any names); try again
+    /// after the given seconds.
     #[error("too many failed logins")]
     Throttled { retry_after_secs: u64 },
     /// The caller's role may not do this.
@@ -176,9 +177,11 @@ pub struct AppContext {
     pub settings: Settings,
     pool: Pool,
     spatial: RwLock<SpatialIndex>,
-    throttle: access::LoginThrottle,
     /// The key of the audit chain (`None` in a detached context, which cannot write it).
     audit_key: Option<crate::domain::access::AuditKey>,
+    /// The areas of open incidents, prepared for testing homes against (see
+    /// `access::Scope::of`); derived data, rebuilt from the database when missing.
+    incident_areas: access::IncidentAreas,
 }
 
 impl AppContext {
@@ -202,7 +205,7 @@ impl AppContext {
             settings,
             pool,
             spatial: RwLock::new(spatial),
-            throttle: access::LoginThrottle::default(),
+            incident_areas: access::IncidentAreas::default(),
             audit_key: Some(audit_key),
         };
         if chain_started {
@@ -227,7 +230,7 @@ impl AppContext {
             settings,
             pool,
             spatial: RwLock::new(SpatialIndex::default()),
-            throttle: access::LoginThrottle::default(),
+            incident_areas: access::IncidentAreas::default(),
             // Nothing is read at start, the key file neither: the audit log cannot be written
             // until a context is opened properly.
             audit_key: None,

@@ -3,13 +3,15 @@
 //! Points (registrants, supporters, shelters) sit in R-trees on the unit sphere (see
 //! [`points`]); polygons (districts, hazard zones) in R-trees of their bounding boxes with an exact
 //! point-in-polygon test after. Services build these at start-up and update them after each
-//! committed write.
+//! committed write. An incident's area, tested against many homes, is a [`PreparedArea`].
 
+mod area;
 pub mod points;
 mod polygons;
 
 use std::collections::{BTreeMap, HashMap};
 
+pub use area::PreparedArea;
 pub use points::PointIndex;
 pub use polygons::PolygonIndex;
 

@@ -128,6 +128,61 @@ pub fn not_closed(conn: &mut DbConnection, now: NaiveDateTime) -> StorageResult<
     rows.into_iter().map(|r| incident(r, now)).collect()
 }
 
+/// Incidents not closed, without their areas, each with whether it has one: an area can be
+/// megabytes of GeoJSON, and a caller that tests homes against it keeps it prepared (read it
+/// once with [`area`]). Their time window is checked by the caller.
+pub fn not_closed_without_area(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+) -> StorageResult<Vec<(Incident, bool)>> {
+    type Light = (
+        i64,
+        String,
+        String,
+        String,
+        bool,
+        NaiveDateTime,
+        Option<NaiveDateTime>,
+        String,
+    );
+    let rows: Vec<Light> = incidents::table
+        .filter(incidents::closed_at.is_null())
+        .select((
+            incidents::id,
+            incidents::name,
+            incidents::hazard_type,
+            incidents::district_ids,
+            incidents::area.is_not_null(),
+            incidents::starts_at,
+            incidents::ends_at,
+            incidents::declared_by,
+        ))
+        .order(incidents::id.asc())
+        .load(conn)?;
+    rows.into_iter()
+        .map(
+            |(id, name, hazard, districts, has_area, starts_at, ends_at, by)| {
+                let row = (
+                    id, name, hazard, districts, None, starts_at, ends_at, None, by, None,
+                );
+                Ok((incident(row, now)?, has_area))
+            },
+        )
+        .collect()
+}
+
+/// The stored area of an incident (GeoJSON), if it has one.
+pub fn area(conn: &mut DbConnection, id: IncidentId) -> StorageResult<Option<serde_json::Value>> {
+    let area: Option<Option<String>> = incidents::table
+        .find(id.0)
+        .select(incidents::area)
+        .first(conn)
+        .optional()?;
+    area.flatten()
+        .map(|a| from_text::<serde_json::Value>("incidents.area", &a))
+        .transpose()
+}
+
 /// Closes an incident; false when it was closed already.
 pub fn close(
     conn: &mut DbConnection,

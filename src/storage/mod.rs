@@ -12,6 +12,7 @@ pub mod hazard_zones;
 pub mod help_requests;
 pub mod incidents;
 pub mod json;
+pub mod login_failures;
 pub mod plans;
 pub mod prints;
 pub mod proposals;

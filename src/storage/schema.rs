@@ -388,3 +388,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     team_requests,
     team_equipment,
 );
+
+diesel::table! {
+    login_failures (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        username -> Text,
+        client -> Nullable<Text>,
+    }
+}

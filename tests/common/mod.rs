@@ -33,7 +33,12 @@ pub struct TestDatabase {
 
 enum Cleanup {
     File(PathBuf),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// Another handle on a database someone else removes.
+    None,
 }
 
 impl TestDatabase {
@@ -72,6 +77,14 @@ impl TestDatabase {
 
     pub fn is_postgres(&self) -> bool {
         matches!(self.cleanup, Cleanup::Postgres { .. })
+    }
+
+    /// The same database again, left in place when dropped (its first handle removes it).
+    pub fn again(&self) -> Self {
+        Self {
+            url: self.url.clone(),
+            cleanup: Cleanup::None,
+        }
     }
 }
 
@@ -113,6 +126,7 @@ impl Drop for TestDatabase {
                             .execute(&mut conn);
                 }
             }
+            Cleanup::None => {}
         }
     }
 }
@@ -123,6 +137,7 @@ pub struct Resp {
     pub status: u16,
     pub etag: Option<String>,
     pub content_type: String,
+    pub retry_after: Option<String>,
     pub text: String,
     pub json: Value,
 }
@@ -229,6 +244,19 @@ impl TestServer {
         server
     }
 
+    /// A second server on this server's database with a context of its own, as after a
+    /// restart or beside it behind a load balancer; it talks as the administrator. Drop it
+    /// before this one.
+    pub fn beside(&self) -> Self {
+        let ctx = Arc::new(
+            AppContext::open(self.ctx.settings.clone()).expect("open the same database again"),
+        );
+        let server = Self::serve(ctx, self.db.again());
+        let token = server.login("admin", PASSWORD);
+        server.use_token(Some(token));
+        server
+    }
+
     /// Adds two square districts side by side: D1 west of lon 130.51, D2 east of it, both
     /// between lat 33.30 and 33.32.
     pub fn with_districts(self) -> Self {
@@ -326,6 +354,7 @@ impl TestServer {
         };
         let etag = header("etag");
         let content_type = header("content-type").unwrap_or_default();
+        let retry_after = header("retry-after");
         let status = response.status().as_u16();
         let text = response
             .body_mut()
@@ -338,6 +367,7 @@ impl TestServer {
             status,
             etag,
             content_type,
+            retry_after,
             text,
             json,
         }
