@@ -549,3 +549,53 @@ fn roster_pdf_lists_teams_with_the_header_on_every_page_and_is_registered() {
         .get(&format!("{BASE}/rosters/2026-02-30.pdf"))
         .assert_problem(422, "validation_failed");
 }
+
+#[test]
+fn today_is_japans_day_from_the_one_clock_for_check_ins_and_the_register_alike() {
+    use sasaeai::services::volunteer_centre as centre;
+    let db = common::TestDatabase::new();
+    let settings = sasaeai::config::Settings {
+        database_url: db.url.clone(),
+        ..sasaeai::config::Settings::default()
+    };
+    // 00:30 on 1 April in Japan is still 31 March in UTC.
+    let utc = chrono::NaiveDate::from_ymd_opt(2026, 3, 31)
+        .and_then(|d| d.and_hms_opt(15, 30, 0))
+        .unwrap_or_default();
+    let ctx = sasaeai::services::AppContext::open(settings)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .with_clock(sasaeai::services::Clock::fixed(utc));
+    let april_first = chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap_or_default();
+    assert_eq!(ctx.today(), april_first);
+    let desk = sasaeai::services::access::Caller::local("desk");
+    let mut body = volunteer("時計 一郎");
+    body["insurance_date"] = json!("2026-03-01");
+    let input: sasaeai::domain::volunteer::VolunteerInput =
+        serde_json::from_value(body).unwrap_or_else(|e| panic!("{e}"));
+    let v = centre::register_volunteer(&ctx, &desk, &input).unwrap_or_else(|e| panic!("{e}"));
+    let checked = centre::check_in(
+        &ctx,
+        &desk,
+        &v.registration_number,
+        &centre::DayInput::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        checked.check_in.day, april_first,
+        "the Japanese day, not UTC's"
+    );
+    // A consent dated 1 April is not "in the future" at 00:30 Japan time.
+    let person = sasaeai::services::registrants::create(
+        &ctx,
+        &serde_json::from_value(common::registrant()).unwrap_or_else(|e| panic!("{e}")),
+        &desk,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let consent = serde_json::from_value(json!({"kind": "register_sharing", "given": true,
+        "date": "2026-04-01", "evidence_note": "同意書"}))
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        sasaeai::services::registrants::record_consent(&ctx, person.registrant.id, &consent, &desk)
+            .is_ok()
+    );
+}

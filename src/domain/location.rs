@@ -2,6 +2,27 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Mean earth radius in metres (IUGG), the one radius every distance and map in the service
+/// uses.
+pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
+
+/// Great-circle ("as the crow flies") metres between two positions given in degrees, on the
+/// mean sphere: the one distance of the service, for matching, teams, maps and the texts
+/// beside them, so that a plan never says two different distances for one way.
+///
+/// ```
+/// // One degree of latitude is about 111.2 km on the mean sphere.
+/// let d = sasaeai::domain::location::distance_m((33.0, 130.5), (34.0, 130.5));
+/// assert!((d - 111_195.0).abs() < 1.0);
+/// ```
+pub fn distance_m((lat1, lon1): (f64, f64), (lat2, lon2): (f64, f64)) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = p2 - p1;
+    let dl = (lon2 - lon1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_M * a.sqrt().min(1.0).asin()
+}
+
 /// A validated WGS84 position: latitude in [-90, 90], longitude in [-180, 180] degrees.
 ///
 /// ```

@@ -13,6 +13,21 @@
 
 use chrono::{DateTime, NaiveDateTime, SecondsFormat};
 
+/// Japan Standard Time is UTC+9 all year (no daylight saving).
+pub const JAPAN_OFFSET_HOURS: i64 = 9;
+
+/// The date in Japan at a UTC time: what "today" means for a register, a print or a day of the
+/// volunteer centre.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// let utc = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap().and_hms_opt(15, 0, 0).unwrap();
+/// assert_eq!(sasaeai::domain::time::japan_date(utc), NaiveDate::from_ymd_opt(2026, 4, 1).unwrap());
+/// ```
+pub fn japan_date(utc: NaiveDateTime) -> chrono::NaiveDate {
+    (utc + chrono::Duration::hours(JAPAN_OFFSET_HOURS)).date()
+}
+
 /// A stored UTC time as RFC 3339 with `Z`.
 pub fn rfc3339(t: NaiveDateTime) -> String {
     t.and_utc().to_rfc3339_opts(SecondsFormat::AutoSi, true)

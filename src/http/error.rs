@@ -131,7 +131,7 @@ impl ApiError {
                 "unavailable",
                 "データベースに接続できません。しばらくしてからやり直してください".into(),
             ),
-            Self::Service(S::Storage(_) | S::AuditFiles(_)) | Self::Internal(_) => (
+            Self::Service(S::Storage(_) | S::AuditFiles(_) | S::System(_)) | Self::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
                 "サーバー内部でエラーが起きました。管理者に連絡してください".into(),

@@ -67,10 +67,10 @@ struct DateQuery {
     date: Option<String>,
 }
 
-fn day_of(date: Option<&str>) -> Result<chrono::NaiveDate, ApiError> {
+fn day_of(ctx: &AppContext, date: Option<&str>) -> Result<chrono::NaiveDate, ApiError> {
     match date {
         Some(d) => Ok(centre::parse_day("date", d)?),
-        None => Ok(centre::local_today()),
+        None => Ok(ctx.today()),
     }
 }
 
@@ -272,7 +272,7 @@ async fn propose_teams(
     caller: Caller,
     query: web::Query<DateQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let day = day_of(query.date.as_deref())?;
+    let day = day_of(&ctx, query.date.as_deref())?;
     let proposal = block(&ctx, move |ctx| centre::propose(ctx, &caller, day)).await?;
     Ok(HttpResponse::Ok().json(proposal))
 }
@@ -285,7 +285,7 @@ async fn propose_teams(
 )]
 #[get("/volunteer-centre/teams")]
 async fn list_teams(ctx: Ctx, query: web::Query<DateQuery>) -> Result<HttpResponse, ApiError> {
-    let day = day_of(query.date.as_deref())?;
+    let day = day_of(&ctx, query.date.as_deref())?;
     let items = block(&ctx, move |ctx| centre::teams_of_day(ctx, day)).await?;
     Ok(HttpResponse::Ok().json(Items { items }))
 }

@@ -77,7 +77,7 @@ use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
 /// Mean Earth radius in metres, used by the haversine distance.
-const EARTH_RADIUS_M: f64 = 6_371_000.0;
+use crate::domain::location::EARTH_RADIUS_M;
 
 /// A volunteer checked in today.
 #[derive(Debug, Clone, PartialEq)]
@@ -404,13 +404,9 @@ impl Pool {
     }
 }
 
-/// Great-circle distance in metres between two points given in degrees.
+/// Great-circle metres between two points given in degrees (the service's one distance).
 fn haversine_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dp = p2 - p1;
-    let dl = (lon2 - lon1).to_radians();
-    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS_M * a.sqrt().min(1.0).asin()
+    crate::domain::location::distance_m((lat1, lon1), (lat2, lon2))
 }
 
 /// Interns skill codes into dense ids, in first-seen order (names kept for reasons).

@@ -644,7 +644,10 @@ impl<'f> Layout<'f> {
             self.ops().push(Op::SetOutlineColor { col: grey(0.0) });
             self.ops().extend(stroke_style(1.6, &[]));
             self.ops().push(polyline(&[home, d], false));
-            let label = format!("直線 {}", distance_label(haversine_m(map.home, dest)));
+            let label = format!(
+                "直線 {}",
+                distance_label(crate::domain::location::distance_m(map.home, dest))
+            );
             let mid = ((home.0 + d.0) / 2.0, (home.1 + d.1) / 2.0);
             self.label(mid.0 + 2.0, mid.1, &label);
         }
@@ -877,7 +880,7 @@ fn hatch(ops: &mut Vec<Op>, pts: &[(f32, f32)], spacing: f32) {
 // ---------------------------------------------------------------------------------------------
 // Geometry
 
-const EARTH_RADIUS_M: f64 = 6_371_008.8;
+use crate::domain::location::EARTH_RADIUS_M;
 
 /// Equirectangular projection around the home (x east, y down, in mm of the map box), with
 /// longitudes scaled by cos(latitude) so that a metre is a metre both ways at town scale.
@@ -938,17 +941,10 @@ impl Projection {
     }
 }
 
-/// Great-circle distance in metres between two (lat, lon) points in degrees.
-fn haversine_m(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (la1, la2) = (a.0.to_radians(), b.0.to_radians());
-    let dlat = la2 - la1;
-    let dlon = (b.1 - a.1).to_radians();
-    let h = (dlat / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlon / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS_M * h.sqrt().min(1.0).asin()
-}
-
-/// `約420 m` below a kilometre, `約1.2 km` above.
+/// `約420 m` below a kilometre, `約1.2 km` above, from whole metres (the text beside the
+/// map and the label on it round alike, so they never differ).
 fn distance_label(metres: f64) -> String {
+    let metres = metres.round();
     if metres < 1000.0 {
         format!("約{} m", (metres / 10.0).round() * 10.0)
     } else {
@@ -1254,9 +1250,12 @@ mod tests {
     }
 
     #[test]
-    fn haversine_of_one_thousandth_degree_of_latitude_is_about_111_m() {
-        let d = haversine_m((33.0, 130.0), (33.001, 130.0));
-        assert!((d - 111.2).abs() < 0.5, "{d}");
+    fn the_text_and_the_map_round_a_distance_alike() {
+        // 644.6 m: the text gets 645 whole metres, 約650 m; the map, rounding the same way,
+        // says 約650 m too (not 約640 m).
+        assert_eq!(distance_label(644.6), distance_label(645.0));
+        assert_eq!(distance_label(644.6), "約650 m");
+        assert_eq!(distance_label(1_234.0), "約1.2 km");
     }
 
     #[test]

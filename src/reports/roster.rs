@@ -357,7 +357,7 @@ fn team_row(p: &mut Pages<'_>, roster: &Roster, team: &RosterTeam) {
 }
 
 /// Metres per degree of latitude (mean Earth radius).
-const M_PER_DEG: f64 = 6_371_000.0 * std::f64::consts::PI / 180.0;
+const M_PER_DEG: f64 = crate::domain::location::EARTH_RADIUS_M * std::f64::consts::PI / 180.0;
 
 /// The destinations as numbered points in a frame, with a scale bar and north arrow.
 fn map(p: &mut Pages<'_>, points: &[(i32, f64, f64)]) -> Result<(), RenderError> {

@@ -88,11 +88,8 @@ pub struct Credentials {
 
 fn random_token() -> ServiceResult<String> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| {
-        ServiceError::Storage(storage::StorageError::Corrupt(format!(
-            "no system randomness: {e}"
-        )))
-    })?;
+    getrandom::fill(&mut bytes)
+        .map_err(|e| ServiceError::System(format!("no system randomness: {e}")))?;
     Ok(crate::domain::access::hex(&bytes))
 }
 
@@ -106,9 +103,9 @@ pub(crate) fn random_password() -> ServiceResult<String> {
             return Ok(candidate);
         }
     }
-    Err(ServiceError::Storage(storage::StorageError::Corrupt(
+    Err(ServiceError::System(
         "no random password met the password rule in 8 draws".into(),
-    )))
+    ))
 }
 
 fn random_hex20() -> ServiceResult<String> {
@@ -120,11 +117,7 @@ pub(crate) fn hash_password(password: &str) -> ServiceResult<String> {
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
-        .map_err(|e| {
-            ServiceError::Storage(storage::StorageError::Corrupt(format!(
-                "hashing a password: {e}"
-            )))
-        })
+        .map_err(|e| ServiceError::System(format!("hashing a password: {e}")))
 }
 
 /// Checks a password against a user's argon2 hash. Also run against a fixed hash for unknown

@@ -96,6 +96,10 @@ pub enum ServiceError {
     /// unwritable); the message says which file and what to do.
     #[error("{0}")]
     AuditFiles(String),
+    /// The machine failed the service, not the client or the database: no system randomness,
+    /// a hash that could not be computed, a document that could not be rendered.
+    #[error("system failure: {0}")]
+    System(String),
     #[error(transparent)]
     Storage(StorageError),
 }
@@ -182,6 +186,8 @@ pub struct AppContext {
     /// The areas of open incidents, prepared for testing homes against (see
     /// `access::Scope::of`); derived data, rebuilt from the database when missing.
     incident_areas: access::IncidentAreas,
+    /// The one clock every "today" comes from.
+    clock: Clock,
 }
 
 impl AppContext {
@@ -206,6 +212,7 @@ impl AppContext {
             pool,
             spatial: RwLock::new(spatial),
             incident_areas: access::IncidentAreas::default(),
+            clock: Clock::system(),
             audit_key: Some(audit_key),
         };
         if chain_started {
@@ -231,6 +238,7 @@ impl AppContext {
             pool,
             spatial: RwLock::new(SpatialIndex::default()),
             incident_areas: access::IncidentAreas::default(),
+            clock: Clock::system(),
             // Nothing is read at start, the key file neither: the audit log cannot be written
             // until a context is opened properly.
             audit_key: None,
@@ -268,9 +276,43 @@ impl AppContext {
         self.spatial.write().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Today's date for validation (the server's UTC date; good enough for birth and consent
-    /// dates, which are whole days).
-    pub(crate) fn today(&self) -> chrono::NaiveDate {
-        chrono::Utc::now().date_naive()
+    /// Today in Japan, from the context's one clock: the date of validation (birth, consent,
+    /// plan dates), of prints and of the volunteer centre's day.
+    pub fn today(&self) -> chrono::NaiveDate {
+        crate::domain::time::japan_date(self.clock.now())
+    }
+
+    /// Replaces the clock (tests that need a given day).
+    #[must_use]
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+}
+
+/// Where the service reads the time: the system's, or a fixed one in tests.
+#[derive(Clone)]
+pub struct Clock(std::sync::Arc<dyn Fn() -> chrono::NaiveDateTime + Send + Sync>);
+
+impl Clock {
+    /// The system's clock (UTC).
+    pub fn system() -> Self {
+        Self(std::sync::Arc::new(crate::storage::now))
+    }
+
+    /// A clock stopped at `utc`.
+    pub fn fixed(utc: chrono::NaiveDateTime) -> Self {
+        Self(std::sync::Arc::new(move || utc))
+    }
+
+    /// The time now, UTC.
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Clock({})", self.now())
     }
 }

@@ -215,9 +215,7 @@ fn plan_document(
 }
 
 fn rendering_failed(e: RenderError) -> ServiceError {
-    ServiceError::Storage(crate::storage::StorageError::Corrupt(format!(
-        "rendering a document: {e}"
-    )))
+    ServiceError::System(format!("rendering a document: {e}"))
 }
 
 fn holder_of(holder: &str) -> ServiceResult<String> {

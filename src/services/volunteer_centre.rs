@@ -31,12 +31,6 @@ use crate::storage::{self, DbConnection, help_requests, registrants, teams, volu
 /// The holder recorded for printed rosters when the request names none.
 pub const DEFAULT_HOLDER: &str = "災害ボランティアセンター本部";
 
-/// Today in Japan. The centre's day runs on Japanese time: at 8 a.m. in Kurume it is still
-/// yesterday in UTC, and a check-in must land on the day the volunteer is actually there.
-pub fn local_today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive()
-}
-
 /// Parses a `YYYY-MM-DD` day, naming `field` when it is not one.
 ///
 /// # Errors
@@ -69,7 +63,7 @@ pub fn register_volunteer(
 ) -> ServiceResult<Volunteer> {
     let data = VolunteerData::parse(
         input,
-        local_today(),
+        ctx.today(),
         ctx.settings.volunteer_insurance_required,
     )?;
     audited(ctx, caller, "volunteer registered", |conn| {
@@ -89,7 +83,7 @@ pub fn register_group(
 ) -> ServiceResult<Party> {
     let group = GroupData::parse(
         input,
-        local_today(),
+        ctx.today(),
         ctx.settings.volunteer_insurance_required,
     )?;
     audited(ctx, caller, "volunteer group registered", |conn| {
@@ -176,10 +170,10 @@ pub struct DayInput {
 }
 
 impl DayInput {
-    fn day(&self) -> Result<NaiveDate, ValidationErrors> {
+    fn day(&self, ctx: &AppContext) -> Result<NaiveDate, ValidationErrors> {
         match self.date.as_deref() {
             Some(d) => parse_day("date", d),
-            None => Ok(local_today()),
+            None => Ok(ctx.today()),
         }
     }
 }
@@ -206,7 +200,7 @@ pub fn check_in(
     key: &str,
     input: &DayInput,
 ) -> ServiceResult<CheckInResult> {
-    let day = input.day()?;
+    let day = input.day(ctx)?;
     audited(
         ctx,
         caller,
@@ -241,7 +235,7 @@ pub fn check_out(
     key: &str,
     input: &DayInput,
 ) -> ServiceResult<CheckIn> {
-    let day = input.day()?;
+    let day = input.day(ctx)?;
     audited(
         ctx,
         caller,
@@ -1189,7 +1183,7 @@ fn holder_or_default(holder: &str) -> String {
 }
 
 fn render_failed(e: crate::reports::roster::RenderError) -> ServiceError {
-    ServiceError::Storage(storage::StorageError::Corrupt(format!("render: {e}")))
+    ServiceError::System(format!("rendering a document: {e}"))
 }
 
 /// The day's figures for the centre's daily report.

@@ -11,8 +11,7 @@ use rstar::primitives::GeomWithData;
 
 use crate::domain::GeoPoint;
 
-/// Mean earth radius in metres (IUGG).
-pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
+pub use crate::domain::location::EARTH_RADIUS_M;
 
 /// The unit-sphere position of a point.
 pub fn unit_vector(point: GeoPoint) -> [f64; 3] {
