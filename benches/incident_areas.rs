@@ -240,7 +240,7 @@ fn main() {
     report("no incident");
 
     let declare = |input: IncidentInput| {
-        access::declare_incident(&ctx, &staff, &input).expect("declare incident")
+        sasaeai::services::incidents::declare(&ctx, &staff, &input).expect("declare incident")
     };
     let by_district = declare(IncidentInput {
         name: Some("校区の浸水".into()),
@@ -249,7 +249,7 @@ fn main() {
         ..IncidentInput::default()
     });
     let district_ms = report("incident by district (no area test)");
-    access::close_incident(&ctx, &staff, by_district.id).expect("close");
+    sasaeai::services::incidents::close(&ctx, &staff, by_district.id).expect("close");
 
     let mut stored_areas = Vec::new();
     for (shape, spiky) in [("traced", false), ("spiky (worst case)", true)] {
@@ -272,7 +272,7 @@ fn main() {
             "{shape} {VERTICES}-vertex area: the area test costs {:.4} ms a person (check with the area minus check by district; goal < 0.1 ms)",
             (area_ms - district_ms) / n
         );
-        access::close_incident(&ctx, &staff, by_area.id).expect("close");
+        sasaeai::services::incidents::close(&ctx, &staff, by_area.id).expect("close");
     }
 
     // The old way, for comparison: the stored text parsed on every page, and the raw polygon

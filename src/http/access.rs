@@ -11,8 +11,8 @@ use super::registrants::Items;
 use super::{ApiError, Problem, block};
 use crate::domain::IncidentId;
 use crate::domain::access::{Incident, IncidentInput, User};
-use crate::services::AppContext;
 use crate::services::access::{self, AuditPage, Caller, Credentials, NewUser, Session};
+use crate::services::{AppContext, incidents};
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(create_session)
@@ -113,7 +113,7 @@ async fn create_user(
 #[utoipa::path(tag = "access", responses((status = 200, body = Items<Incident>)))]
 #[get("/incidents")]
 async fn list_incidents(ctx: web::Data<AppContext>) -> Result<HttpResponse, ApiError> {
-    let items = block(&ctx, access::list_incidents).await?;
+    let items = block(&ctx, incidents::list).await?;
     Ok(HttpResponse::Ok().json(Items { items }))
 }
 
@@ -135,10 +135,7 @@ async fn create_incident(
     body: JsonBody,
 ) -> Result<HttpResponse, ApiError> {
     let input: IncidentInput = body.into_input()?;
-    let incident = block(&ctx, move |ctx| {
-        access::declare_incident(ctx, &caller, &input)
-    })
-    .await?;
+    let incident = block(&ctx, move |ctx| incidents::declare(ctx, &caller, &input)).await?;
     Ok(HttpResponse::Created().json(incident))
 }
 
@@ -159,7 +156,7 @@ async fn close_incident(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = IncidentId(id.into_inner());
-    let incident = block(&ctx, move |ctx| access::close_incident(ctx, &caller, id)).await?;
+    let incident = block(&ctx, move |ctx| incidents::close(ctx, &caller, id)).await?;
     Ok(HttpResponse::Ok().json(incident))
 }
 

@@ -11,6 +11,7 @@ pub mod districts;
 pub mod exchange;
 pub mod health;
 pub mod imports;
+pub mod incidents;
 pub mod input;
 pub mod matching;
 pub mod nearby;
@@ -185,7 +186,7 @@ pub struct AppContext {
     audit_key: Option<crate::domain::access::AuditKey>,
     /// The areas of open incidents, prepared for testing homes against (see
     /// `access::Scope::of`); derived data, rebuilt from the database when missing.
-    incident_areas: access::IncidentAreas,
+    incident_areas: incidents::IncidentAreas,
     /// The one clock every "today" comes from.
     clock: Clock,
 }
@@ -211,7 +212,7 @@ impl AppContext {
             settings,
             pool,
             spatial: RwLock::new(spatial),
-            incident_areas: access::IncidentAreas::default(),
+            incident_areas: incidents::IncidentAreas::default(),
             clock: Clock::system(),
             audit_key: Some(audit_key),
         };
@@ -237,7 +238,7 @@ impl AppContext {
             settings,
             pool,
             spatial: RwLock::new(SpatialIndex::default()),
-            incident_areas: access::IncidentAreas::default(),
+            incident_areas: incidents::IncidentAreas::default(),
             clock: Clock::system(),
             // Nothing is read at start, the key file neither: the audit log cannot be written
             // until a context is opened properly.
