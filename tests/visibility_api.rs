@@ -382,4 +382,112 @@ fn a_district_user_never_receives_the_case_file_in_any_format() {
     ] {
         server.get(export).assert_problem(403, "forbidden");
     }
+
+    // One table, written here independently of the server: the record's fields each role
+    // receives as JSON, and the plan's lines each receives on paper.
+    let keys = |value: &Value| -> Vec<String> {
+        let mut keys: Vec<String> = value
+            .as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        keys.sort();
+        keys
+    };
+    let mut district_fields: Vec<String> = DISTRICT_JSON.iter().map(|k| (*k).to_owned()).collect();
+    district_fields.sort();
+    let read = server.get(&format!("/api/v1/registrants/{id}"));
+    assert_eq!(
+        keys(&read.json),
+        district_fields,
+        "district JSON of one person"
+    );
+    let listed = server.get("/api/v1/registrants?limit=200");
+    assert_eq!(
+        keys(&listed.json["items"][0]),
+        district_fields,
+        "district JSON in a list"
+    );
+    let plan_pdf = |server: &TestServer| {
+        let (_, _, _, bytes) = server.get_bytes(&format!("{plan_path}.pdf?holder=x"), "x");
+        common::pdf_text(&bytes)
+    };
+    let district_paper = plan_pdf(&server);
+    server.use_token(Some(server.login("admin", PASSWORD)));
+    let staff_read = server.get(&format!("/api/v1/registrants/{id}"));
+    for field in STAFF_ONLY_JSON {
+        assert!(
+            staff_read.json.get(*field).is_some(),
+            "staff receive {field}"
+        );
+        assert!(!district_fields.contains(&(*field).to_owned()));
+    }
+    let staff_paper = plan_pdf(&server);
+    if let (Some(staff_paper), Some(district_paper)) = (staff_paper, district_paper) {
+        for (label, staff_sees, district_sees) in PAPER_LINES {
+            assert_eq!(
+                staff_paper.contains(label),
+                *staff_sees,
+                "staff plan: {label}"
+            );
+            assert_eq!(
+                district_paper.contains(label),
+                *district_sees,
+                "district plan: {label}"
+            );
+        }
+    }
+    let csv = server.get("/api/v1/exports/registrants.csv");
+    for header in ["服薬", "アレルギー", "宛名番号"] {
+        assert!(csv.text.contains(header), "staff CSV has {header}");
+    }
 }
+
+/// The JSON fields of a registrant that a district user receives, and nothing else.
+const DISTRICT_JSON: &[&str] = &[
+    "id",
+    "version",
+    "status",
+    "district_id",
+    "hazard_exposure",
+    "name",
+    "name_kana",
+    "birth_date",
+    "sex",
+    "address",
+    "phone",
+    "latitude",
+    "longitude",
+    "support_reasons",
+    "household",
+    "care_level",
+    "mobility",
+    "medical_devices",
+    "electricity_dependent",
+    "communication_needs",
+    "dwelling",
+    "emergency_contacts",
+    "priority",
+    "shared_by",
+];
+
+/// Fields of the city's case file: staff receive them, district users never.
+const STAFF_ONLY_JSON: &[&str] = &[
+    "external_id",
+    "reason_note",
+    "disability",
+    "intractable_disease",
+    "family_doctor",
+    "medicines",
+    "allergies",
+    "care_manager",
+    "notes",
+];
+
+/// Lines of the printed plan: (label, on the staff copy, on the district copy).
+const PAPER_LINES: &[(&str, bool, bool)] = &[
+    ("主治医・服薬", true, false),
+    ("緊急連絡先1", true, true),
+    ("支援者1", true, true),
+    ("避難先", true, true),
+    ("世帯・住まい", true, true),
+];

@@ -284,9 +284,13 @@ async fn propose_teams(
     responses((status = 200, body = Items<TeamView>))
 )]
 #[get("/volunteer-centre/teams")]
-async fn list_teams(ctx: Ctx, query: web::Query<DateQuery>) -> Result<HttpResponse, ApiError> {
+async fn list_teams(
+    ctx: Ctx,
+    caller: Caller,
+    query: web::Query<DateQuery>,
+) -> Result<HttpResponse, ApiError> {
     let day = day_of(&ctx, query.date.as_deref())?;
-    let items = block(&ctx, move |ctx| centre::teams_of_day(ctx, day)).await?;
+    let items = block(&ctx, move |ctx| centre::teams_of_day(ctx, &caller, day)).await?;
     Ok(HttpResponse::Ok().json(Items { items }))
 }
 
@@ -300,9 +304,9 @@ async fn list_teams(ctx: Ctx, query: web::Query<DateQuery>) -> Result<HttpRespon
     )
 )]
 #[get("/volunteer-centre/teams/{id}")]
-async fn get_team(ctx: Ctx, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+async fn get_team(ctx: Ctx, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
     let id = TeamId(id.into_inner());
-    let team = block(&ctx, move |ctx| centre::get_team(ctx, id)).await?;
+    let team = block(&ctx, move |ctx| centre::get_team(ctx, &caller, id)).await?;
     Ok(with_etag(StatusCode::OK, &team, team.version))
 }
 

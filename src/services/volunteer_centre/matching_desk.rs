@@ -266,18 +266,25 @@ pub fn propose(ctx: &AppContext, caller: &Caller, day: NaiveDate) -> ServiceResu
 ///
 /// # Errors
 /// A storage error.
-pub fn teams_of_day(ctx: &AppContext, day: NaiveDate) -> ServiceResult<Vec<TeamView>> {
-    let mut conn = ctx.conn()?;
-    let records = teams::for_day(&mut conn, day)?;
-    views(&mut conn, records)
+pub fn teams_of_day(
+    ctx: &AppContext,
+    caller: &Caller,
+    day: NaiveDate,
+) -> ServiceResult<Vec<TeamView>> {
+    audited_read(ctx, caller, &format!("teams of {day}"), |conn| {
+        let records = teams::for_day(conn, day)?;
+        views(conn, records)
+    })
 }
 
 /// Reads one team.
 ///
 /// # Errors
 /// [`ServiceError::NotFound`].
-pub fn get_team(ctx: &AppContext, id: TeamId) -> ServiceResult<TeamView> {
-    view_team(&mut *ctx.conn()?, id)
+pub fn get_team(ctx: &AppContext, caller: &Caller, id: TeamId) -> ServiceResult<TeamView> {
+    audited_read(ctx, caller, &format!("team {id}"), |conn| {
+        view_team(conn, id)
+    })
 }
 
 /// Staff's adjustment of a team; fields left out stay as they are.
