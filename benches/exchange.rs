@@ -65,13 +65,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("file: {ROWS} rows, {:.1} MB", bytes.len() as f64 / 1e6);
 
     let started = Instant::now();
-    let dry = import_registrants(
-        &ctx,
-        &bytes,
-        None,
-        true,
-        &sasaeai::services::access::Caller::local("bench"),
-    )?;
+    let bench = sasaeai::services::access::Caller::local("bench");
+    let dry = import_registrants(&ctx, &bytes, None, true, &bench)?;
     println!(
         "dry run, empty register: {:>6.2} s  (created {}, rejected {})",
         started.elapsed().as_secs_f64(),
@@ -80,13 +75,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let started = Instant::now();
-    let applied = import_registrants(
-        &ctx,
-        &bytes,
-        None,
-        false,
-        &sasaeai::services::access::Caller::local("bench"),
-    )?;
+    let applied = import_registrants(&ctx, &bytes, None, false, &bench)?;
     println!(
         "apply (one transaction):  {:>6.2} s  (created {}, applied {})",
         started.elapsed().as_secs_f64(),
@@ -95,13 +84,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let started = Instant::now();
-    let again = import_registrants(
-        &ctx,
-        &bytes,
-        None,
-        true,
-        &sasaeai::services::access::Caller::local("bench"),
-    )?;
+    let again = import_registrants(&ctx, &bytes, None, true, &bench)?;
     println!(
         "dry run, full register:   {:>6.2} s  (unchanged {})",
         started.elapsed().as_secs_f64(),

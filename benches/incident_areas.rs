@@ -193,6 +193,7 @@ fn main() {
     let mut rng = Rng(0x0A5E_A5ED);
     districts::add_geodata(
         &ctx,
+        &staff,
         &[NewDistrict {
             code: "D1".into(),
             name: "中央校区".into(),

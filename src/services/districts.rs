@@ -66,9 +66,11 @@ pub(super) fn rederive(conn: &mut DbConnection, tolerance_m: f64) -> ServiceResu
 /// [`ServiceError::Duplicate`] for a district code already stored; nothing is written then.
 pub fn add_geodata(
     ctx: &AppContext,
+    caller: &super::access::Caller,
     new_districts: &[NewDistrict],
     zones: &[NewHazardZone],
 ) -> ServiceResult<Rederived> {
+    super::registrants::require_register(caller)?;
     let mut conn = ctx.conn()?;
     let now = storage::now();
     let changed = storage::write_transaction(&mut conn, |conn| {
@@ -78,7 +80,14 @@ pub fn add_geodata(
         for zone in zones {
             hazard_zones::insert(conn, zone, "", now)?;
         }
-        rederive(conn, ctx.settings.district_tolerance_m)
+        let rederived = rederive(conn, ctx.settings.district_tolerance_m)?;
+        let target = format!(
+            "geodata: {} districts, {} hazard zones added",
+            new_districts.len(),
+            zones.len()
+        );
+        super::access::audit_change(ctx, conn, caller, &target, &[])?;
+        Ok::<_, ServiceError>(rederived)
     })?;
     ctx.rebuild_spatial(&mut conn)?;
     Ok::<_, ServiceError>(changed)

@@ -350,21 +350,43 @@ pub(super) fn issues(
     Ok(issues)
 }
 
-/// Whether the plan of `person` can be printed now: confirmed, without any issue of
-/// [`check`], and with a home to draw on the map. `None` when the person has no plan.
+/// Why the plan of `person` cannot be printed now, as codes: `plan_not_confirmed`, the issues
+/// of [`check`], and `no_home_location` when there is no home to draw on the map; empty when it
+/// can. `None` when the person has no plan. The one rule of "printable now" for the register
+/// list and the readiness check alike.
+pub(super) fn print_problems(
+    conn: &mut DbConnection,
+    person: &Registrant,
+    links: &ConfirmedLinks,
+) -> ServiceResult<Option<Vec<String>>> {
+    let Some(plan) = plans::find(conn, person.id)? else {
+        return Ok(None);
+    };
+    let mut codes = Vec::new();
+    if plan.data.status != PlanStatus::Confirmed {
+        codes.push("plan_not_confirmed".to_owned());
+    }
+    let view = view(conn, plan)?;
+    codes.extend(
+        issues(conn, &view, person, links)?
+            .into_iter()
+            .map(|i| i.code),
+    );
+    if person.data.location().is_none() {
+        codes.push("no_home_location".to_owned());
+    }
+    codes.dedup();
+    Ok(Some(codes))
+}
+
+/// Whether the plan of `person` can be printed now (see [`print_problems`]); `None` without
+/// a plan.
 pub(super) fn printable_now(
     conn: &mut DbConnection,
     person: &Registrant,
     links: &ConfirmedLinks,
 ) -> ServiceResult<Option<bool>> {
-    let Some(plan) = plans::find(conn, person.id)? else {
-        return Ok(None);
-    };
-    if plan.data.status != PlanStatus::Confirmed || person.data.location().is_none() {
-        return Ok(Some(false));
-    }
-    let view = view(conn, plan)?;
-    Ok(Some(issues(conn, &view, person, links)?.is_empty()))
+    Ok(print_problems(conn, person, links)?.map(|codes| codes.is_empty()))
 }
 
 /// What a confirmed proposal did to the person's plan.
@@ -489,28 +511,20 @@ pub(super) fn apply_confirmed_proposal(
     }))
 }
 
-/// Every confirmed plan that could not be printed as it stands, with the codes of its issues
-/// (`no_home_location` when the home is not on the map), by registrant id.
+/// Every confirmed plan that could not be printed as it stands, with the codes of
+/// [`print_problems`], by registrant id.
 pub(super) fn confirmed_plans_failing_check(
     conn: &mut DbConnection,
 ) -> ServiceResult<Vec<(RegistrantId, Vec<String>)>> {
     let links = ConfirmedLinks::load(conn)?;
     let mut failing = Vec::new();
     for id in plans::registrants_with_status(conn, PlanStatus::Confirmed)? {
-        let (Some(person), Some(plan)) = (registrants::find(conn, id)?, plans::find(conn, id)?)
-        else {
+        let Some(person) = registrants::find(conn, id)? else {
             continue;
         };
-        let view = view(conn, plan)?;
-        let mut codes: Vec<String> = issues(conn, &view, &person, &links)?
-            .into_iter()
-            .map(|i| i.code)
-            .collect();
-        if person.data.location().is_none() {
-            codes.push("no_home_location".to_owned());
-        }
-        codes.dedup();
-        if !codes.is_empty() {
+        if let Some(codes) = print_problems(conn, &person, &links)?
+            && !codes.is_empty()
+        {
             failing.push((id, codes));
         }
     }

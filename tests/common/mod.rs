@@ -282,8 +282,13 @@ impl TestServer {
                 boundary: square(130.51, 130.53),
             },
         ];
-        sasaeai::services::districts::add_geodata(&self.ctx, &districts, &[])
-            .expect("add districts");
+        sasaeai::services::districts::add_geodata(
+            &self.ctx,
+            &sasaeai::services::access::Caller::local("test-setup"),
+            &districts,
+            &[],
+        )
+        .expect("add districts");
         self
     }
 

@@ -161,7 +161,7 @@ pub fn load(ctx: &AppContext) -> ServiceResult<Option<DemoSummary>> {
         .iter()
         .map(|input| ShelterData::parse(input, today))
         .collect::<Result<Vec<_>, _>>()?;
-    super::districts::add_geodata(ctx, &districts, &zones)?;
+    super::districts::add_geodata(ctx, &demo_caller(), &districts, &zones)?;
 
     let spatial = ctx.spatial();
     let district_names: Vec<String> = districts.iter().map(|d| d.name.clone()).collect();
