@@ -84,8 +84,7 @@ fn shelters(rng: &mut Rng, points: &[GeoPoint]) -> Vec<(ShelterId, ShelterData)>
                     gsi_id: None,
                     name: format!("避難所{i}"),
                     address: String::new(),
-                    latitude: p.lat(),
-                    longitude: p.lon(),
+                    location: *p,
                     kind: if welfare {
                         ShelterKind::WelfareShelter
                     } else {
@@ -364,16 +363,8 @@ fn case(
         let brute = sites
             .iter()
             .filter(|(_, s)| s.hazards.contains(&HazardType::Flood))
-            .filter(|(_, s)| {
-                s.location()
-                    .is_some_and(|p| !index.in_zone_of(p, HazardType::Flood))
-            })
-            .map(|(id, s)| {
-                (
-                    *id,
-                    s.location().map_or(f64::INFINITY, |p| distance_m(*home, p)),
-                )
-            })
+            .filter(|(_, s)| !index.in_zone_of(s.location, HazardType::Flood))
+            .map(|(id, s)| (*id, distance_m(*home, s.location)))
             .min_by(|a, b| a.1.total_cmp(&b.1));
         let tree = index.nearest_shelter(*home, HazardType::Flood);
         if brute.map(|b| b.1) != tree.map(|t| t.1)

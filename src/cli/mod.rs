@@ -39,7 +39,7 @@ pub enum Command {
         /// Load the demo town (geodata/ and a synthetic population) into an empty database.
         #[arg(long)]
         demo: bool,
-        /// Address to listen on. Until access control exists, keep the default loopback address.
+        /// Address to listen on. Behind a TLS proxy, or on a closed network: sessions travel as bearer tokens.
         #[arg(long, env = "SASAEAI_BIND", default_value = "127.0.0.1:8080")]
         bind: SocketAddr,
         /// Largest request body in bytes.

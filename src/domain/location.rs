@@ -1,6 +1,7 @@
 //! Points on the earth in WGS84 degrees.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// Mean earth radius in metres (IUGG), the one radius every distance and map in the service
 /// uses.
@@ -25,15 +26,45 @@ pub fn distance_m((lat1, lon1): (f64, f64), (lat2, lon2): (f64, f64)) -> f64 {
 
 /// A validated WGS84 position: latitude in [-90, 90], longitude in [-180, 180] degrees.
 ///
+/// The domain's records hold places only as this type, so a place that exists is a valid one;
+/// on the wire (and flattened into the records) it is the pair `latitude`, `longitude`, and a
+/// pair out of range does not deserialize.
+///
 /// ```
 /// use sasaeai::domain::GeoPoint;
 /// assert!(GeoPoint::new(33.31, 130.51).is_ok());
 /// assert!(GeoPoint::new(91.0, 130.51).is_err());
+/// let p: GeoPoint = serde_json::from_str(r#"{"latitude":33.31,"longitude":130.51}"#).unwrap();
+/// assert_eq!((p.lat(), p.lon()), (33.31, 130.51));
+/// assert!(serde_json::from_str::<GeoPoint>(r#"{"latitude":95,"longitude":130}"#).is_err());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(try_from = "RawPoint")]
+#[schema(
+    description = "A WGS84 position in degrees: latitude in [-90, 90], longitude in [-180, 180]."
+)]
 pub struct GeoPoint {
+    /// WGS84 degrees.
+    #[serde(rename = "latitude")]
     lat: f64,
+    /// WGS84 degrees.
+    #[serde(rename = "longitude")]
     lon: f64,
+}
+
+/// A pair as read, before its range is checked.
+#[derive(Deserialize)]
+struct RawPoint {
+    latitude: f64,
+    longitude: f64,
+}
+
+impl TryFrom<RawPoint> for GeoPoint {
+    type Error = CoordinateError;
+
+    fn try_from(raw: RawPoint) -> Result<Self, Self::Error> {
+        Self::new(raw.latitude, raw.longitude)
+    }
 }
 
 /// Which coordinate of a [`GeoPoint`] is out of range.
@@ -41,6 +72,42 @@ pub struct GeoPoint {
 pub enum CoordinateError {
     Latitude,
     Longitude,
+}
+
+impl std::fmt::Display for CoordinateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Latitude => "latitude out of range [-90, 90]",
+            Self::Longitude => "longitude out of range [-180, 180]",
+        })
+    }
+}
+
+/// The schema of a place that may not be located yet: `latitude` and `longitude` both numbers
+/// or both null.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct OptionalPoint {
+    /// WGS84 degrees; set together with `longitude` or not at all.
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+}
+
+/// Writes an optional [`GeoPoint`] flattened into its record as `latitude` and `longitude`,
+/// both null when the place is unknown (the wire keeps the keys, as clients expect).
+pub mod optional_flat {
+    use serde::ser::{SerializeMap, Serializer};
+
+    use super::GeoPoint;
+
+    /// # Errors
+    /// Whatever the serializer reports.
+    pub fn serialize<S: Serializer>(point: &Option<GeoPoint>, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(2))?;
+        map.serialize_entry("latitude", &point.map(GeoPoint::lat))?;
+        map.serialize_entry("longitude", &point.map(GeoPoint::lon))?;
+        map.end()
+    }
 }
 
 impl GeoPoint {

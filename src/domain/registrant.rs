@@ -81,9 +81,10 @@ pub struct RegistrantData {
     pub phone: Option<String>,
     pub support_reasons: Vec<SupportReason>,
     pub reason_note: Option<String>,
-    /// WGS84 degrees; set together with `longitude` or not at all.
-    pub latitude: Option<f64>,
-    pub longitude: Option<f64>,
+    /// The home, once located.
+    #[serde(flatten, serialize_with = "super::location::optional_flat::serialize")]
+    #[schema(value_type = super::location::OptionalPoint)]
+    pub location: Option<GeoPoint>,
     /// Id in the city's own system (宛名番号).
     pub external_id: Option<String>,
     pub household: Option<Household>,
@@ -484,8 +485,7 @@ impl RegistrantData {
                 phone,
                 support_reasons,
                 reason_note,
-                latitude: location.map(GeoPoint::lat),
-                longitude: location.map(GeoPoint::lon),
+                location,
                 external_id,
                 household,
                 care_level,
@@ -505,11 +505,6 @@ impl RegistrantData {
             }),
             _ => Err(e),
         }
-    }
-
-    /// The home as a point, when it has been located.
-    pub fn location(&self) -> Option<GeoPoint> {
-        GeoPoint::new(self.latitude?, self.longitude?).ok()
     }
 
     /// Age in whole years on `date`.

@@ -36,8 +36,9 @@ pub struct ShelterData {
     pub gsi_id: Option<String>,
     pub name: String,
     pub address: String,
-    pub latitude: f64,
-    pub longitude: f64,
+    /// Where the site is.
+    #[serde(flatten)]
+    pub location: GeoPoint,
     pub kind: ShelterKind,
     /// Hazard types the site is designated for.
     pub hazards: Vec<HazardType>,
@@ -137,8 +138,7 @@ impl ShelterData {
                 gsi_id,
                 name,
                 address,
-                latitude: location.lat(),
-                longitude: location.lon(),
+                location,
                 kind,
                 hazards,
                 capacity,
@@ -149,9 +149,5 @@ impl ShelterData {
             }),
             _ => Err(e),
         }
-    }
-
-    pub fn location(&self) -> Option<GeoPoint> {
-        GeoPoint::new(self.latitude, self.longitude).ok()
     }
 }

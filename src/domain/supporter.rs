@@ -39,9 +39,9 @@ pub struct SupporterData {
     pub name_kana: Option<String>,
     pub phone: String,
     pub address: String,
-    /// WGS84 degrees; required, since supporters are matched by walking distance.
-    pub latitude: f64,
-    pub longitude: f64,
+    /// Where the supporter lives: supporters are matched by walking distance.
+    #[serde(flatten)]
+    pub location: GeoPoint,
     pub kind: SupporterKind,
     pub status: SupporterStatus,
     /// How many registrants this supporter can help at once.
@@ -169,8 +169,7 @@ impl SupporterData {
                 name_kana,
                 phone,
                 address,
-                latitude: location.lat(),
-                longitude: location.lon(),
+                location,
                 kind,
                 status,
                 capacity,
@@ -183,10 +182,5 @@ impl SupporterData {
             }),
             _ => Err(e),
         }
-    }
-
-    /// Where the supporter lives.
-    pub fn location(&self) -> Option<GeoPoint> {
-        GeoPoint::new(self.latitude, self.longitude).ok()
     }
 }

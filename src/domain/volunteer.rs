@@ -266,9 +266,9 @@ pub struct HelpRequestData {
     pub requester_name: String,
     pub phone: Option<String>,
     pub address: String,
-    /// WGS84 degrees; required, teams are formed by distance and the roster draws a map.
-    pub latitude: f64,
-    pub longitude: f64,
+    /// Where the work is: teams are formed by distance and the roster draws a map.
+    #[serde(flatten)]
+    pub location: GeoPoint,
     pub work_types: Vec<WorkType>,
     pub people_needed: u32,
     pub skills_needed: Vec<VolunteerSkill>,
@@ -278,13 +278,6 @@ pub struct HelpRequestData {
     pub priority: u8,
     /// The requester's record on the register, when they are on it.
     pub registrant_id: Option<RegistrantId>,
-}
-
-impl HelpRequestData {
-    /// Where the work is.
-    pub fn location(&self) -> Option<GeoPoint> {
-        GeoPoint::new(self.latitude, self.longitude).ok()
-    }
 }
 
 /// A help request as sent by a client.
@@ -377,8 +370,7 @@ impl HelpRequestData {
                 requester_name,
                 phone,
                 address,
-                latitude: location.lat(),
-                longitude: location.lon(),
+                location,
                 work_types,
                 people_needed,
                 skills_needed,

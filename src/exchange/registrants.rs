@@ -631,8 +631,14 @@ fn cell(column: &Column, id: i64, data: &RegistrantData) -> String {
         "phone" => opt(&data.phone),
         "support_reasons" => join(data.support_reasons.iter().map(|r| r.label_ja()).collect()),
         "reason_note" => opt(&data.reason_note),
-        "latitude" => data.latitude.map(|v| v.to_string()).unwrap_or_default(),
-        "longitude" => data.longitude.map(|v| v.to_string()).unwrap_or_default(),
+        "latitude" => data
+            .location
+            .map(|p| p.lat().to_string())
+            .unwrap_or_default(),
+        "longitude" => data
+            .location
+            .map(|p| p.lon().to_string())
+            .unwrap_or_default(),
         "household" => data
             .household
             .map(|h| h.label_ja())
@@ -735,8 +741,8 @@ fn supporter_cell(column: &Column, id: i64, data: &SupporterData) -> String {
         "name_kana" => opt(&data.name_kana),
         "phone" => data.phone.clone(),
         "address" => data.address.clone(),
-        "latitude" => data.latitude.to_string(),
-        "longitude" => data.longitude.to_string(),
+        "latitude" => data.location.lat().to_string(),
+        "longitude" => data.location.lon().to_string(),
         "kind" => data.kind.label_ja().to_owned(),
         "status" => data.status.label_ja().to_owned(),
         "capacity" => data.capacity.to_string(),
@@ -781,6 +787,7 @@ pub fn write_supporters_csv(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::GeoPoint;
     use crate::rng::splitmix64;
 
     fn today() -> NaiveDate {
@@ -947,8 +954,7 @@ mod tests {
         data.medicines = Some("@SUM(A1)".into());
         data.allergies = Some("-".into());
         data.intractable_disease = Some("\t=1".into());
-        data.latitude = Some(33.3);
-        data.longitude = Some(130.5);
+        data.location = GeoPoint::new(33.3, 130.5).ok();
         for encoding in [Encoding::Utf8, Encoding::ShiftJis] {
             let bytes = write_csv(&[(7, &data)], encoding).unwrap();
             let decoded = super::super::decode(&bytes, None).unwrap();
@@ -985,8 +991,7 @@ mod tests {
         let text = format!("{HEADER}E1,山田,,1950-01-01,女,久留米市,,要介護認定\n");
         let rows = read_rows(&text).unwrap();
         let mut data = build(&rows, &rows.rows[0], None, today()).unwrap();
-        data.latitude = Some(-33.5);
-        data.longitude = Some(-70.25);
+        data.location = GeoPoint::new(-33.5, -70.25).ok();
         let bytes = write_csv(&[(-1, &data)], Encoding::Utf8).unwrap();
         let text = super::super::decode(&bytes, None).unwrap();
         let row = text.lines().nth(1).unwrap();

@@ -534,7 +534,7 @@ impl Scope {
                 ) {
                     return Some(Grant::Consent);
                 }
-                let home = r.data.location().map(|p| (p.lon(), p.lat()));
+                let home = r.data.location.map(|p| (p.lon(), p.lat()));
                 self.reaches
                     .iter()
                     .find(|reach| reach.covers(r.facts.district_id, home))

@@ -307,7 +307,7 @@ pub fn import_registrants(
                 Some(r) => {
                     report.outcome = Outcome::Updated;
                     report.changed_fields = changed_fields(&r.data, &data);
-                    let facts = spatial.facts(data.location());
+                    let facts = spatial.facts(data.location);
                     plans.push(Plan::Update(
                         rows.len(),
                         base.unwrap_or_default(),
@@ -325,7 +325,7 @@ pub fn import_registrants(
                     ids.sort_unstable();
                     ids.dedup();
                     report.possible_duplicate_of = ids;
-                    let facts = spatial.facts(data.location());
+                    let facts = spatial.facts(data.location);
                     plans.push(Plan::Create(data, facts));
                 }
             },
@@ -566,7 +566,7 @@ fn geojson_layer(
             .iter()
             .filter(|r| r.status == RegistrantStatus::Active)
             .filter_map(|r| {
-                let p = r.data.location()?;
+                let p = r.data.location?;
                 people.push(r.id);
                 Some(feature(r.id.0, point(p.lat(), p.lon()), json(r)))
             })
@@ -578,14 +578,20 @@ fn geojson_layer(
             };
             storage::supporters::list(conn, &filter)?
                 .iter()
-                .map(|s| feature(s.id.0, point(s.data.latitude, s.data.longitude), json(s)))
+                .map(|s| {
+                    feature(
+                        s.id.0,
+                        point(s.data.location.lat(), s.data.location.lon()),
+                        json(s),
+                    )
+                })
                 .collect()
         }
         Layer::Shelters => storage::shelters::all(conn)?
             .iter()
-            .filter_map(|s| {
-                let p = s.data.location()?;
-                Some(feature(s.id.0, point(p.lat(), p.lon()), json(s)))
+            .map(|s| {
+                let p = s.data.location;
+                feature(s.id.0, point(p.lat(), p.lon()), json(s))
             })
             .collect(),
         Layer::Districts => storage::districts::all(conn)?
@@ -752,7 +758,7 @@ pub fn merge(
     ctx.spatial_mut().registrants.replace(
         after_dup.id,
         (before_dup.status == RegistrantStatus::Active)
-            .then(|| before_dup.data.location())
+            .then_some(before_dup.data.location)
             .flatten(),
         None,
     );
@@ -860,7 +866,7 @@ pub fn import_supporters(
         let spatial = ctx.spatial();
         plans
             .iter()
-            .map(|(_, _, d)| d.location().and_then(|p| spatial.district_of(p)))
+            .map(|(_, _, d)| spatial.district_of(d.location))
             .collect()
     };
     let now = storage::now();

@@ -52,7 +52,7 @@ pub fn index_drift(ctx: &AppContext) -> ServiceResult<IndexDrift> {
         supporters::active_locations(&mut conn)?,
         shelters::all(&mut conn)?
             .into_iter()
-            .map(|s| (s.id, s.data.latitude, s.data.longitude))
+            .map(|s| (s.id, s.data.location.lat(), s.data.location.lon()))
             .collect(),
     );
     let spatial = ctx.spatial();

@@ -188,7 +188,7 @@ pub fn import(
             let spatial = ctx.spatial();
             storage::write_transaction(&mut conn, |conn| {
                 for (_, data) in &parsed.accepted {
-                    let district = data.location().and_then(|p| spatial.district_of(p));
+                    let district = spatial.district_of(data.location);
                     let existing = match &data.gsi_id {
                         Some(gsi) => shelters::find_by_gsi_id(conn, gsi)?,
                         None => None,

@@ -200,7 +200,7 @@ pub fn run(ctx: &AppContext, request: &RunRequest, actor: Actor<'_>) -> ServiceR
         .zip(&priorities)
         .map(|(r, p)| need_of(r, p))
         .collect();
-    let homes: Vec<GeoPoint> = people.iter().filter_map(|r| r.data.location()).collect();
+    let homes: Vec<GeoPoint> = people.iter().filter_map(|r| r.data.location).collect();
     let registrant_ids: Vec<RegistrantId> = people.iter().map(|r| r.id).collect();
     let need_of_id: HashMap<RegistrantId, usize> = registrant_ids
         .iter()

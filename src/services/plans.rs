@@ -372,7 +372,7 @@ pub(super) fn print_problems(
             .into_iter()
             .map(|i| i.code),
     );
-    if person.data.location().is_none() {
+    if person.data.location.is_none() {
         codes.push("no_home_location".to_owned());
     }
     codes.dedup();

@@ -96,7 +96,7 @@ fn plan_document(
     plan: &PlanData,
 ) -> ServiceResult<PlanDocument> {
     let data = &person.data;
-    let home = data.location().ok_or_else(|| {
+    let home = data.location.ok_or_else(|| {
         ValidationErrors::one(
             "latitude",
             "自宅の位置が登録されていないため地図を描けません",
@@ -111,7 +111,7 @@ fn plan_document(
             Some(id) => shelters::find(conn, id)?,
             None => None,
         };
-        let at = shelter.as_ref().and_then(|s| s.data.location());
+        let at = shelter.as_ref().map(|s| s.data.location);
         if destination_point.is_none() || d.hazard_type == HazardType::Flood {
             destination_point = at.or(destination_point);
         }
@@ -189,7 +189,7 @@ fn plan_document(
                         .unwrap_or_else(|| helper.data.kind.label_ja().to_owned()),
                     phone: helper.data.phone.clone(),
                     address: helper.data.address.clone(),
-                    distance_m: metres(home, helper.data.location()),
+                    distance_m: metres(home, Some(helper.data.location)),
                 })
             })
             .collect(),
@@ -203,7 +203,7 @@ fn plan_document(
             home: (home.lat(), home.lon()),
             supporters: helpers
                 .iter()
-                .filter_map(|h| h.data.location())
+                .map(|h| h.data.location)
                 .map(|p| (p.lat(), p.lon()))
                 .collect(),
             destination: destination_point.map(|p| (p.lat(), p.lon())),

@@ -214,15 +214,11 @@ impl PlacedRecord for Supporter {
         storage::supporters::update_data(conn, id, expected_version, data, district, storage::now())
     }
     fn location(data: &SupporterData) -> Option<GeoPoint> {
-        data.location()
+        Some(data.location)
     }
     fn reindex(&self, before: Option<&Self>, spatial: &mut SpatialIndex) {
         // Active supporters are indexed where they live.
-        let at = |s: &Self| {
-            (s.data.status == SupporterStatus::Active)
-                .then(|| s.data.location())
-                .flatten()
-        };
+        let at = |s: &Self| (s.data.status == SupporterStatus::Active).then_some(s.data.location);
         spatial
             .supporters
             .replace(self.id, before.and_then(at), at(self));
@@ -252,7 +248,7 @@ impl PlacedRecord for Shelter {
         storage::shelters::update_data(conn, id, expected_version, data, district, storage::now())
     }
     fn location(data: &ShelterData) -> Option<GeoPoint> {
-        data.location()
+        Some(data.location)
     }
     fn reindex(&self, _before: Option<&Self>, spatial: &mut SpatialIndex) {
         spatial.upsert_shelter(self.id, self.data.clone());

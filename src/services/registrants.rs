@@ -80,13 +80,13 @@ pub(super) fn page<T>(mut items: Vec<T>, limit: i64, id: impl Fn(&T) -> i64) -> 
 }
 
 fn facts(ctx: &AppContext, data: &RegistrantData) -> LocationFacts {
-    ctx.spatial().facts(data.location())
+    ctx.spatial().facts(data.location)
 }
 
 /// Where a registrant belongs in the point index: active people with a known home.
 fn indexed_at(registrant: &Registrant) -> Option<crate::domain::GeoPoint> {
     if registrant.status == RegistrantStatus::Active {
-        registrant.data.location()
+        registrant.data.location
     } else {
         None
     }
@@ -286,7 +286,7 @@ pub fn change_status(
     })?;
     // Only the status changed; whether the home was indexed before, it is not there twice
     // after: `replace` removes it (a no-op when absent) and inserts it if now active.
-    let home = updated.data.location();
+    let home = updated.data.location;
     ctx.spatial_mut()
         .registrants
         .replace(id, home, indexed_at(&updated));

@@ -108,16 +108,12 @@ impl SpatialIndex {
 
     /// Replaces every shelter.
     pub fn set_shelters(&mut self, shelters: Vec<(ShelterId, ShelterData)>) {
-        self.shelters = PointIndex::build(
-            shelters
-                .iter()
-                .filter_map(|(id, s)| Some((*id, s.location()?))),
-        );
+        self.shelters = PointIndex::build(shelters.iter().map(|(id, s)| (*id, s.location)));
         self.welfare = PointIndex::build(
             shelters
                 .iter()
                 .filter(|(_, s)| s.kind == ShelterKind::WelfareShelter)
-                .filter_map(|(id, s)| Some((*id, s.location()?))),
+                .map(|(id, s)| (*id, s.location)),
         );
         self.shelter_data = shelters.into_iter().collect();
         self.rebuild_eligible();
@@ -125,8 +121,8 @@ impl SpatialIndex {
 
     /// Adds, moves or changes one shelter after a committed write.
     pub fn upsert_shelter(&mut self, id: ShelterId, data: ShelterData) {
-        let before = self.shelter_data.get(&id).and_then(ShelterData::location);
-        self.shelters.replace(id, before, data.location());
+        let before = self.shelter_data.get(&id).map(|s| s.location);
+        self.shelters.replace(id, before, Some(data.location));
         // Where the shelter was eligible comes from the old zones; where it is, from the new.
         let was: Vec<Option<GeoPoint>> = HazardType::ALL
             .iter()
@@ -137,7 +133,7 @@ impl SpatialIndex {
             })
             .collect();
         self.shelter_zones
-            .insert(id, self.zone_types(data.location()));
+            .insert(id, self.zone_types(data.location));
         for (hazard, was) in HazardType::ALL.iter().zip(was) {
             let now = self.eligible_at(id, &data, *hazard);
             if was.is_some() || now.is_some() {
@@ -147,11 +143,8 @@ impl SpatialIndex {
                     .replace(id, was, now);
             }
         }
-        let welfare_at = |s: &ShelterData| {
-            (s.kind == ShelterKind::WelfareShelter)
-                .then(|| s.location())
-                .flatten()
-        };
+        let welfare_at =
+            |s: &ShelterData| (s.kind == ShelterKind::WelfareShelter).then_some(s.location);
         let was_welfare = self.shelter_data.get(&id).and_then(welfare_at);
         self.welfare.replace(id, was_welfare, welfare_at(&data));
         self.shelter_data.insert(id, data);
@@ -178,7 +171,7 @@ impl SpatialIndex {
         shelter: &ShelterData,
         hazard: HazardType,
     ) -> Option<GeoPoint> {
-        let point = shelter.location()?;
+        let point = shelter.location;
         (shelter.is_open
             && shelter.hazards.contains(&hazard)
             && !self.shelter_in_zone_of(id, hazard))
@@ -193,15 +186,12 @@ impl SpatialIndex {
     }
 
     /// The hazard types whose zones contain `point`.
-    fn zone_types(&self, point: Option<GeoPoint>) -> Vec<HazardType> {
-        let mut types: Vec<HazardType> = point
-            .map(|p| {
-                self.hazards
-                    .containing(p)
-                    .map(|i| self.zones[i].hazard_type)
-                    .collect()
-            })
-            .unwrap_or_default();
+    fn zone_types(&self, point: GeoPoint) -> Vec<HazardType> {
+        let mut types: Vec<HazardType> = self
+            .hazards
+            .containing(point)
+            .map(|i| self.zones[i].hazard_type)
+            .collect();
         types.sort_unstable();
         types.dedup();
         types
@@ -211,7 +201,7 @@ impl SpatialIndex {
         self.shelter_zones = self
             .shelter_data
             .iter()
-            .map(|(id, s)| (*id, self.zone_types(s.location())))
+            .map(|(id, s)| (*id, self.zone_types(s.location)))
             .collect();
         self.eligible = HazardType::ALL
             .iter()

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::json::{code, from_text, to_text};
+use super::json::{code, from_text, point, to_text};
 use super::schema::help_requests;
 use super::{DbConnection, StorageError, StorageResult};
 use crate::domain::codes::HelpRequestStatus;
@@ -83,8 +83,7 @@ fn request(row: Row) -> StorageResult<HelpRequest> {
             requester_name,
             phone,
             address,
-            latitude,
-            longitude,
+            location: point("help_requests", latitude, longitude)?,
             work_types: from_text("help_requests.work_types", &work_types)?,
             people_needed: u32::try_from(people_needed).unwrap_or(1),
             skills_needed: from_text("help_requests.skills_needed", &skills_needed)?,
@@ -110,8 +109,8 @@ pub fn insert(
             help_requests::requester_name.eq(&data.requester_name),
             help_requests::phone.eq(&data.phone),
             help_requests::address.eq(&data.address),
-            help_requests::latitude.eq(data.latitude),
-            help_requests::longitude.eq(data.longitude),
+            help_requests::latitude.eq(data.location.lat()),
+            help_requests::longitude.eq(data.location.lon()),
             help_requests::work_types.eq(to_text(&data.work_types)),
             help_requests::people_needed.eq(i32::try_from(data.people_needed).unwrap_or(i32::MAX)),
             help_requests::skills_needed.eq(to_text(&data.skills_needed)),

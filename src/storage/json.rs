@@ -24,10 +24,48 @@ pub fn from_text<T: DeserializeOwned>(column: &str, text: &str) -> StorageResult
 ///
 /// # Errors
 /// [`StorageError::Corrupt`] when the code is not one of the current table.
+/// A stored pair of coordinates as a validated point; a pair out of range is corruption.
+pub fn point(table: &str, lat: f64, lon: f64) -> StorageResult<crate::domain::GeoPoint> {
+    crate::domain::GeoPoint::new(lat, lon)
+        .map_err(|e| StorageError::Corrupt(format!("{table}: {e}")))
+}
+
+/// A stored optional pair: both or neither, and in range.
+pub fn optional_point(
+    table: &str,
+    lat: Option<f64>,
+    lon: Option<f64>,
+) -> StorageResult<Option<crate::domain::GeoPoint>> {
+    match (lat, lon) {
+        (None, None) => Ok(None),
+        (Some(lat), Some(lon)) => point(table, lat, lon).map(Some),
+        _ => Err(StorageError::Corrupt(format!(
+            "{table}: only one coordinate"
+        ))),
+    }
+}
+
 pub fn code<T>(
     column: &str,
     value: &str,
     parse: impl Fn(&str) -> Result<T, String>,
 ) -> StorageResult<T> {
     parse(value).map_err(|_| StorageError::Corrupt(format!("{column}: unknown code {value:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_points_are_validated_on_the_way_out() {
+        let p = point("shelters", 33.3, 130.5).unwrap();
+        assert_eq!((p.lat(), p.lon()), (33.3, 130.5));
+        assert!(
+            matches!(point("shelters", 95.0, 130.5), Err(StorageError::Corrupt(m)) if m.contains("latitude"))
+        );
+        assert_eq!(optional_point("registrants", None, None).unwrap(), None);
+        assert!(optional_point("registrants", Some(33.3), None).is_err());
+        assert!(optional_point("registrants", Some(33.3), Some(f64::NAN)).is_err());
+    }
 }

@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::json::{code, from_text, to_text};
+use super::json::{code, from_text, optional_point, to_text};
 use super::schema::{plans, registrants};
 use super::{DbConnection, StorageResult};
 use crate::domain::codes::{
@@ -120,8 +120,8 @@ impl<'a> DataColumns<'a> {
             phone: data.phone.as_deref(),
             support_reasons: to_text(&data.support_reasons),
             reason_note: data.reason_note.as_deref(),
-            latitude: data.latitude,
-            longitude: data.longitude,
+            latitude: data.location.map(GeoPoint::lat),
+            longitude: data.location.map(GeoPoint::lon),
             household: data.household.map(Household::as_str),
             care_level: data.care_level.map(i32::from),
             mobility: data.mobility.map(Mobility::as_str),
@@ -173,8 +173,7 @@ impl TryFrom<Row> for Registrant {
                     &row.support_reasons,
                 )?,
                 reason_note: row.reason_note,
-                latitude: row.latitude,
-                longitude: row.longitude,
+                location: optional_point("registrants", row.latitude, row.longitude)?,
                 external_id: row.external_id,
                 household: row
                     .household

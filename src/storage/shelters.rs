@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::json::{code, from_text, to_text};
+use super::json::{code, from_text, point, to_text};
 use super::registrants::like_pattern;
 use super::schema::shelters;
 use super::{DbConnection, StorageError, StorageResult};
@@ -59,8 +59,8 @@ impl<'a> DataColumns<'a> {
             gsi_id: data.gsi_id.as_deref(),
             name: &data.name,
             address: &data.address,
-            latitude: data.latitude,
-            longitude: data.longitude,
+            latitude: data.location.lat(),
+            longitude: data.location.lon(),
             kind: data.kind.as_str(),
             hazards: to_text(&data.hazards),
             capacity: data.capacity,
@@ -94,8 +94,7 @@ impl TryFrom<Row> for Shelter {
                 gsi_id: row.gsi_id,
                 name: row.name,
                 address: row.address,
-                latitude: row.latitude,
-                longitude: row.longitude,
+                location: point("shelters", row.latitude, row.longitude)?,
                 kind: code("shelters.kind", &row.kind, ShelterKind::parse)?,
                 hazards: from_text::<Vec<HazardType>>("shelters.hazards", &row.hazards)?,
                 capacity: row.capacity,

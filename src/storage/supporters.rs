@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::json::{code, from_text, to_text};
+use super::json::{code, from_text, point, to_text};
 use super::registrants::like_pattern;
 use super::schema::supporters;
 use super::{DbConnection, StorageError, StorageResult};
@@ -66,8 +66,8 @@ impl<'a> DataColumns<'a> {
             name_kana: data.name_kana.as_deref(),
             phone: &data.phone,
             address: &data.address,
-            latitude: data.latitude,
-            longitude: data.longitude,
+            latitude: data.location.lat(),
+            longitude: data.location.lon(),
             kind: data.kind.as_str(),
             status: data.status.as_str(),
             capacity: data.capacity,
@@ -104,8 +104,7 @@ impl TryFrom<Row> for Supporter {
                 name_kana: row.name_kana,
                 phone: row.phone,
                 address: row.address,
-                latitude: row.latitude,
-                longitude: row.longitude,
+                location: point("supporters", row.latitude, row.longitude)?,
                 kind: code("supporters.kind", &row.kind, SupporterKind::parse)?,
                 status: code("supporters.status", &row.status, SupporterStatus::parse)?,
                 capacity: row.capacity,

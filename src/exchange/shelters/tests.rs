@@ -60,7 +60,10 @@ fn kurume_designated_shelters_are_142_designated_shelters() {
     assert_eq!(first.gsi_id.as_deref(), Some("E4020300001111"));
     assert_eq!(first.name, "南部浄化センター");
     assert_eq!(first.address, "福岡県久留米市安武町住吉1900");
-    assert_eq!((first.latitude, first.longitude), (33.282252, 130.462355));
+    assert_eq!(
+        (first.location.lat(), first.location.lon()),
+        (33.282252, 130.462355)
+    );
 }
 
 #[test]
@@ -123,7 +126,10 @@ fn gsi_designated_geojson_fixture_reads_japanese_properties_without_hazards() {
     let (_, first) = &parsed.accepted[0];
     assert_eq!(first.gsi_id.as_deref(), Some("E4099900101001"));
     assert_eq!(first.address, "福岡県ひばり野市外輪1-1");
-    assert_eq!((first.latitude, first.longitude), (33.302, 130.642));
+    assert_eq!(
+        (first.location.lat(), first.location.lon()),
+        (33.302, 130.642)
+    );
     // With a BOM in front, as some tools save GeoJSON, the file reads the same.
     let with_bom = format!("\u{feff}{text}");
     assert_eq!(parse(&with_bom).accepted, parsed.accepted);
@@ -187,7 +193,10 @@ fn gsi_csv_with_bom_and_crlf_is_reported_row_by_row() {
     let (_, park) = &parsed.accepted[1];
     assert_eq!(park.kind, ShelterKind::EmergencySite);
     assert_eq!(park.notes.as_deref(), Some("駐車場なし"));
-    assert_eq!((park.latitude, park.longitude), (33.310422, 130.508871));
+    assert_eq!(
+        (park.location.lat(), park.location.lon()),
+        (33.310422, 130.508871)
+    );
     assert_eq!(
         rejected(&parsed),
         [
@@ -371,7 +380,7 @@ fn ragged_and_blank_csv_rows_do_not_panic() {
     let rows: Vec<_> = parsed
         .accepted
         .iter()
-        .map(|(row, s)| (*row, s.latitude))
+        .map(|(row, s)| (*row, s.location.lat()))
         .collect();
     assert_eq!(
         rows,

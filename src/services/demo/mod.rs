@@ -210,11 +210,11 @@ pub fn load(ctx: &AppContext) -> ServiceResult<Option<DemoSummary>> {
     let now = storage::now();
     storage::write_transaction(&mut conn, |conn| {
         for data in &shelter_data {
-            let shelter = shelters::insert(conn, data, locate(data.location()), now)?;
+            let shelter = shelters::insert(conn, data, locate(Some(data.location)), now)?;
             record_change(ctx, conn, &shelter, Action::Created, &[], &demo_caller())?;
         }
         for (i, data) in registrant_data.iter().enumerate() {
-            let registrant = registrants::insert(conn, data, &spatial.facts(data.location()), now)?;
+            let registrant = registrants::insert(conn, data, &spatial.facts(data.location), now)?;
             record_change(ctx, conn, &registrant, Action::Created, &[], &demo_caller())?;
             // Most people agreed to share the register when they applied; some refused.
             let consent = ConsentData {
@@ -226,7 +226,7 @@ pub fn load(ctx: &AppContext) -> ServiceResult<Option<DemoSummary>> {
             consents::insert(conn, registrant.id, &consent, now)?;
         }
         for data in &supporter_data {
-            let supporter = supporters::insert(conn, data, locate(data.location()), now)?;
+            let supporter = supporters::insert(conn, data, locate(Some(data.location)), now)?;
             record_change(ctx, conn, &supporter, Action::Created, &[], &demo_caller())?;
         }
         Ok::<_, ServiceError>(())

@@ -886,7 +886,7 @@ mod tests {
             let id = r.external_id.as_deref().unwrap();
             let digits = id[1..].bytes().all(|b| b.is_ascii_digit());
             assert!(id.len() == 10 && id.starts_with('K') && digits);
-            let strip = ((r.longitude.unwrap() - LON.0) / (LON.1 - LON.0) * 8.0) as usize;
+            let strip = ((r.location.unwrap().lon() - LON.0) / (LON.1 - LON.0) * 8.0) as usize;
             let town = format!("みなと市{}", STEMS[strip]);
             assert!(r.address.starts_with(&town), "{}", r.address);
             let mut phones = r

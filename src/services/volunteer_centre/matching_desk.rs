@@ -120,8 +120,8 @@ pub(super) fn views(
                         requester_name: r.data.requester_name.clone(),
                         address: r.data.address.clone(),
                         phone: r.data.phone.clone(),
-                        latitude: r.data.latitude,
-                        longitude: r.data.longitude,
+                        latitude: r.data.location.lat(),
+                        longitude: r.data.location.lon(),
                         work_types: r.data.work_types.clone(),
                         people_needed: r.data.people_needed,
                         skills_needed: r.data.skills_needed.clone(),
@@ -215,8 +215,8 @@ pub fn propose(ctx: &AppContext, caller: &Caller, day: NaiveDate) -> ServiceResu
             .filter(|r| !taken.contains(&r.id))
             .map(|r| algorithm::Request {
                 id: r.id.0,
-                lat: r.data.latitude,
-                lon: r.data.longitude,
+                lat: r.data.location.lat(),
+                lon: r.data.location.lon(),
                 people_needed: r.data.people_needed,
                 skills_needed: r
                     .data
