@@ -383,111 +383,206 @@ fn a_district_user_never_receives_the_case_file_in_any_format() {
         server.get(export).assert_problem(403, "forbidden");
     }
 
-    // One table, written here independently of the server: the record's fields each role
-    // receives as JSON, and the plan's lines each receives on paper.
-    let keys = |value: &Value| -> Vec<String> {
-        let mut keys: Vec<String> = value
-            .as_object()
-            .map(|m| m.keys().cloned().collect())
-            .unwrap_or_default();
-        keys.sort();
-        keys
+    // One table, written here independently of the server: for each field of a person, the
+    // formats that carry it and the roles that receive it. Every format each role may ask for
+    // is checked against it, both ways: nothing missing and nothing more.
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v.dedup();
+        v
     };
-    let mut district_fields: Vec<String> = DISTRICT_JSON.iter().map(|k| (*k).to_owned()).collect();
-    district_fields.sort();
+    let keys = |value: &Value| -> Vec<String> {
+        sorted(
+            value
+                .as_object()
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default(),
+        )
+    };
+    let expected_json = |district: bool| {
+        sorted(
+            FIELDS
+                .iter()
+                .filter(|f| if district { f.district } else { f.staff })
+                .map(|f| f.json.to_owned())
+                .collect(),
+        )
+    };
     let read = server.get(&format!("/api/v1/registrants/{id}"));
     assert_eq!(
         keys(&read.json),
-        district_fields,
+        expected_json(true),
         "district JSON of one person"
     );
     let listed = server.get("/api/v1/registrants?limit=200");
     assert_eq!(
         keys(&listed.json["items"][0]),
-        district_fields,
+        expected_json(true),
         "district JSON in a list"
+    );
+    let area = json!({"type": "Polygon", "coordinates": [[[130.40, 33.20], [130.60, 33.20], [130.60, 33.40], [130.40, 33.40], [130.40, 33.20]]]});
+    let found = server.post("/api/v1/registrants/within-area", &area);
+    assert_eq!(
+        keys(&found.json["items"][0]),
+        expected_json(true),
+        "district JSON by area"
     );
     let plan_pdf = |server: &TestServer| {
         let (_, _, _, bytes) = server.get_bytes(&format!("{plan_path}.pdf?holder=x"), "x");
         common::pdf_text(&bytes)
     };
     let district_paper = plan_pdf(&server);
+
     server.use_token(Some(server.login("admin", PASSWORD)));
     let staff_read = server.get(&format!("/api/v1/registrants/{id}"));
-    for field in STAFF_ONLY_JSON {
-        assert!(
-            staff_read.json.get(*field).is_some(),
-            "staff receive {field}"
-        );
-        assert!(!district_fields.contains(&(*field).to_owned()));
-    }
+    assert_eq!(keys(&staff_read.json), expected_json(false), "staff JSON");
+    let geojson = server.get("/api/v1/exports/registrants.geojson");
+    let feature = geojson.json["features"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["id"] == json!(id)).cloned())
+        .unwrap_or_default();
+    assert_eq!(
+        keys(&feature["properties"]),
+        expected_json(false),
+        "staff GeoJSON properties"
+    );
+    let csv = server.get("/api/v1/exports/registrants.csv");
+    let header = csv
+        .text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap_or("");
+    let headers = sorted(
+        header
+            .split(',')
+            .map(|h| h.trim_matches('"').to_owned())
+            .collect(),
+    );
+    let expected_csv = sorted(
+        FIELDS
+            .iter()
+            .filter_map(|f| f.csv)
+            .map(str::to_owned)
+            .collect(),
+    );
+    assert_eq!(headers, expected_csv, "staff CSV header");
     let staff_paper = plan_pdf(&server);
     if let (Some(staff_paper), Some(district_paper)) = (staff_paper, district_paper) {
-        for (label, staff_sees, district_sees) in PAPER_LINES {
+        for (label, role_sees) in FIELDS
+            .iter()
+            .filter_map(|f| f.paper.map(|label| (label, f)))
+            .map(|(label, f)| (label, (f.staff, f.district)))
+        {
             assert_eq!(
                 staff_paper.contains(label),
-                *staff_sees,
+                role_sees.0,
                 "staff plan: {label}"
             );
             assert_eq!(
                 district_paper.contains(label),
-                *district_sees,
+                role_sees.1,
                 "district plan: {label}"
             );
         }
-    }
-    let csv = server.get("/api/v1/exports/registrants.csv");
-    for header in ["服薬", "アレルギー", "宛名番号"] {
-        assert!(csv.text.contains(header), "staff CSV has {header}");
+        for label in PLAN_LINES {
+            assert!(
+                staff_paper.contains(label) && district_paper.contains(label),
+                "{label}"
+            );
+        }
     }
 }
 
-/// The JSON fields of a registrant that a district user receives, and nothing else.
-const DISTRICT_JSON: &[&str] = &[
-    "id",
-    "version",
-    "status",
-    "district_id",
-    "hazard_exposure",
-    "name",
-    "name_kana",
-    "birth_date",
-    "sex",
-    "address",
-    "phone",
-    "latitude",
-    "longitude",
-    "support_reasons",
-    "household",
-    "care_level",
-    "mobility",
-    "medical_devices",
-    "electricity_dependent",
-    "communication_needs",
-    "dwelling",
-    "emergency_contacts",
-    "priority",
-    "shared_by",
+/// A field of a registrant and where it goes. `csv` is the header of the flat exchange file
+/// (None: the flat file does not carry it; nested parts stay in the record on re-import,
+/// which merges a row into it). `paper` is the line of the printed plan that shows it.
+struct Field {
+    json: &'static str,
+    csv: Option<&'static str>,
+    paper: Option<&'static str>,
+    staff: bool,
+    district: bool,
+}
+
+const fn both(json: &'static str, csv: Option<&'static str>, paper: Option<&'static str>) -> Field {
+    Field {
+        json,
+        csv,
+        paper,
+        staff: true,
+        district: true,
+    }
+}
+
+/// The city's case file: staff receive it, district users never, in no format.
+const fn staff(
+    json: &'static str,
+    csv: Option<&'static str>,
+    paper: Option<&'static str>,
+) -> Field {
+    Field {
+        json,
+        csv,
+        paper,
+        staff: true,
+        district: false,
+    }
+}
+
+/// Every field of a registrant in JSON (and as GeoJSON properties), CSV and on the plan.
+/// CSV and GeoJSON exports are for the register's staff only (403 for a district user).
+const FIELDS: &[Field] = &[
+    both("id", Some("登録番号"), None),
+    both("version", None, None),
+    both("status", None, None),
+    both("district_id", None, None),
+    both("hazard_exposure", None, None),
+    both("name", Some("氏名"), Some("氏名")),
+    both("name_kana", Some("フリガナ"), None),
+    both("birth_date", Some("生年月日"), Some("生年月日・性別")),
+    both("sex", Some("性別"), Some("生年月日・性別")),
+    both("address", Some("住所"), Some("住所")),
+    both("phone", Some("電話番号"), Some("電話")),
+    both(
+        "support_reasons",
+        Some("避難支援を要する理由"),
+        Some("支援が必要な理由"),
+    ),
+    both("latitude", Some("緯度"), None),
+    both("longitude", Some("経度"), None),
+    both("household", Some("世帯状況"), Some("世帯・住まい")),
+    both("care_level", Some("要介護度"), None),
+    both("mobility", Some("移動手段"), Some("移動・必要な支援")),
+    both("medical_devices", Some("医療機器"), None),
+    both("electricity_dependent", Some("電源依存"), None),
+    both("communication_needs", Some("意思疎通の配慮"), None),
+    both("dwelling", None, Some("世帯・住まい")),
+    both("emergency_contacts", None, Some("緊急連絡先1")),
+    both("priority", None, None),
+    staff("status_date", None, None),
+    staff("status_reason", None, None),
+    staff("merged_into", None, None),
+    staff("district_needs_review", None, None),
+    staff("created_at", None, None),
+    staff("updated_at", None, None),
+    staff("external_id", Some("宛名番号"), None),
+    staff("reason_note", Some("理由の補足"), None),
+    staff("disability", None, None),
+    staff("intractable_disease", Some("指定難病"), None),
+    staff("family_doctor", None, Some("主治医・服薬")),
+    staff("medicines", Some("服薬"), Some("主治医・服薬")),
+    staff("allergies", Some("アレルギー"), None),
+    staff("care_manager", None, None),
+    staff("notes", Some("支援者への伝達事項"), Some("その他")),
+    Field {
+        json: "shared_by",
+        csv: None,
+        paper: None,
+        staff: false,
+        district: true,
+    },
 ];
 
-/// Fields of the city's case file: staff receive them, district users never.
-const STAFF_ONLY_JSON: &[&str] = &[
-    "external_id",
-    "reason_note",
-    "disability",
-    "intractable_disease",
-    "family_doctor",
-    "medicines",
-    "allergies",
-    "care_manager",
-    "notes",
-];
-
-/// Lines of the printed plan: (label, on the staff copy, on the district copy).
-const PAPER_LINES: &[(&str, bool, bool)] = &[
-    ("主治医・服薬", true, false),
-    ("緊急連絡先1", true, true),
-    ("支援者1", true, true),
-    ("避難先", true, true),
-    ("世帯・住まい", true, true),
-];
+/// Lines of the plan itself (not of the person) that both roles' copies carry.
+const PLAN_LINES: &[&str] = &["支援者1", "避難先"];

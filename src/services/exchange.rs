@@ -552,25 +552,33 @@ fn point(lat: f64, lon: f64) -> Value {
 /// A storage error.
 pub fn export_geojson(ctx: &AppContext, caller: &Caller, layer: Layer) -> ServiceResult<Vec<u8>> {
     let target = format!("/api/v1/exports/{}.geojson", layer.as_str());
-    exported(ctx, caller, &target, |conn| geojson_layer(conn, layer))
+    exported(ctx, caller, &target, |conn| geojson_layer(ctx, conn, layer))
 }
 
-/// The features of one layer, and the people in it.
+/// The features of one layer, and the people in it. A person's properties are the record as
+/// the API shows it to the register's staff (with its priority), so the map and the screen
+/// carry the same fields.
 fn geojson_layer(
+    ctx: &AppContext,
     conn: &mut DbConnection,
     layer: Layer,
 ) -> ServiceResult<(Vec<u8>, Vec<RegistrantId>)> {
     let mut people = Vec::new();
     let features: Vec<Value> = match layer {
-        Layer::Registrants => registrants::all(conn)?
-            .iter()
-            .filter(|r| r.status == RegistrantStatus::Active)
-            .filter_map(|r| {
-                let p = r.data.location?;
-                people.push(r.id);
-                Some(feature(r.id.0, point(p.lat(), p.lon()), json(r)))
-            })
-            .collect(),
+        Layer::Registrants => {
+            let located: Vec<_> = registrants::all(conn)?
+                .into_iter()
+                .filter(|r| r.status == RegistrantStatus::Active && r.data.location.is_some())
+                .collect();
+            super::registrants::views(conn, ctx, located)?
+                .iter()
+                .filter_map(|v| {
+                    let (id, p) = (v.registrant.id, v.registrant.data.location?);
+                    people.push(id);
+                    Some(feature(id.0, point(p.lat(), p.lon()), json(v)))
+                })
+                .collect()
+        }
         Layer::Supporters => {
             let filter = storage::supporters::ListFilter {
                 limit: i64::MAX,

@@ -31,7 +31,9 @@ pub fn metres_to_chord2(metres: f64) -> f64 {
     chord * chord
 }
 
-/// Great-circle distance in metres between two points.
+/// Great-circle distance in metres between two points: the service's one distance
+/// ([`crate::domain::location::distance_m`]), for callers that hold points. The index below
+/// ranks by chord length, which orders points exactly as this distance does.
 ///
 /// ```
 /// use sasaeai::domain::GeoPoint;
@@ -41,8 +43,7 @@ pub fn metres_to_chord2(metres: f64) -> f64 {
 /// assert!((d - 111_195.0).abs() < 1.0);
 /// ```
 pub fn distance_m(a: GeoPoint, b: GeoPoint) -> f64 {
-    let (ua, ub) = (unit_vector(a), unit_vector(b));
-    chord2_to_metres((ua[0] - ub[0]).powi(2) + (ua[1] - ub[1]).powi(2) + (ua[2] - ub[2]).powi(2))
+    crate::domain::location::distance_m((a.lat(), a.lon()), (b.lat(), b.lon()))
 }
 
 type Entry<K> = GeomWithData<[f64; 3], K>;
