@@ -471,3 +471,32 @@ fn supporters_import_with_japanese_labels_and_read_back_unchanged_from_their_exp
         );
     }
 }
+
+#[test]
+fn a_dry_run_and_a_rejected_file_are_recorded_as_reads_of_the_people_they_matched() {
+    let server = TestServer::start().with_districts();
+    let seeded = seed(&server, "E-7", "筑後 次郎");
+    let id = seeded["id"].as_i64().unwrap_or(0);
+    let text = format!(
+        "{HEADER}\nE-7,筑後 次郎,チクゴ ジロウ,1940-01-02,男,ひばり野市本町9,,要介護認定,,\n"
+    );
+    let dry = import(&server, "", text.as_bytes());
+    assert_eq!(dry.status, 200, "{}", dry.text);
+    assert_eq!(dry.json["rows"][0]["id"], json!(id), "{}", dry.text);
+    let bad = format!("{text}E-8,,,1940-13-40,男,ひばり野市,,要介護認定,,\n");
+    let rejected = import(&server, "?dry_run=false", bad.as_bytes());
+    assert_eq!(rejected.json["applied"], json!(false), "{}", rejected.text);
+
+    assert!(server.add_user("kansa", "auditor", &[]));
+    server.use_token(Some(server.login("kansa", common::PASSWORD)));
+    let log = server.get("/api/v1/audit?limit=1000");
+    let entries = log.json["items"].as_array().cloned().unwrap_or_default();
+    for why in ["dry run", "rejected"] {
+        assert!(
+            entries.iter().any(|e| e["action"] == "read"
+                && e["target"].as_str().is_some_and(|t| t.contains(why))
+                && e["registrant_ids"] == json!([id])),
+            "{why}: {entries:#?}"
+        );
+    }
+}

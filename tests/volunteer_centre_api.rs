@@ -332,6 +332,28 @@ fn proposal_meets_headcounts_and_skills_from_those_present() {
     assert_eq!(kept["id"], team_id);
     assert_eq!(kept["status"], "confirmed");
     assert_eq!(again["teams"].as_array().unwrap().len(), 2);
+
+    // Each read and change of the team is recorded naming its volunteers and its places.
+    assert!(server.add_user("kansa", "auditor", &[]));
+    server.use_token(Some(server.login("kansa", common::PASSWORD)));
+    let log = server.get("/api/v1/audit?limit=1000");
+    let entries = log.json["items"].as_array().cloned().unwrap_or_default();
+    let mut named: Vec<i64> = members.clone();
+    named.sort_unstable();
+    let named: Vec<String> = named.iter().map(i64::to_string).collect();
+    let expected = format!(
+        "volunteer centre: team {team_id} confirmed: volunteers {}; help requests {mud}",
+        named.join(",")
+    );
+    assert!(
+        entries.iter().any(|e| e["target"] == json!(expected)),
+        "{expected}: {entries:#?}"
+    );
+    let first_read = entries
+        .iter()
+        .filter_map(|e| e["target"].as_str())
+        .find(|t| t.starts_with(&format!("volunteer centre: team {team_id}: volunteers ")));
+    assert!(first_read.is_some(), "the plain read is recorded too");
 }
 
 #[test]

@@ -17,7 +17,9 @@ use crate::domain::codes::RegistrantStatus;
 use crate::domain::normalize::{address_key, kana_key, name_key, phone_key};
 use crate::domain::registrant::{LocationFacts, Registrant, RegistrantData};
 use crate::domain::{RegistrantId, ValidationErrors};
-use crate::exchange::registrants::{CellError, build, check_line_length, read_rows, write_csv};
+use crate::exchange::registrants::{
+    CellError, Table, build, check_line_length, read_rows, write_csv,
+};
 use crate::exchange::{Encoding, FormatError, decode};
 use crate::storage::change_log::{self, Action, Change, Entity};
 use crate::storage::{self, DbConnection, registrants};
@@ -337,6 +339,7 @@ pub fn import_registrants(
     let mut report = tally(rows, dry_run, &file.ignored_columns);
     if report.rejected > 0 || dry_run {
         report.message = summary_message(&report);
+        checked(ctx, &mut conn, actor, Table::Registrants, &report)?;
         return Ok(report);
     }
     apply(ctx, &mut conn, &stored, plans, &mut report, actor)?;
@@ -789,7 +792,7 @@ pub fn import_supporters(
     super::registrants::require_register(actor)?;
     use super::records::record_change;
     use crate::domain::supporter::{SupporterData, SupporterInput};
-    use crate::exchange::registrants::{Table, build_with, read_table};
+    use crate::exchange::registrants::{build_with, read_table};
     check_line_length(bytes).map_err(format_error)?;
     let text = decode(bytes, encoding).map_err(format_error)?;
     let file = read_table(&text, Table::Supporters).map_err(format_error)?;
@@ -868,6 +871,7 @@ pub fn import_supporters(
     let mut report = tally(rows, dry_run, &file.ignored_columns);
     if report.rejected > 0 || dry_run {
         report.message = summary_message(&report);
+        checked(ctx, &mut conn, actor, Table::Supporters, &report)?;
         return Ok(report);
     }
     let districts: Vec<_> = {
@@ -916,6 +920,57 @@ pub fn import_supporters(
 }
 
 /// The report of a file's rows, counted by outcome; not applied yet.
+/// Records a file that was checked against the register but not written (a dry run, or a
+/// file with a rejected row): the report tells which stored records the rows matched, which
+/// fields differ and who may be a duplicate, so it is a read of those records, and it is
+/// handed out only once recorded.
+///
+/// # Errors
+/// A storage error; the report is then not returned.
+fn checked(
+    ctx: &AppContext,
+    conn: &mut DbConnection,
+    actor: Actor<'_>,
+    table: Table,
+    report: &ExchangeReport,
+) -> ServiceResult<()> {
+    let mut ids: Vec<i64> = report
+        .rows
+        .iter()
+        .flat_map(|r| {
+            r.id.into_iter()
+                .chain(r.possible_duplicate_of.iter().copied())
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let why = if report.dry_run {
+        "dry run"
+    } else {
+        "rejected"
+    };
+    let record = match table {
+        Table::Registrants => super::access::caller_record(
+            actor,
+            "read",
+            &format!(
+                "import registrants ({why}): {} rows checked",
+                report.rows.len()
+            ),
+            ids.into_iter().map(RegistrantId).collect(),
+            Vec::new(),
+        ),
+        Table::Supporters => super::access::caller_record(
+            actor,
+            "read",
+            &super::access::ids_target(&format!("import supporters ({why}): supporters"), ids),
+            Vec::new(),
+            Vec::new(),
+        ),
+    };
+    storage::write_transaction(conn, |conn| super::access::record_in(ctx, conn, &record))
+}
+
 fn tally(rows: Vec<RowReport>, dry_run: bool, ignored_columns: &[String]) -> ExchangeReport {
     let count = |o: Outcome| rows.iter().filter(|r| r.outcome == o).count();
     ExchangeReport {

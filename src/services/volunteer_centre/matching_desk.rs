@@ -69,6 +69,75 @@ pub struct TeamView {
     pub returned_at: Option<chrono::NaiveDateTime>,
 }
 
+/// Teams as shown, for naming in the audit entry the volunteers and help requests they show.
+trait TeamsShown {
+    fn teams(&self) -> Vec<&TeamView>;
+}
+
+impl TeamsShown for TeamView {
+    fn teams(&self) -> Vec<&TeamView> {
+        vec![self]
+    }
+}
+
+impl TeamsShown for Vec<TeamView> {
+    fn teams(&self) -> Vec<&TeamView> {
+        self.iter().collect()
+    }
+}
+
+impl TeamsShown for Proposal {
+    fn teams(&self) -> Vec<&TeamView> {
+        self.teams.iter().collect()
+    }
+}
+
+/// `what` and the people and places the teams show: `team 4: volunteers 3,5; help requests 8`.
+fn team_target(what: &str, shown: &impl TeamsShown) -> String {
+    let teams = shown.teams();
+    let volunteers: BTreeSet<i64> = teams
+        .iter()
+        .flat_map(|t| t.members.iter().chain(&t.leader).map(|m| m.id.0))
+        .collect();
+    let requests: BTreeSet<i64> = teams
+        .iter()
+        .flat_map(|t| t.requests.iter().map(|r| r.id.0))
+        .collect();
+    format!(
+        "{what}: {}; {}",
+        super::super::access::ids_target("volunteers", volunteers),
+        super::super::access::ids_target("help requests", requests)
+    )
+}
+
+/// A change at the matching desk, recorded naming the people and places of the teams it shows.
+fn teams_changed<T: TeamsShown>(
+    ctx: &AppContext,
+    caller: &Caller,
+    what: &str,
+    f: impl FnOnce(&mut DbConnection) -> ServiceResult<T>,
+) -> ServiceResult<T> {
+    audited_as(ctx, caller, |conn| {
+        let shown = f(conn)?;
+        let target = team_target(what, &shown);
+        Ok((shown, target))
+    })
+}
+
+/// A read at the matching desk, recorded naming the people and places it shows.
+fn teams_read<T: TeamsShown>(
+    ctx: &AppContext,
+    caller: &Caller,
+    what: &str,
+    f: impl FnOnce(&mut DbConnection) -> ServiceResult<T>,
+) -> ServiceResult<T> {
+    audited_read_as(ctx, caller, |conn| {
+        let shown = f(conn)?;
+        let target = team_target(what, &shown);
+        Ok((shown, target))
+    })
+}
+
 /// Builds views of teams with two queries for all their people and places.
 pub(super) fn views(
     conn: &mut DbConnection,
@@ -176,7 +245,7 @@ pub struct Proposal {
 /// # Errors
 /// A storage error.
 pub fn propose(ctx: &AppContext, caller: &Caller, day: NaiveDate) -> ServiceResult<Proposal> {
-    audited(ctx, caller, &format!("teams proposed for {day}"), |conn| {
+    teams_changed(ctx, caller, &format!("teams proposed for {day}"), |conn| {
         teams::delete_proposed(conn, day)?;
         let kept = teams::for_day(conn, day)?;
         let busy: BTreeSet<VolunteerId> = kept
@@ -271,7 +340,7 @@ pub fn teams_of_day(
     caller: &Caller,
     day: NaiveDate,
 ) -> ServiceResult<Vec<TeamView>> {
-    audited_read(ctx, caller, &format!("teams of {day}"), |conn| {
+    teams_read(ctx, caller, &format!("teams of {day}"), |conn| {
         let records = teams::for_day(conn, day)?;
         views(conn, records)
     })
@@ -282,7 +351,7 @@ pub fn teams_of_day(
 /// # Errors
 /// [`ServiceError::NotFound`].
 pub fn get_team(ctx: &AppContext, caller: &Caller, id: TeamId) -> ServiceResult<TeamView> {
-    audited_read(ctx, caller, &format!("team {id}"), |conn| {
+    teams_read(ctx, caller, &format!("team {id}"), |conn| {
         view_team(conn, id)
     })
 }
@@ -324,7 +393,7 @@ pub fn update_team(
     version: i64,
     patch: &TeamPatch,
 ) -> ServiceResult<TeamView> {
-    audited(ctx, caller, &format!("team {id} changed"), |conn| {
+    teams_changed(ctx, caller, &format!("team {id} changed"), |conn| {
         let team = load_team(conn, id)?;
         if team.version != version {
             return Err(ServiceError::VersionConflict {
@@ -459,7 +528,7 @@ fn transition(
     to: TeamStatus,
     refusal: &str,
 ) -> ServiceResult<TeamView> {
-    audited(ctx, caller, &format!("team {id} {}", to.as_str()), |conn| {
+    teams_changed(ctx, caller, &format!("team {id} {}", to.as_str()), |conn| {
         let team = load_team(conn, id)?;
         if team.status != from {
             return Err(ServiceError::WrongState(format!(
@@ -600,7 +669,7 @@ pub fn lend_equipment(
     if !e.is_empty() {
         return Err(e.into());
     }
-    audited(ctx, caller, &format!("team {id} equipment lent"), |conn| {
+    teams_changed(ctx, caller, &format!("team {id} equipment lent"), |conn| {
         let team = load_team(conn, id)?;
         teams::lend(conn, team.id, &rows, storage::now())?;
         view_team(conn, id)
@@ -617,7 +686,7 @@ pub fn return_equipment(
     id: TeamId,
     input: &ReturnInput,
 ) -> ServiceResult<TeamView> {
-    audited(
+    teams_changed(
         ctx,
         caller,
         &format!("team {id} equipment returned"),
@@ -679,7 +748,7 @@ pub fn report(
     if !e.is_empty() {
         return Err(e.into());
     }
-    audited(ctx, caller, &format!("team {id} report"), |conn| {
+    teams_changed(ctx, caller, &format!("team {id} report"), |conn| {
         let team = load_team(conn, id)?;
         if team.status == TeamStatus::Proposed {
             return Err(ServiceError::WrongState(

@@ -60,9 +60,18 @@ fn audited<T>(
     what: &str,
     f: impl FnOnce(&mut DbConnection) -> ServiceResult<T>,
 ) -> ServiceResult<T> {
+    audited_as(ctx, caller, |conn| Ok((f(conn)?, what.to_owned())))
+}
+
+/// [`audited`] where `f` also returns the entry's target, naming the ids it touched.
+fn audited_as<T>(
+    ctx: &AppContext,
+    caller: &Caller,
+    f: impl FnOnce(&mut DbConnection) -> ServiceResult<(T, String)>,
+) -> ServiceResult<T> {
     let mut conn = ctx.conn()?;
     storage::write_transaction(&mut conn, |conn| {
-        let out = f(conn)?;
+        let (out, what) = f(conn)?;
         super::access::audit_change(ctx, conn, caller, &format!("volunteer centre: {what}"), &[])?;
         Ok(out)
     })
@@ -75,8 +84,18 @@ fn audited_read<T>(
     what: &str,
     f: impl FnOnce(&mut DbConnection) -> ServiceResult<T>,
 ) -> ServiceResult<T> {
+    audited_read_as(ctx, caller, |conn| Ok((f(conn)?, what.to_owned())))
+}
+
+/// [`audited_read`] where `f` also returns the entry's target, naming the ids it read.
+fn audited_read_as<T>(
+    ctx: &AppContext,
+    caller: &Caller,
+    f: impl FnOnce(&mut DbConnection) -> ServiceResult<(T, String)>,
+) -> ServiceResult<T> {
     super::access::read_recorded(ctx, caller, |conn| {
-        Ok((f(conn)?, format!("volunteer centre: {what}")))
+        let (out, what) = f(conn)?;
+        Ok((out, format!("volunteer centre: {what}")))
     })
 }
 
