@@ -131,6 +131,11 @@ impl ApiError {
                 "unavailable",
                 "データベースに接続できません。しばらくしてからやり直してください".into(),
             ),
+            Self::Service(S::Busy(_)) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "混み合っています。数秒待ってからもう一度送ってください（変更は保存されていません）".into(),
+            ),
             Self::Service(S::Storage(_) | S::AuditFiles(_) | S::System(_)) | Self::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -178,6 +183,7 @@ impl ApiError {
             "too_many_attempts" => "しばらくお待ちください",
             "forbidden" => "権限がありません",
             "unavailable" => "一時的に利用できません",
+            "busy" => "混み合っています",
             "invalid_json" | "bad_request" => "不正なリクエスト",
             "unsupported_media_type" => "形式が違います",
             "payload_too_large" => "データが大きすぎます",
@@ -216,7 +222,11 @@ impl ResponseError for ApiError {
             }
             _ => (Vec::new(), None),
         };
-        HttpResponse::build(status)
+        let mut response = HttpResponse::build(status);
+        if code == "busy" {
+            response.insert_header((actix_web::http::header::RETRY_AFTER, "1"));
+        }
+        response
             .content_type("application/problem+json")
             .json(Problem {
                 kind: format!("urn:sasaeai:problem:{code}"),

@@ -117,7 +117,11 @@ impl utoipa::Modify for CommonResponses {
                 "internal: anything else (the cause is in the server log)",
                 false,
             ),
-            ("503", "unavailable: the database does not answer", false),
+            (
+                "503",
+                "unavailable: the database does not answer; busy: it stayed locked by other writers past its timeout, nothing was changed, send again after Retry-After",
+                false,
+            ),
         ];
         for (path, item) in openapi.paths.paths.iter_mut() {
             let open = path == "/healthz" || path == "/api/v1/sessions";

@@ -93,6 +93,11 @@ pub enum ServiceError {
     WrongState(String),
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The database stayed busy past its timeout (SQLite's write lock held by others), or
+    /// PostgreSQL gave up a transaction to a concurrent one (serialization failure, deadlock):
+    /// nothing was changed, and the same request can be sent again.
+    #[error("database busy: {0}")]
+    Busy(String),
     /// The audit key or anchor file cannot be used (missing, readable by others, the wrong key,
     /// unwritable); the message says which file and what to do.
     #[error("{0}")]
@@ -103,6 +108,14 @@ pub enum ServiceError {
     System(String),
     #[error(transparent)]
     Storage(StorageError),
+}
+
+/// SQLite's "database is locked" / "database is busy" (after the busy timeout) and
+/// PostgreSQL's deadlock report: transient, answered 503 with `Retry-After`, never 500.
+fn is_busy(message: &str) -> bool {
+    message.contains("database is locked")
+        || message.contains("database is busy")
+        || message.contains("deadlock detected")
 }
 
 impl From<StorageError> for ServiceError {
@@ -126,6 +139,13 @@ impl From<StorageError> for ServiceError {
                     .find(|f| message.contains(f))
                     .unwrap_or("id");
                 Self::Duplicate { field }
+            }
+            StorageError::Query(Diesel::DatabaseError(
+                DatabaseErrorKind::SerializationFailure,
+                info,
+            )) => Self::Busy(info.message().to_owned()),
+            StorageError::Query(Diesel::DatabaseError(_, info)) if is_busy(info.message()) => {
+                Self::Busy(info.message().to_owned())
             }
             other => Self::Storage(other),
         }
@@ -315,5 +335,31 @@ impl Clock {
 impl std::fmt::Debug for Clock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Clock({})", self.now())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::result::{DatabaseErrorKind, Error as Diesel};
+
+    use super::*;
+
+    fn database(kind: DatabaseErrorKind, message: &str) -> StorageError {
+        StorageError::Query(Diesel::DatabaseError(kind, Box::new(message.to_owned())))
+    }
+
+    #[test]
+    fn a_locked_or_conflicting_database_is_busy_not_broken() {
+        for (kind, message) in [
+            (DatabaseErrorKind::Unknown, "database is locked"),
+            (DatabaseErrorKind::Unknown, "database is busy"),
+            (DatabaseErrorKind::Unknown, "deadlock detected"),
+            (DatabaseErrorKind::SerializationFailure, "could not serialize access"),
+        ] {
+            let error = ServiceError::from(database(kind, message));
+            assert!(matches!(error, ServiceError::Busy(_)), "{message}: {error:?}");
+        }
+        let other = ServiceError::from(database(DatabaseErrorKind::Unknown, "no such table: x"));
+        assert!(matches!(other, ServiceError::Storage(_)), "{other:?}");
     }
 }

@@ -110,8 +110,10 @@ impl DatabaseUrl {
                 conn.batch_execute(
                     // The busy timeout first: switching to WAL takes a lock that other
                     // connections of the pool, opening at the same time, must wait for.
+                    // synchronous = FULL: a write acknowledged is on disk, through a power cut
+                    // too (NORMAL in WAL mode may lose the last commits).
                     "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
                 )
                 .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
                 Ok(DbConnection::Sqlite(conn))
