@@ -17,7 +17,7 @@ pub struct Cli {
     pub database: Option<String>,
     /// Who runs the command, written into the audit log with the command. Required by every
     /// command that reads or changes personal data (import, export, match, print, check, user,
-    /// audit, volunteer-centre).
+    /// audit, volunteer-centre, backup, restore).
     #[arg(long, global = true, env = "SASAEAI_OPERATOR")]
     pub operator: Option<String>,
     /// The audit chain's key file (default: beside the SQLite file, DB.audit-key; for
@@ -133,6 +133,20 @@ pub enum Command {
     Export {
         #[command(subcommand)]
         what: ExportCommand,
+    },
+    /// Write a consistent copy of the database to a new file (mode 0600), safe while the
+    /// server runs: SQLite's VACUUM INTO, or pg_dump for PostgreSQL. Keep the audit key file
+    /// apart from it.
+    Backup {
+        /// The backup file to write (must not exist).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Restore a backup into an empty database (new, or without any rows of the register),
+    /// then check its audit chain. Refuses a database that holds data.
+    Restore {
+        /// The backup file (a SQLite file or a pg_dump archive).
+        file: std::path::PathBuf,
     },
 }
 
@@ -409,6 +423,33 @@ impl Cli {
                 Ok(())
             }
             Command::Print { what } => print(settings, operator, what),
+            Command::Backup { out } => {
+                let (ctx, caller) = open_as(settings, operator)?;
+                let report = services::backup::backup(&ctx, &caller, &out)?;
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+                eprintln!(
+                    "wrote {} ({} bytes); keep the audit key {} too, apart from the backups",
+                    report.file, report.bytes, report.audit_key_file
+                );
+                Ok(())
+            }
+            Command::Restore { file } => {
+                let caller = operator_of(operator)?;
+                let report = services::backup::restore(settings, &caller, &file)?;
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+                match &report.audit.first_broken {
+                    None => Ok(()),
+                    Some((id, why)) => Err(CliError::Usage(format!(
+                        "restored, but the audit log does not verify at entry {id}: {why}"
+                    ))),
+                }
+            }
             Command::User {
                 what:
                     UserCommand::Add {

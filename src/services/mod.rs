@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod audit_chain;
+pub mod backup;
 pub mod demo;
 pub mod districts;
 pub mod exchange;
@@ -354,10 +355,16 @@ mod tests {
             (DatabaseErrorKind::Unknown, "database is locked"),
             (DatabaseErrorKind::Unknown, "database is busy"),
             (DatabaseErrorKind::Unknown, "deadlock detected"),
-            (DatabaseErrorKind::SerializationFailure, "could not serialize access"),
+            (
+                DatabaseErrorKind::SerializationFailure,
+                "could not serialize access",
+            ),
         ] {
             let error = ServiceError::from(database(kind, message));
-            assert!(matches!(error, ServiceError::Busy(_)), "{message}: {error:?}");
+            assert!(
+                matches!(error, ServiceError::Busy(_)),
+                "{message}: {error:?}"
+            );
         }
         let other = ServiceError::from(database(DatabaseErrorKind::Unknown, "no such table: x"));
         assert!(matches!(other, ServiceError::Storage(_)), "{other:?}");

@@ -5,6 +5,7 @@
 //! call these functions, nothing above `services` touches this module.
 
 pub mod audit;
+pub mod backup;
 pub mod change_log;
 pub mod consents;
 pub mod districts;
@@ -56,6 +57,9 @@ pub enum StorageError {
     Migration(String),
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
+    /// A backup or restore could not be made; the message says why and what to do.
+    #[error("{0}")]
+    Backup(String),
 }
 
 pub type StorageResult<T> = Result<T, StorageError>;
