@@ -12,6 +12,8 @@
     reason = "a harness step that fails should stop the test at once"
 )]
 
+pub mod process;
+
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::Arc;
