@@ -69,6 +69,9 @@ pub struct Settings {
     pub audit_anchor_file: Option<PathBuf>,
     /// How often a running server anchors the audit chain's head (it also does at start).
     pub audit_anchor_interval: Duration,
+    /// How often a running server reads the change log for writes made through other servers
+    /// on the same database, to keep its spatial index current.
+    pub change_poll_interval: Duration,
 }
 
 impl Default for Settings {
@@ -98,6 +101,7 @@ impl Default for Settings {
             audit_key_file: None,
             audit_anchor_file: None,
             audit_anchor_interval: Duration::from_secs(24 * 3600),
+            change_poll_interval: Duration::from_millis(250),
         }
     }
 }

@@ -202,6 +202,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// When the listener cannot be used.
 pub fn serve(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Server> {
     let workers = ctx.settings.workers;
+    // Writes through other servers on the same database reach this one's index.
+    crate::services::change_feed::follow(&ctx);
     let data = web::Data::from(ctx);
     let api = openapi();
     let mut server = HttpServer::new(move || {

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod audit_chain;
 pub mod backup;
+pub mod change_feed;
 pub mod demo;
 pub mod districts;
 pub mod exchange;
@@ -210,6 +211,8 @@ pub struct AppContext {
     incident_areas: incidents::IncidentAreas,
     /// The one clock every "today" comes from.
     clock: Clock,
+    /// Where this server is in the change log (see [`change_feed`]).
+    feed: change_feed::SharedFeed,
 }
 
 impl AppContext {
@@ -227,6 +230,7 @@ impl AppContext {
             log::info!("applied {applied} migration(s) on {}", url.backend());
         }
         let (audit_key, chain_started) = audit_chain::open_chain(&mut conn, &settings)?;
+        let feed = change_feed::start(&mut conn)?;
         let spatial = build_spatial_index(&mut conn, &settings)?;
         drop(conn);
         let ctx = Self {
@@ -236,6 +240,7 @@ impl AppContext {
             incident_areas: incidents::IncidentAreas::default(),
             clock: Clock::system(),
             audit_key: Some(audit_key),
+            feed: std::sync::Mutex::new(feed),
         };
         if chain_started {
             // Anchor the start at once: from here on, a start record made anew (to pass off a
@@ -264,6 +269,7 @@ impl AppContext {
             // Nothing is read at start, the key file neither: the audit log cannot be written
             // until a context is opened properly.
             audit_key: None,
+            feed: std::sync::Mutex::new(change_feed::Feed::default()),
         })
     }
 

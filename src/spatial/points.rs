@@ -6,6 +6,9 @@
 //! antimeridian, no distortion near the poles. Distances reported are great-circle metres on the
 //! mean earth sphere.
 
+use std::collections::HashMap;
+use std::hash::Hash;
+
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
@@ -48,41 +51,70 @@ pub fn distance_m(a: GeoPoint, b: GeoPoint) -> f64 {
 
 type Entry<K> = GeomWithData<[f64; 3], K>;
 
-/// Points keyed by `K` (an id), mirroring rows of one table.
+/// Points keyed by `K` (an id), mirroring rows of one table: one point per key at most, and
+/// where each key is, so that a change learnt from elsewhere (another server's write) can move
+/// a key without knowing its old place.
 #[derive(Debug)]
 pub struct PointIndex<K> {
     tree: RTree<Entry<K>>,
+    at: HashMap<K, GeoPoint>,
 }
 
 impl<K> Default for PointIndex<K> {
     fn default() -> Self {
-        Self { tree: RTree::new() }
+        Self {
+            tree: RTree::new(),
+            at: HashMap::new(),
+        }
     }
 }
 
-impl<K: Copy + PartialEq> PointIndex<K> {
-    /// Bulk-loads the points.
+impl<K: Copy + Eq + Hash> PointIndex<K> {
+    /// Bulk-loads the points (a key given twice keeps its last point).
     pub fn build(points: impl IntoIterator<Item = (K, GeoPoint)>) -> Self {
+        let at: HashMap<K, GeoPoint> = points.into_iter().collect();
         Self {
             tree: RTree::bulk_load(
-                points
-                    .into_iter()
-                    .map(|(k, p)| GeomWithData::new(unit_vector(p), k))
+                at.iter()
+                    .map(|(k, p)| GeomWithData::new(unit_vector(*p), *k))
                     .collect(),
             ),
+            at,
         }
     }
 
-    /// Adds a point.
+    /// Puts `key` at `point`, moving it if it was elsewhere.
     pub fn insert(&mut self, key: K, point: GeoPoint) {
-        self.tree.insert(GeomWithData::new(unit_vector(point), key));
+        self.set(key, Some(point));
     }
 
-    /// Removes the point of `key` stored at `point`; false when it was not there.
-    pub fn remove(&mut self, key: K, point: GeoPoint) -> bool {
-        self.tree
-            .remove(&GeomWithData::new(unit_vector(point), key))
-            .is_some()
+    /// Removes `key`; false when it was not there.
+    pub fn remove(&mut self, key: K) -> bool {
+        match self.at.remove(&key) {
+            Some(was) => self
+                .tree
+                .remove(&GeomWithData::new(unit_vector(was), key))
+                .is_some(),
+            None => false,
+        }
+    }
+
+    /// Puts `key` where it should be now (`Some`), or nowhere: the one update after any
+    /// committed change, whoever made it.
+    pub fn set(&mut self, key: K, point: Option<GeoPoint>) {
+        if self.at.get(&key).copied() == point {
+            return;
+        }
+        self.remove(key);
+        if let Some(point) = point {
+            self.tree.insert(GeomWithData::new(unit_vector(point), key));
+            self.at.insert(key, point);
+        }
+    }
+
+    /// Where `key` is indexed.
+    pub fn get(&self, key: K) -> Option<GeoPoint> {
+        self.at.get(&key).copied()
     }
 
     /// Keys in order of distance from `point`, with great-circle metres; lazy, so a caller can
@@ -150,19 +182,11 @@ fn distance2(a: &[f64; 3], b: &[f64; 3]) -> f64 {
     (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)
 }
 
-impl<K: Copy + PartialEq> PointIndex<K> {
-    /// Moves `key` from where it was indexed (`before`, if it was) to where it should be
-    /// (`after`, if anywhere): the one update after any committed change.
-    pub fn replace(&mut self, key: K, before: Option<GeoPoint>, after: Option<GeoPoint>) {
-        if before == after {
-            return;
-        }
-        if let Some(point) = before {
-            self.remove(key, point);
-        }
-        if let Some(point) = after {
-            self.insert(key, point);
-        }
+impl<K: Copy + Eq + Hash> PointIndex<K> {
+    /// Moves `key` to where it should be (`after`, if anywhere); `before` is where the caller
+    /// last knew it, which the index itself knows better (kept for the callers' reading).
+    pub fn replace(&mut self, key: K, _before: Option<GeoPoint>, after: Option<GeoPoint>) {
+        self.set(key, after);
     }
 }
 

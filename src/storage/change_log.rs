@@ -27,6 +27,13 @@ impl Entity {
             Self::Plan => "plan",
         }
     }
+
+    fn parse(code: &str) -> Result<Self, String> {
+        [Self::Registrant, Self::Supporter, Self::Shelter, Self::Plan]
+            .into_iter()
+            .find(|e| e.as_str() == code)
+            .ok_or_else(|| code.to_owned())
+    }
 }
 
 /// What kind of change made a version.
@@ -145,6 +152,46 @@ pub fn append_many(conn: &mut DbConnection, changes: &[Change<'_>]) -> StorageRe
         };
     }
     Ok(())
+}
+
+/// The id of the newest entry (0 when there is none).
+///
+/// # Errors
+/// A query error.
+pub fn last_id(conn: &mut DbConnection) -> StorageResult<i64> {
+    Ok(change_log::table
+        .select(diesel::dsl::max(change_log::id))
+        .first::<Option<i64>>(conn)?
+        .unwrap_or(0))
+}
+
+/// The feed of changes for other servers: entries after `after` (at most `limit`) and those
+/// among `also` (ids not seen before, of transactions that may commit late), oldest first, as
+/// (entry id, entity, record id).
+///
+/// # Errors
+/// A query error, or an entity code this version does not know.
+pub fn feed(
+    conn: &mut DbConnection,
+    after: i64,
+    also: &[i64],
+    limit: i64,
+) -> StorageResult<Vec<(i64, Entity, i64)>> {
+    let rows: Vec<(i64, String, i64)> = change_log::table
+        .filter(change_log::id.gt(after).or(change_log::id.eq_any(also)))
+        .order(change_log::id.asc())
+        .limit(limit)
+        .select((change_log::id, change_log::entity, change_log::entity_id))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, entity, record)| {
+            Ok((
+                id,
+                super::json::code("change_log.entity", &entity, Entity::parse)?,
+                record,
+            ))
+        })
+        .collect()
 }
 
 /// Every entry of one record, oldest first.

@@ -8,6 +8,20 @@ use super::{DbConnection, StorageError, StorageResult};
 use crate::domain::DistrictId;
 use crate::domain::district::{District, DistrictSummary, NewDistrict};
 
+/// What changes whenever a district is added or its boundary replaced: the count and the
+/// latest `updated_at`.
+///
+/// # Errors
+/// A query error.
+pub fn stamp(conn: &mut DbConnection) -> StorageResult<(i64, Option<chrono::NaiveDateTime>)> {
+    Ok(districts::table
+        .select((
+            diesel::dsl::count_star(),
+            diesel::dsl::max(districts::updated_at),
+        ))
+        .first(conn)?)
+}
+
 /// A MultiPolygon as GeoJSON geometry text.
 pub(super) fn geometry_to_text(area: &MultiPolygon<f64>) -> String {
     geojson::Geometry::new(geojson::GeometryValue::from(area)).to_string()

@@ -10,6 +10,20 @@ use crate::domain::HazardZoneId;
 use crate::domain::codes::HazardType;
 use crate::domain::hazard::{HazardZone, LandslidePhenomenon, NewHazardZone};
 
+/// What changes whenever zones are imported (a source's zones are replaced by new rows): the
+/// count and the largest id.
+///
+/// # Errors
+/// A query error.
+pub fn stamp(conn: &mut DbConnection) -> StorageResult<(i64, Option<i64>)> {
+    Ok(hazard_zones::table
+        .select((
+            diesel::dsl::count_star(),
+            diesel::dsl::max(hazard_zones::id),
+        ))
+        .first(conn)?)
+}
+
 /// Every hazard zone.
 pub fn all(conn: &mut DbConnection) -> StorageResult<Vec<HazardZone>> {
     let rows: Vec<(i64, String, i32, Option<String>, String, String)> = hazard_zones::table

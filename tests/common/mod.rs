@@ -112,6 +112,10 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
+        if matches!(self.cleanup, Cleanup::None) {
+            // Another handle's database: its audit files stay with it.
+            return;
+        }
         let (key, anchors) = self.audit_files();
         let _ = std::fs::remove_file(key);
         let _ = std::fs::remove_file(anchors);
