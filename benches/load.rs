@@ -171,7 +171,9 @@ impl Tally {
         if answer.status >= 500 {
             self.server_errors
                 .push(format!("{kind} {}: {}", answer.status, answer.body));
-        } else if answer.status == 412 {
+        } else if answer.status == 412 || (answer.status == 428 && kind.starts_with("plan")) {
+            // A lost race: the record moved on, or another client wrote the first plan
+            // between this one's read and its write.
             self.conflicts += 1;
         } else if !ok.contains(&answer.status) {
             self.other
@@ -536,7 +538,7 @@ fn main() {
     }
     let total: usize = by_kind.values().map(Vec::len).sum();
     println!(
-        "{total} requests in {elapsed:.1} s: {:.0} requests/s; lost races (412): {conflicts}; server errors (5xx): {}; other refusals: {}",
+        "{total} requests in {elapsed:.1} s: {:.0} requests/s; lost races (412, or 428 for a first plan written meanwhile): {conflicts}; server errors (5xx): {}; other refusals: {}",
         total as f64 / elapsed,
         errors.len(),
         other.len()

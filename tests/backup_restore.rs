@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use common::{TestDatabase, TestServer, registrant};
 use sasaeai::config::Settings;
 use sasaeai::services::AppContext;
-use sasaeai::services::access::{Caller, audit_page};
+use sasaeai::services::access::Caller;
 use serde_json::{Value, json};
 
 const WRITERS: usize = 4;
@@ -180,14 +180,10 @@ fn a_backup_taken_during_writes_restores_every_write_acknowledged_before_it() {
             "registrant {id}, acknowledged before the backup, is missing"
         );
     }
-    let mut targets = Vec::new();
-    let mut last = 0;
-    loop {
-        let page = audit_page(&ctx, last, 1000).unwrap_or_default();
-        let Some(entry) = page.last() else { break };
-        last = entry.id;
-        targets.extend(page.into_iter().map(|e| e.record.target));
-    }
+    let targets: Vec<String> = common::audit_log(&ctx)
+        .into_iter()
+        .map(|e| e.record.target)
+        .collect();
     for id in &before {
         assert!(
             targets.contains(&format!("registrant {id} v1 created")),

@@ -168,17 +168,7 @@ fn sixteen_clients_at_once_get_no_server_error_and_every_change_is_audited() {
         changes.len()
     );
 
-    let mut log = Vec::new();
-    loop {
-        let after = log
-            .last()
-            .map_or(0, |e: &sasaeai::storage::audit::AuditEntry| e.id);
-        let page = sasaeai::services::access::audit_page(&server.ctx, after, 1000).expect("audit");
-        if page.is_empty() {
-            break;
-        }
-        log.extend(page);
-    }
+    let log = common::audit_log(&server.ctx);
     let targets: Vec<&str> = log.iter().map(|e| e.record.target.as_str()).collect();
     // Versioned changes are each one entry; consents are counted per person.
     let versioned: BTreeSet<&String> = changes

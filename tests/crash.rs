@@ -12,7 +12,7 @@ use common::process::{sasaeai, serve, with_stdin};
 use common::{PASSWORD, TestDatabase, registrant};
 use sasaeai::config::Settings;
 use sasaeai::services::AppContext;
-use sasaeai::services::access::{Caller, audit_page};
+use sasaeai::services::access::Caller;
 use serde_json::{Value, json};
 
 const WRITERS: usize = 6;
@@ -229,14 +229,10 @@ fn killing_the_server_mid_write_loses_no_acknowledged_write_or_its_audit_entry()
         let json = serde_json::to_value(&found).unwrap_or_default();
         assert_eq!(json["phone"], json!(phone), "acknowledged change of {id}");
     }
-    let mut targets = std::collections::HashSet::new();
-    let mut last = 0;
-    loop {
-        let page = audit_page(&ctx, last, 1000).unwrap_or_default();
-        let Some(entry) = page.last() else { break };
-        last = entry.id;
-        targets.extend(page.into_iter().map(|e| e.record.target));
-    }
+    let targets: std::collections::HashSet<String> = common::audit_log(&ctx)
+        .into_iter()
+        .map(|e| e.record.target)
+        .collect();
     for id in &acknowledged.created {
         assert!(
             targets.contains(&format!("registrant {id} v1 created")),

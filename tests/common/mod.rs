@@ -194,6 +194,19 @@ pub struct TestServer {
     token: std::sync::Mutex<Option<String>>,
 }
 
+/// Every entry of the audit log, oldest first.
+pub fn audit_log(ctx: &AppContext) -> Vec<sasaeai::storage::audit::AuditEntry> {
+    let mut log: Vec<sasaeai::storage::audit::AuditEntry> = Vec::new();
+    loop {
+        let after = log.last().map_or(0, |e| e.id);
+        let page = sasaeai::services::access::audit_page(ctx, after, 1000).expect("audit");
+        if page.is_empty() {
+            return log;
+        }
+        log.extend(page);
+    }
+}
+
 /// The password of every user the harness creates.
 pub const PASSWORD: &str = "test-password-0123";
 
