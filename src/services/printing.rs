@@ -1,8 +1,11 @@
 //! Printing: a registrant's plan, a district's plans in one batch, and a district's
 //! safety-check sheet, as PDF. A plan's links are checked first (an inconsistent plan is
 //! refused with its reasons, or left out of a batch and named on its cover), every copy is
-//! registered with a serial printed on every page, and if rendering fails the registration is
-//! rolled back.
+//! registered with a serial printed on every page. The copy is registered and the print
+//! audited in one short transaction, and the document is rendered after it commits, outside
+//! the database's write lock (a district's batch takes seconds, during which everyone else
+//! writes on); it is handed out only then. If rendering fails the registration is withdrawn
+//! and the failure recorded.
 
 use geo::{BoundingRect, Intersects, MultiPolygon, Rect, coord};
 use serde::Deserialize;
@@ -232,15 +235,17 @@ struct CopyOf<'a> {
     holder: &'a str,
 }
 
-/// Registers a copy, renders it with its serial and records the print in the audit log, in
-/// one transaction: a copy that fails to render is neither registered nor audited.
+/// Registers a copy and records the print in the audit log in one transaction, then renders
+/// it with its serial once that has committed: nothing is handed out unregistered or
+/// unrecorded, and the write lock is not held while pages are drawn. A copy that fails to
+/// render is withdrawn from the register and the failure recorded.
 fn print_copy(
     ctx: &AppContext,
     conn: &mut DbConnection,
     copy: &CopyOf<'_>,
     render: impl FnOnce(&str) -> Result<Vec<u8>, RenderError>,
 ) -> ServiceResult<(Vec<u8>, String)> {
-    storage::write_transaction(conn, |conn| {
+    let serial = storage::write_transaction(conn, |conn| {
         let ids: Vec<RegistrantId> = copy.seen.iter().map(|(id, _)| *id).collect();
         let registered = super::prints::register(
             conn,
@@ -250,11 +255,25 @@ fn print_copy(
             copy.caller,
             copy.holder,
         )?;
-        let bytes = render(&registered.serial).map_err(rendering_failed)?;
         let record = access::access_record(copy.caller, "print", &registered.serial, copy.seen);
         access::record_in(ctx, conn, &record)?;
-        Ok((bytes, registered.serial))
-    })
+        Ok::<_, ServiceError>(registered.serial)
+    })?;
+    match render(&serial) {
+        Ok(bytes) => Ok((bytes, serial)),
+        Err(e) => {
+            let shown: Vec<RegistrantId> = copy.seen.iter().map(|(id, _)| *id).collect();
+            let failure = rendering_failed(e);
+            Err(super::prints::withdraw_failed(
+                ctx,
+                conn,
+                copy.caller,
+                &serial,
+                &shown,
+                failure,
+            ))
+        }
+    }
 }
 
 /// The plan of `registrant` as a one- or two-page PDF for `holder`, and the copy's serial.
@@ -593,4 +612,61 @@ pub fn safety_sheet_pdf(
         printed,
         omitted: 0,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Settings;
+
+    #[test]
+    fn a_copy_that_fails_to_render_is_withdrawn_and_the_failure_recorded() {
+        let path =
+            std::env::temp_dir().join(format!("sasaeai-print-fail-{}.db", std::process::id()));
+        let settings = Settings {
+            database_url: format!("sqlite://{}", path.display()),
+            ..Settings::default()
+        };
+        let ctx = AppContext::open(settings.clone()).expect("open");
+        let caller = Caller::local("print-test");
+        let person = RegistrantId(7);
+        let copy = CopyOf {
+            kind: "plan",
+            seen: &[(person, crate::domain::access::Grant::Register)],
+            district: None,
+            caller: &caller,
+            holder: "holder",
+        };
+        let mut conn = ctx.conn().expect("conn");
+        let failed = print_copy(&ctx, &mut conn, &copy, |_| {
+            Err(RenderError::InvalidCoordinate { what: "home" })
+        });
+        assert!(matches!(failed, Err(ServiceError::System(_))), "{failed:?}");
+        let made = print_copy(&ctx, &mut conn, &copy, |serial| {
+            Ok(serial.as_bytes().to_vec())
+        });
+        let (bytes, serial) = made.expect("printed");
+        assert_eq!(
+            bytes,
+            serial.as_bytes(),
+            "rendered with its registered serial"
+        );
+        let register = storage::prints::list(&mut conn, false, None).expect("list");
+        let serials: Vec<&str> = register.iter().map(|c| c.serial.as_str()).collect();
+        assert_eq!(
+            serials,
+            [serial.as_str()],
+            "only the copy that was made is registered"
+        );
+        let log = access::audit_page(&ctx, 0, 100).expect("audit");
+        let actions: Vec<&str> = log.iter().map(|e| e.record.action.as_str()).collect();
+        assert_eq!(actions, ["print", "print failed", "print"]);
+        assert!(log[1].record.target.contains("withdrawn"));
+        assert_eq!(log[1].record.registrant_ids, [person]);
+        drop(conn);
+        drop(ctx);
+        for suffix in ["", "-wal", "-shm", ".audit-key", ".audit-anchors"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
 }

@@ -95,6 +95,36 @@ pub fn mark_returned(
     })
 }
 
+/// Withdraws a registered copy whose rendering failed, and records the failure, in one
+/// transaction; returns the failure for the caller to answer with.
+///
+/// # Errors
+/// A storage error; else `failure`.
+pub(crate) fn withdraw_failed(
+    ctx: &AppContext,
+    conn: &mut crate::storage::DbConnection,
+    actor: Actor<'_>,
+    serial: &str,
+    shown: &[RegistrantId],
+    failure: ServiceError,
+) -> ServiceError {
+    let recorded = crate::storage::write_transaction(conn, |conn| {
+        crate::storage::prints::withdraw(conn, serial)?;
+        let record = super::access::caller_record(
+            actor,
+            "print failed",
+            &format!("{serial} withdrawn: {failure}"),
+            shown.to_vec(),
+            Vec::new(),
+        );
+        super::access::record_in(ctx, conn, &record)
+    });
+    match recorded {
+        Ok(()) => failure,
+        Err(e) => e,
+    }
+}
+
 /// Registers a copy in its own transaction (for tools and tests that print outside a request).
 ///
 /// # Errors

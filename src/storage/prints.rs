@@ -108,6 +108,15 @@ pub fn register(
     find(conn, &serial)?.ok_or(super::StorageError::Query(diesel::result::Error::NotFound))
 }
 
+/// Removes a copy that was registered but never made (its rendering failed).
+///
+/// # Errors
+/// A query error.
+pub fn withdraw(conn: &mut DbConnection, serial: &str) -> StorageResult<()> {
+    diesel::delete(prints::table.filter(prints::serial.eq(serial))).execute(conn)?;
+    Ok(())
+}
+
 /// One copy by serial.
 pub fn find(conn: &mut DbConnection, serial: &str) -> StorageResult<Option<PrintedCopy>> {
     prints::table

@@ -88,8 +88,8 @@ pub(super) fn registrants_shown(
     Ok(out)
 }
 
-/// The day's roster as PDF, registered in the print register (kind `roster`). If rendering
-/// fails the registration is rolled back.
+/// The day's roster as PDF, registered in the print register (kind `roster`) and audited in
+/// one transaction, rendered after it commits. If rendering fails the copy is withdrawn.
 ///
 /// # Errors
 /// A storage error, or [`ServiceError::Storage`] wrapping a render failure.
@@ -101,24 +101,23 @@ pub fn roster_pdf(
 ) -> ServiceResult<Printed> {
     let holder = holder_or_default(holder);
     let mut conn = ctx.conn()?;
-    storage::write_transaction(&mut conn, |conn| {
+    let (roster, shown) = storage::write_transaction(&mut conn, |conn| {
         let records = teams::for_day(conn, day)?;
         let views = views(conn, records)?;
         let shown = registrants_shown(conn, &views)?;
         let copy = prints::register(conn, "roster", &shown, None, actor, &holder)?;
         record_print(ctx, conn, actor, &copy.serial, &shown)?;
         let roster = Roster {
-            serial: copy.serial.clone(),
+            serial: copy.serial,
             day,
             printed_by: actor.actor().to_owned(),
             holder,
             teams: views.iter().map(roster_team).collect(),
         };
-        let bytes = render_roster(&roster).map_err(render_failed)?;
-        Ok(Printed {
-            bytes,
-            serial: copy.serial,
-        })
+        Ok::<_, ServiceError>((roster, shown))
+    })?;
+    rendered(ctx, &mut conn, actor, &roster.serial, &shown, || {
+        render_roster(&roster)
     })
 }
 
@@ -128,7 +127,7 @@ pub fn roster_pdf(
 /// [`ServiceError::NotFound`] for an unknown team.
 pub fn slip_pdf(ctx: &AppContext, id: TeamId, actor: Actor<'_>) -> ServiceResult<Printed> {
     let mut conn = ctx.conn()?;
-    storage::write_transaction(&mut conn, |conn| {
+    let (slip, shown) = storage::write_transaction(&mut conn, |conn| {
         let view = view_team(conn, id)?;
         let shown = registrants_shown(conn, std::slice::from_ref(&view))?;
         let holder = match &view.leader {
@@ -138,17 +137,42 @@ pub fn slip_pdf(ctx: &AppContext, id: TeamId, actor: Actor<'_>) -> ServiceResult
         let copy = prints::register(conn, "dispatch_slip", &shown, None, actor, &holder)?;
         record_print(ctx, conn, actor, &copy.serial, &shown)?;
         let slip = DispatchSlip {
-            serial: copy.serial.clone(),
+            serial: copy.serial,
             day: view.date,
             printed_by: actor.actor().to_owned(),
             team: roster_team(&view),
         };
-        let bytes = render_slip(&slip).map_err(render_failed)?;
-        Ok(Printed {
-            bytes,
-            serial: copy.serial,
-        })
+        Ok::<_, ServiceError>((slip, shown))
+    })?;
+    rendered(ctx, &mut conn, actor, &slip.serial, &shown, || {
+        render_slip(&slip)
     })
+}
+
+/// Renders a copy registered and audited already, outside the write lock; a copy that fails
+/// to render is withdrawn from the register and the failure recorded.
+fn rendered(
+    ctx: &AppContext,
+    conn: &mut DbConnection,
+    actor: Actor<'_>,
+    serial: &str,
+    shown: &[crate::domain::RegistrantId],
+    render: impl FnOnce() -> Result<Vec<u8>, crate::reports::roster::RenderError>,
+) -> ServiceResult<Printed> {
+    match render() {
+        Ok(bytes) => Ok(Printed {
+            bytes,
+            serial: serial.to_owned(),
+        }),
+        Err(e) => Err(crate::services::prints::withdraw_failed(
+            ctx,
+            conn,
+            actor,
+            serial,
+            shown,
+            render_failed(e),
+        )),
+    }
 }
 
 pub(super) fn holder_or_default(holder: &str) -> String {
