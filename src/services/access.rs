@@ -660,7 +660,7 @@ pub(crate) fn read_recorded<T>(
     caller: &Caller,
     f: impl FnOnce(&mut storage::DbConnection) -> ServiceResult<(T, String)>,
 ) -> ServiceResult<T> {
-    storage::write_transaction(&mut *ctx.conn()?, |conn| {
+    storage::audited_read(&mut *ctx.conn()?, |conn| {
         let (found, target) = f(conn)?;
         record_in(
             ctx,

@@ -636,7 +636,7 @@ pub struct DuplicatePair {
 /// A storage error.
 pub fn duplicates(ctx: &AppContext, caller: &Caller) -> ServiceResult<Vec<DuplicatePair>> {
     super::registrants::require_register(caller)?;
-    storage::write_transaction(&mut *ctx.conn()?, |conn| {
+    storage::audited_read(&mut *ctx.conn()?, |conn| {
         let pairs = duplicate_pairs(conn)?;
         let ids = pairs
             .iter()
@@ -968,7 +968,7 @@ fn checked(
             Vec::new(),
         ),
     };
-    storage::write_transaction(conn, |conn| super::access::record_in(ctx, conn, &record))
+    storage::audited_read(conn, |conn| super::access::record_in(ctx, conn, &record))
 }
 
 fn tally(rows: Vec<RowReport>, dry_run: bool, ignored_columns: &[String]) -> ExchangeReport {

@@ -215,7 +215,7 @@ fn registrants_in(
     let mut ids = ctx.spatial().registrants.within_area(area);
     ids.sort_unstable();
     let mut conn = ctx.conn()?;
-    storage::write_transaction(&mut conn, |conn| {
+    storage::audited_read(&mut conn, |conn| {
         let scope = Scope::of(ctx, conn, caller)?;
         let fetch = |conn: &mut storage::DbConnection, after: Option<RegistrantId>, n: i64| {
             let start = ids.partition_point(|id| after.is_some_and(|a| *id <= a));

@@ -90,7 +90,7 @@ fn read_plan<T>(
     f: impl FnOnce(&mut DbConnection, &Registrant, PlanView) -> ServiceResult<T>,
 ) -> ServiceResult<T> {
     let mut conn = ctx.conn()?;
-    storage::write_transaction(&mut conn, |conn| {
+    storage::audited_read(&mut conn, |conn| {
         let (person, grant) = see(ctx, conn, caller, registrant)?;
         let plan = plans::find(conn, registrant)?.ok_or(ServiceError::NotFound("plan"))?;
         let plan = view(conn, plan)?;
@@ -205,7 +205,7 @@ pub fn history(
 ) -> ServiceResult<Vec<HistoryEntry>> {
     super::registrants::require_register(caller)?;
     let mut conn = ctx.conn()?;
-    storage::write_transaction(&mut conn, |conn| {
+    storage::audited_read(&mut conn, |conn| {
         let (_, grant) = see(ctx, conn, caller, registrant)?;
         let history = change_log::history(conn, Entity::Plan, registrant.0)?;
         let target = format!("/api/v1/registrants/{registrant}/plan/history");

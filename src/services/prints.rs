@@ -55,7 +55,7 @@ pub fn list(
         .as_deref()
         .map(str::trim)
         .filter(|h| !h.is_empty());
-    storage::write_transaction(&mut *ctx.conn()?, |conn| {
+    storage::audited_read(&mut *ctx.conn()?, |conn| {
         let copies = prints::list(conn, query.outstanding.unwrap_or(false), holder)?;
         // The register names who holds whose data: reading it is recorded too.
         let mut people: Vec<RegistrantId> = copies

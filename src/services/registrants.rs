@@ -132,7 +132,7 @@ pub fn get(
     id: RegistrantId,
 ) -> ServiceResult<Seen<RegistrantView>> {
     let mut conn = ctx.conn()?;
-    storage::write_transaction(&mut conn, |conn| {
+    storage::audited_read(&mut conn, |conn| {
         let (record, grant) = see(ctx, conn, caller, id)?;
         let view = project(view_one(conn, ctx, record)?, grant);
         audit_in(
@@ -170,7 +170,7 @@ fn staff_read<T>(
 ) -> ServiceResult<T> {
     require_register(caller)?;
     let mut conn = ctx.conn()?;
-    storage::write_transaction(&mut conn, |conn| {
+    storage::audited_read(&mut conn, |conn| {
         let (_, grant) = see(ctx, conn, caller, id)?;
         let found = f(conn)?;
         audit_in(ctx, conn, caller, "read", target, &[(id, grant)])?;
@@ -364,7 +364,7 @@ pub fn list(
         filter.plan = Some(PlanFilter::Status(PlanStatus::Confirmed));
     }
     let mut conn = ctx.conn()?;
-    storage::write_transaction(&mut conn, |conn| {
+    storage::audited_read(&mut conn, |conn| {
         let scope = Scope::of(ctx, conn, caller)?;
         // A district user's candidates come from their districts only; consent and incidents
         // decide the rest, person by person.
