@@ -180,6 +180,14 @@ fn openapi_document_lists_every_route_and_every_listed_route_exists() {
             "schema {schema} missing"
         );
     }
+    // Two Rust types named alike must not overwrite one another's schema.
+    let schemas = &doc.json["components"]["schemas"];
+    assert!(
+        schemas["Proposal"]["properties"]["registrant_id"].is_object(),
+        "the matching run's proposal: {}",
+        schemas["Proposal"]
+    );
+    assert!(schemas["TeamProposal"]["properties"]["teams"].is_object());
 }
 
 #[test]

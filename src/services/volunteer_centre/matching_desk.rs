@@ -227,8 +227,10 @@ pub struct UnmetRequest {
     pub reason: String,
 }
 
-/// The day's proposal as stored.
+/// The day's proposal as stored. Named `TeamProposal` in the OpenAPI document, apart from the
+/// matching run's `Proposal`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = TeamProposal)]
 pub struct Proposal {
     pub date: NaiveDate,
     /// Every team of the day: the confirmed ones kept, the new proposals after them.
