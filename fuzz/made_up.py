@@ -3,7 +3,7 @@
 
     python3 fuzz/made_up.py OUT SEEDS DIR...
 
-A file is left out when it shares a 16-byte run with a real file in ../shared/data/kurume/
+A file is left out when it shares a 10-byte run with a real file in ../shared/data/kurume/
 that no made-up seed (the files of SEEDS, the hand-written seeds and fixtures) also has: such
 a run came from the real file. Runs that the made-up seeds share with the real files (GeoJSON
 keys, the GSI header) are allowed. When in doubt a file is left out. Standard library only.
@@ -13,7 +13,7 @@ import pathlib
 import shutil
 import sys
 
-WINDOW = 16
+WINDOW = 10
 KURUME = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "kurume"
 
 
