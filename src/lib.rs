@@ -16,6 +16,8 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod exchange;
+/// Entry points shared by the fuzz targets and the corpus replay test.
+pub mod fuzzing;
 pub mod http;
 pub mod matching;
 #[doc(hidden)]

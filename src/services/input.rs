@@ -33,19 +33,24 @@ pub fn from_json<T: DeserializeOwned>(value: Value) -> Result<T, ValidationError
 }
 
 /// Applies an RFC 7396 merge patch: objects merge key by key, `null` removes, anything else
-/// replaces.
+/// replaces. An object patched onto a value that is not an object merges into an empty object
+/// (RFC 7396, section 2), so its own `null`s remove rather than being stored.
 pub fn merge_patch(target: &mut Value, patch: &Value) {
-    match (target, patch) {
-        (Value::Object(target), Value::Object(patch)) => {
-            for (key, value) in patch {
-                if value.is_null() {
-                    target.remove(key);
-                } else {
-                    merge_patch(target.entry(key.clone()).or_insert(Value::Null), value);
-                }
+    let Value::Object(patch) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = Value::Object(Map::new());
+    }
+    if let Value::Object(target) = target {
+        for (key, value) in patch {
+            if value.is_null() {
+                target.remove(key);
+            } else {
+                merge_patch(target.entry(key.clone()).or_insert(Value::Null), value);
             }
         }
-        (target, patch) => *target = patch.clone(),
     }
 }
 
@@ -109,6 +114,28 @@ mod tests {
         let mut doc = json!({"a": "b", "c": {"d": "e", "f": "g"}});
         merge_patch(&mut doc, &json!({"a": "z", "c": {"f": null}}));
         assert_eq!(doc, json!({"a": "z", "c": {"d": "e"}}));
+    }
+
+    #[test]
+    fn an_object_patched_onto_null_drops_its_nulls_as_rfc_7396_says() {
+        // Found by the json_bodies fuzz target: patching twice gave another result than once,
+        // because the nested null was copied into the record instead of removing.
+        let mut doc = json!({"dwelling": null, "name": "a"});
+        merge_patch(
+            &mut doc,
+            &json!({"dwelling": {"bedroom_floor": null, "floor": {"x": null}}}),
+        );
+        assert_eq!(doc, json!({"dwelling": {"floor": {}}, "name": "a"}));
+        let once = doc.clone();
+        merge_patch(
+            &mut doc,
+            &json!({"dwelling": {"bedroom_floor": null, "floor": {"x": null}}}),
+        );
+        assert_eq!(doc, once, "a merge patch is idempotent");
+        // The RFC's own appendix A example: {"a": "b"} patched with {"a": {"bb": {"ccc": null}}}.
+        let mut doc = json!({"a": "b"});
+        merge_patch(&mut doc, &json!({"a": {"bb": {"ccc": null}}}));
+        assert_eq!(doc, json!({"a": {"bb": {}}}));
     }
 
     #[test]

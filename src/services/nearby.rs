@@ -188,6 +188,20 @@ pub fn parse_area(body: &serde_json::Value) -> Result<MultiPolygon<f64>, Validat
     };
     let mut polygons = Vec::new();
     for geometry in geometries {
+        let parts: Vec<&geojson::PolygonType> = match &geometry.value {
+            geojson::GeometryValue::Polygon { coordinates } => vec![coordinates],
+            geojson::GeometryValue::MultiPolygon { coordinates } => coordinates.iter().collect(),
+            _ => return Err(invalid("Polygon または MultiPolygon だけを送ってください")),
+        };
+        // geojson's conversion to geo indexes a position's first two numbers unchecked: a
+        // position such as [32] would panic there instead of being refused.
+        if parts
+            .iter()
+            .flat_map(|rings| rings.iter().flatten())
+            .any(|position| position.len() < 2)
+        {
+            return Err(invalid("座標は [経度, 緯度] の数値の組で送ってください"));
+        }
         match geo::Geometry::<f64>::try_from(geometry) {
             Ok(geo::Geometry::Polygon(p)) => polygons.push(p),
             Ok(geo::Geometry::MultiPolygon(mp)) => polygons.extend(mp.0),
@@ -272,4 +286,36 @@ pub fn registrants_in_zone(
         .ok_or(ServiceError::NotFound("hazard zone"))?;
     let target = format!("/api/v1/hazard-zones/{zone}/registrants");
     registrants_in(ctx, caller, &area, query, &target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_area_with_a_position_of_one_number_is_refused_not_a_panic() {
+        // Found by the json_bodies fuzz target (minimised): geojson's conversion panicked on [32].
+        let body: serde_json::Value = serde_json::from_str(
+            r#"{"type": "MultiPolygon", "coordinates": [[[[130.5, 33.3], [130.51, 33.3], [32], [130.5, 33.3]]]]}"#,
+        )
+        .unwrap();
+        let error = parse_area(&body).unwrap_err();
+        assert_eq!(error.fields(), vec!["area"]);
+        let empty = serde_json::json!({"type": "Polygon", "coordinates": [[[], [130.5, 33.3]]]});
+        assert!(parse_area(&empty).is_err());
+    }
+
+    #[test]
+    fn an_area_of_positions_with_two_or_more_numbers_is_read() {
+        let body = serde_json::json!({"type": "Feature", "properties": {}, "geometry": {
+            "type": "Polygon",
+            "coordinates": [[[130.5, 33.3, 10.0], [130.6, 33.3], [130.6, 33.4], [130.5, 33.3]]]
+        }});
+        assert_eq!(parse_area(&body).unwrap().0.len(), 1);
+        let point = serde_json::json!({"type": "Point", "coordinates": [130.5]});
+        assert!(
+            parse_area(&point).is_err(),
+            "a Point is refused before conversion"
+        );
+    }
 }

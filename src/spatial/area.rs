@@ -591,4 +591,41 @@ mod tests {
         assert!(!prepared.contains(&Point::new(130.5, 33.3)));
         assert_eq!(prepared.vertices(), 0);
     }
+
+    #[test]
+    #[ignore = "open: PreparedArea sums winding numbers over the polygons, so a self-intersecting \
+                polygon overlapping another can cancel it; found by the json_bodies fuzz target"]
+    fn a_self_intersecting_polygon_over_another_answers_as_geo() {
+        // The fuzzer's input (an area body): a small quadrilateral, and a self-intersecting
+        // ring whose loop (winding -1 once the polygon is oriented) lies over it.
+        let ring = |points: &[(f64, f64)]| LineString::from(points.to_vec());
+        let area = MultiPolygon(vec![
+            Polygon::new(
+                ring(&[
+                    (129.5, 33.3),
+                    (130.51, 33.3),
+                    (130.51, 33.309_999_999_999_995),
+                    (130.5, 33.309_999_995),
+                    (130.5, 33.3),
+                ]),
+                vec![],
+            ),
+            Polygon::new(
+                ring(&[
+                    (130.6, 33.3),
+                    (1.0, 3.31),
+                    (130.6, 33.33),
+                    (130.61, 37.3),
+                    (13.06, 33.3),
+                ]),
+                vec![],
+            ),
+        ]);
+        let point = Point::new(130.507_500_000_999_98, 33.309_999_997_75);
+        assert!(area.contains(&point), "geo: inside the first polygon");
+        assert_eq!(
+            PreparedArea::new(&area).contains(&point),
+            area.contains(&point)
+        );
+    }
 }
