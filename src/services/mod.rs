@@ -285,8 +285,11 @@ impl AppContext {
 
     /// Rebuilds every spatial index from the database (after a bulk change such as an import).
     pub(crate) fn rebuild_spatial(&self, conn: &mut storage::DbConnection) -> ServiceResult<()> {
-        let spatial = build_spatial_index(conn, &self.settings)?;
-        *self.spatial_mut() = spatial;
+        // Built under the write lock: a change committed meanwhile, by this server's request
+        // handlers (which apply their own change after committing, under this lock) or read by
+        // the change feed, is then applied after the new index is in place, never lost under it.
+        let mut spatial = self.spatial_mut();
+        *spatial = build_spatial_index(conn, &self.settings)?;
         Ok(())
     }
 
