@@ -713,7 +713,7 @@ pub fn merge(
         return Err(ValidationErrors::one("duplicate_id", "同じ人どうしは統合できません").into());
     }
     let mut conn = ctx.conn()?;
-    let (before_dup, after_dup) = storage::write_transaction(&mut conn, |conn| {
+    let (_, after_dup) = storage::write_transaction(&mut conn, |conn| {
         let find = |conn: &mut storage::DbConnection, id| {
             registrants::find(conn, id)?.ok_or(ServiceError::NotFound("registrant"))
         };
@@ -766,13 +766,7 @@ pub fn merge(
         Ok::<_, ServiceError>((dup_record, dup_after))
     })?;
     // The duplicate leaves the point index: merged people are not active.
-    ctx.spatial_mut().registrants.replace(
-        after_dup.id,
-        (before_dup.status == RegistrantStatus::Active)
-            .then_some(before_dup.data.location)
-            .flatten(),
-        None,
-    );
+    ctx.spatial_mut().registrants.set(after_dup.id, None);
     Ok(super::registrants::get(ctx, actor, kept)?.record)
 }
 

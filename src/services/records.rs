@@ -187,8 +187,9 @@ pub(super) trait PlacedRecord: Versioned + Sized {
         district: Option<DistrictId>,
     ) -> StorageResult<Option<Self>>;
     fn location(data: &Self::Data) -> Option<GeoPoint>;
-    /// Brings the spatial index up to date after a committed change from `before`.
-    fn reindex(&self, before: Option<&Self>, spatial: &mut SpatialIndex);
+    /// Brings the spatial index up to date after a committed change (the index knows where
+    /// the record was).
+    fn reindex(&self, spatial: &mut SpatialIndex);
 }
 
 impl PlacedRecord for Supporter {
@@ -216,12 +217,10 @@ impl PlacedRecord for Supporter {
     fn location(data: &SupporterData) -> Option<GeoPoint> {
         Some(data.location)
     }
-    fn reindex(&self, before: Option<&Self>, spatial: &mut SpatialIndex) {
+    fn reindex(&self, spatial: &mut SpatialIndex) {
         // Active supporters are indexed where they live.
         let at = |s: &Self| (s.data.status == SupporterStatus::Active).then_some(s.data.location);
-        spatial
-            .supporters
-            .replace(self.id, before.and_then(at), at(self));
+        spatial.supporters.set(self.id, at(self));
     }
 }
 
@@ -250,7 +249,7 @@ impl PlacedRecord for Shelter {
     fn location(data: &ShelterData) -> Option<GeoPoint> {
         Some(data.location)
     }
-    fn reindex(&self, _before: Option<&Self>, spatial: &mut SpatialIndex) {
+    fn reindex(&self, spatial: &mut SpatialIndex) {
         spatial.upsert_shelter(self.id, self.data.clone());
     }
 }
@@ -268,7 +267,7 @@ pub(super) fn create_placed<R: PlacedRecord>(
         record_change(ctx, conn, &record, Action::Created, &[], actor)?;
         Ok::<_, ServiceError>(record)
     })?;
-    record.reindex(None, &mut ctx.spatial_mut());
+    record.reindex(&mut ctx.spatial_mut());
     Ok(record)
 }
 
@@ -302,7 +301,7 @@ pub(super) fn patch_placed<R: PlacedRecord>(
         record_change(ctx, conn, &updated, Action::Updated, &fields, actor)?;
         Ok(updated)
     })?;
-    updated.reindex(Some(&current), &mut ctx.spatial_mut());
+    updated.reindex(&mut ctx.spatial_mut());
     Ok(updated)
 }
 

@@ -93,10 +93,10 @@ fn indexed_at(registrant: &Registrant) -> Option<crate::domain::GeoPoint> {
 }
 
 /// Brings the point index up to date after a committed change.
-fn reindex(ctx: &AppContext, before: Option<&Registrant>, after: &Registrant) {
+fn reindex(ctx: &AppContext, after: &Registrant) {
     ctx.spatial_mut()
         .registrants
-        .replace(after.id, before.and_then(indexed_at), indexed_at(after));
+        .set(after.id, indexed_at(after));
 }
 
 /// Adds a person to the register, with status `active` and version 1.
@@ -118,7 +118,7 @@ pub fn create(
         record_change(ctx, conn, &registrant, Action::Created, &[], actor)?;
         Ok::<_, ServiceError>(registrant)
     })?;
-    reindex(ctx, None, &registrant);
+    reindex(ctx, &registrant);
     view_one(&mut conn, ctx, registrant)
 }
 
@@ -250,7 +250,7 @@ pub fn patch(
         record_change(ctx, conn, &updated, Action::Updated, &fields, actor)?;
         Ok::<_, ServiceError>(updated)
     })?;
-    reindex(ctx, Some(&current), &updated);
+    reindex(ctx, &updated);
     view_one(&mut conn, ctx, updated)
 }
 
@@ -284,12 +284,7 @@ pub fn change_status(
         record_change(ctx, conn, &updated, Action::StatusChanged, &fields, actor)?;
         Ok::<_, ServiceError>(updated)
     })?;
-    // Only the status changed; whether the home was indexed before, it is not there twice
-    // after: `replace` removes it (a no-op when absent) and inserts it if now active.
-    let home = updated.data.location;
-    ctx.spatial_mut()
-        .registrants
-        .replace(id, home, indexed_at(&updated));
+    reindex(ctx, &updated);
     view_one(&mut conn, ctx, updated)
 }
 

@@ -121,8 +121,7 @@ impl SpatialIndex {
 
     /// Adds, moves or changes one shelter after a committed write.
     pub fn upsert_shelter(&mut self, id: ShelterId, data: ShelterData) {
-        let before = self.shelter_data.get(&id).map(|s| s.location);
-        self.shelters.replace(id, before, Some(data.location));
+        self.shelters.set(id, Some(data.location));
         // Where the shelter was eligible comes from the old zones; where it is, from the new.
         let was: Vec<Option<GeoPoint>> = HazardType::ALL
             .iter()
@@ -137,16 +136,12 @@ impl SpatialIndex {
         for (hazard, was) in HazardType::ALL.iter().zip(was) {
             let now = self.eligible_at(id, &data, *hazard);
             if was.is_some() || now.is_some() {
-                self.eligible
-                    .entry(*hazard)
-                    .or_default()
-                    .replace(id, was, now);
+                self.eligible.entry(*hazard).or_default().set(id, now);
             }
         }
         let welfare_at =
             |s: &ShelterData| (s.kind == ShelterKind::WelfareShelter).then_some(s.location);
-        let was_welfare = self.shelter_data.get(&id).and_then(welfare_at);
-        self.welfare.replace(id, was_welfare, welfare_at(&data));
+        self.welfare.set(id, welfare_at(&data));
         self.shelter_data.insert(id, data);
     }
 

@@ -182,14 +182,6 @@ fn distance2(a: &[f64; 3], b: &[f64; 3]) -> f64 {
     (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)
 }
 
-impl<K: Copy + Eq + Hash> PointIndex<K> {
-    /// Moves `key` to where it should be (`after`, if anywhere); `before` is where the caller
-    /// last knew it, which the index itself knows better (kept for the callers' reading).
-    pub fn replace(&mut self, key: K, _before: Option<GeoPoint>, after: Option<GeoPoint>) {
-        self.set(key, after);
-    }
-}
-
 /// Latitude and longitude in degrees of a unit vector.
 pub fn to_lat_lon(v: &[f64; 3]) -> (f64, f64) {
     (

@@ -154,7 +154,8 @@ fn moves_and_removals_keep_the_tree_equal_to_the_truth() {
             0 => None,
             _ => Some(cloud(&mut rng, (33.31, 130.51), 0.05, 1)[0].1),
         };
-        index.replace(key, before, after);
+        assert_eq!(index.get(key), before, "the index knows where {key} is");
+        index.set(key, after);
         truth.insert(key, after);
         if step % 500 == 0 {
             let mut expected: Vec<u32> = truth
