@@ -72,6 +72,9 @@ pub struct Settings {
     /// How often a running server reads the change log for writes made through other servers
     /// on the same database, to keep its spatial index current.
     pub change_poll_interval: Duration,
+    /// Days after a plan was written (its last confirmation) when it is due for review, where
+    /// the plan names no review date itself (default 365).
+    pub plan_review_days: u32,
 }
 
 impl Default for Settings {
@@ -102,6 +105,7 @@ impl Default for Settings {
             audit_anchor_file: None,
             audit_anchor_interval: Duration::from_secs(24 * 3600),
             change_poll_interval: Duration::from_millis(250),
+            plan_review_days: 365,
         }
     }
 }

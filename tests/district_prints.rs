@@ -141,17 +141,22 @@ fn a_district_batch_prints_each_consistent_plan_after_a_cover_that_names_the_res
     assert_eq!((status, content_type.as_str()), (200, "application/pdf"));
     assert_eq!(serial.as_deref(), Some("P-000001"));
     if let Some(pages) = pdf_pages(&bytes) {
-        // The cover, A on one page, B on two; C (draft) and D (not linked) left out.
-        assert_eq!(pages.len(), 4, "{pages:#?}");
+        // The cover, A on two pages (the consents and signatures on the second), B (long
+        // notes) on two as well; C (draft) and D (not linked) left out.
+        assert_eq!(pages.len(), 5, "{pages:#?}");
         let cover = &pages[0];
         for expected in ["地区一括印刷", "D1西校区", "2件", "民生委員", "P-000001"] {
             assert!(cover.contains(expected), "cover lacks {expected}: {cover}");
         }
         assert!(cover.contains("上田三子様") && cover.contains("計画が確定していません"));
         assert!(cover.contains("江藤四子様") && cover.contains("確定されていません"));
-        assert!(pages[1].contains("青木一子様") && pages[1].contains("1/1ページ"));
-        assert!(pages[2].contains("井上二子様") && pages[2].contains("1/2ページ"));
-        assert!(pages[3].contains("2/2ページ"));
+        assert!(pages[1].contains("青木一子様") && pages[1].contains("1/2ページ"));
+        assert!(pages[2].contains("青木一子様") && pages[2].contains("2/2ページ"));
+        assert!(pages[3].contains("井上二子様") && pages[3].contains("1/2ページ"));
+        assert!(pages[4].contains("2/2ページ") && pages[4].contains("本人署名"));
+        // One receipt, on the cover.
+        assert!(cover.contains("受領者氏名"));
+        assert!(pages[1..].iter().all(|p| !p.contains("受領者氏名")));
         for page in &pages {
             assert!(
                 page.contains("P-000001") && page.contains("取扱注意"),
@@ -349,7 +354,7 @@ fn the_command_line_prints_a_batch_and_a_sheet_to_files_with_a_progress_bar() {
     }
     let bytes = std::fs::read(&plans_file).unwrap_or_default();
     if let Some(pages) = pdf_pages(&bytes) {
-        assert_eq!(pages.len(), 4);
+        assert_eq!(pages.len(), 5);
     }
 
     let sheet_file = dir.join(format!("sheet-{}.pdf", std::process::id()));

@@ -692,6 +692,7 @@ fn print(settings: Settings, operator: Option<&str>, what: PrintCommand) -> Resu
             let query = services::printing::BatchQuery {
                 holder: Some(holder.clone()),
                 tier: tier.clone(),
+                tear_off: None,
             };
             services::printing::district_plans_pdf(
                 &ctx,

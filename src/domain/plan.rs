@@ -63,6 +63,8 @@ pub struct PlanData {
     pub written_on: NaiveDate,
     pub next_review_on: Option<NaiveDate>,
     pub community_association: Option<String>,
+    /// 班: the neighbourhood group within the community association.
+    pub neighbourhood_group: Option<String>,
     pub welfare_commissioner: Option<String>,
     pub supporters: Vec<PlanSupporter>,
     pub destinations: Vec<PlanDestination>,
@@ -85,6 +87,8 @@ pub struct PlanInput {
     pub written_on: Option<String>,
     pub next_review_on: Option<String>,
     pub community_association: Option<String>,
+    /// 班 (e.g. `3班`).
+    pub neighbourhood_group: Option<String>,
     pub welfare_commissioner: Option<String>,
     pub supporters: Option<Vec<PlanSupporterInput>>,
     pub destinations: Option<Vec<PlanDestinationInput>>,
@@ -227,6 +231,11 @@ impl PlanData {
                 &mut e,
                 "community_association",
                 input.community_association.as_deref(),
+            ),
+            neighbourhood_group: short(
+                &mut e,
+                "neighbourhood_group",
+                input.neighbourhood_group.as_deref(),
             ),
             welfare_commissioner: short(
                 &mut e,

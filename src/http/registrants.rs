@@ -392,11 +392,21 @@ pub(super) struct HolderQuery {
     pub(super) holder: Option<String>,
 }
 
+/// Who will hold a printed plan, and whether to add the supporters' tear-off page.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub(super) struct PlanPrintQuery {
+    /// The person or role who receives the copy (recorded in the print register).
+    pub(super) holder: Option<String>,
+    /// `true` adds a last page for the supporters to take along (default `false`).
+    pub(super) tear_off: Option<bool>,
+}
+
 /// The plan as an A4 PDF for `holder`. The copy is registered and its serial printed on every
-/// page; a plan whose supporter links or consents do not hold is refused (409) with the reasons.
+/// page; a plan whose supporter links, consents or destinations do not hold is refused (409)
+/// with the reasons.
 #[utoipa::path(
     tag = "plans",
-    params(("id" = i64, Path), HolderQuery),
+    params(("id" = i64, Path), PlanPrintQuery),
     responses(
         (status = 200, content_type = "application/pdf", body = Vec<u8>, headers(("X-Print-Serial" = String))),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -408,12 +418,16 @@ pub(super) struct HolderQuery {
 async fn plan_pdf(
     ctx: Ctx,
     read: PersonRead,
-    query: web::Query<HolderQuery>,
+    query: web::Query<PlanPrintQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let holder = query.into_inner().holder.unwrap_or_default();
+    let query = query.into_inner();
+    let holder = query.holder.unwrap_or_default();
+    let options = printing::PrintOptions {
+        tear_off: query.tear_off.unwrap_or(false),
+    };
     let (bytes, serial) = read
         .run(&ctx, move |ctx, caller, id| {
-            printing::plan_pdf(ctx, caller, id, &holder)
+            printing::plan_pdf(ctx, caller, id, &holder, options)
         })
         .await?;
     Ok(pdf_response(bytes, &serial, "plan").finish_body())

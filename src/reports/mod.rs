@@ -3,6 +3,8 @@
 //! Pure: no I/O, no database; depends only on std, chrono and printpdf. The services layer
 //! fills the models from the register and records every printed copy.
 
+mod map;
+mod page;
 mod pdf;
 pub mod plan;
 pub mod roster;

@@ -152,6 +152,21 @@ pub(super) fn embedded_font() -> Result<&'static Font, RenderError> {
 
 pub(super) const MM_PER_PT: f32 = 25.4 / 72.0;
 
+/// Type sizes of every document, in points, in one place: DESIGN.md asks for 11 pt or more
+/// for elderly readers, names and phone numbers larger.
+pub(super) mod size {
+    /// Body text, table cells, map labels, footers: never smaller.
+    pub const BODY: f32 = 11.0;
+    /// Section headings and column headings.
+    pub const HEADING: f32 = 12.0;
+    /// Names, phone numbers, serials.
+    pub const LARGE: f32 = 14.0;
+    /// The person's name on a plan.
+    pub const NAME: f32 = 16.0;
+    /// Document titles.
+    pub const TITLE: f32 = 18.0;
+}
+
 pub(super) fn line_height(size_pt: f32) -> f32 {
     size_pt * 1.3 * MM_PER_PT
 }
@@ -187,9 +202,33 @@ pub(super) fn polygon(page_h: f32, rings: Vec<Vec<(f32, f32)>>, mode: PaintMode)
                 })
                 .collect(),
             mode,
-            winding_order: WindingOrder::EvenOdd,
+            // Each ring set is filled by itself with the nonzero rule: holes are holes
+            // when they run against their exterior (see `oriented`), and nested zones drawn
+            // one over another never cancel out as even-odd would.
+            winding_order: WindingOrder::NonZero,
         },
     }
+}
+
+/// Twice the signed area of a ring in page coordinates (y down): positive when it runs
+/// clockwise on the page.
+fn signed_area2(ring: &[(f32, f32)]) -> f32 {
+    ring.iter()
+        .zip(ring.iter().cycle().skip(1))
+        .map(|(a, b)| a.0 * b.1 - b.0 * a.1)
+        .sum()
+}
+
+/// A polygon's rings made ready for the nonzero rule: the exterior (the first ring) clockwise
+/// on the page and every hole anticlockwise, whatever order the source file used.
+pub(super) fn oriented(mut rings: Vec<Vec<(f32, f32)>>) -> Vec<Vec<(f32, f32)>> {
+    for (i, ring) in rings.iter_mut().enumerate() {
+        let clockwise = signed_area2(ring) > 0.0;
+        if clockwise != (i == 0) {
+            ring.reverse();
+        }
+    }
+    rings
 }
 
 pub(super) fn polyline(page_h: f32, points: &[(f32, f32)], closed: bool) -> Op {
@@ -250,8 +289,21 @@ pub(super) fn no_line_start(c: char) -> bool {
     )
 }
 
-/// Breaks `text` into lines no wider than `width_mm` at `size_pt`, honouring newlines. Latin
-/// words are kept whole where a space allows; Japanese breaks between any two characters.
+/// Characters that belong to one unbreakable token: a phone number (`0942-30-9000`), a
+/// quantity (`土のう袋×50`'s `×50`), a depth (`5.0〜10.0m`), a serial, a Latin word.
+pub(super) fn token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            '-' | '.' | ':' | '/' | '@' | '+' | '#' | '%' | '_' | '×' | '〜' | '~' | '－' | '：'
+        )
+        || ('０'..='９').contains(&c)
+}
+
+/// Breaks `text` into lines no wider than `width_mm` at `size_pt`, honouring newlines. A token
+/// (see [`token_char`]: phone numbers, numbers with their unit, Latin words) moves whole to the
+/// next line unless it is wider than a line by itself; Japanese breaks between any two
+/// characters, never before closing punctuation or small kana.
 pub(super) fn wrap(font: &Font, text: &str, size_pt: f32, width_mm: f32) -> Vec<String> {
     let max_em = width_mm / (size_pt * MM_PER_PT);
     let mut lines = Vec::new();
@@ -261,17 +313,20 @@ pub(super) fn wrap(font: &Font, text: &str, size_pt: f32, width_mm: f32) -> Vec<
         for c in paragraph.chars() {
             let adv = font.advance_em(c);
             if em + adv > max_em && !line.is_empty() && !no_line_start(c) {
-                // Break at the last space if the overflow is inside a Latin word.
-                let cut = if c.is_ascii_alphanumeric() {
-                    line.iter().rposition(|&ch| ch == ' ').filter(|&i| i > 0)
+                // Inside a token, the whole token moves down if something stands before it.
+                let cut = if token_char(c) {
+                    line.iter()
+                        .rposition(|&ch| !token_char(ch))
+                        .map(|i| i + 1)
                 } else {
                     None
                 };
                 let rest = match cut {
-                    Some(i) => line.split_off(i + 1),
-                    None => Vec::new(),
+                    Some(i) if i < line.len() => line.split_off(i),
+                    _ => Vec::new(),
                 };
-                lines.push(line.iter().collect::<String>().trim_end().to_owned());
+                let head: String = line.iter().collect();
+                lines.push(head.trim_end().to_owned());
                 line = rest;
                 em = line.iter().map(|&ch| font.advance_em(ch)).sum();
             }
@@ -309,15 +364,41 @@ pub(super) fn text(
     ]
 }
 
-/// Saves laid-out pages as one PDF titled `title`. The pages were laid out with a provisional
-/// font id: the subset font can only be made once the text of every page is known.
+/// Saves laid-out pages as one PDF titled `title`, dated `printed_on` (Japan time). The pages
+/// were laid out with a provisional font id: the subset font can only be made once the text of
+/// every page is known.
 pub(super) fn save(
     font: &Font,
     title: &str,
+    printed_on: chrono::NaiveDate,
     mut pages: Vec<PdfPage>,
 ) -> Result<Vec<u8>, RenderError> {
+    use chrono::Datelike;
     let embedded = font.subset_for(&pages)?;
     let mut doc = PdfDocument::new(title);
+    let date = printpdf::DateTime {
+        date: printpdf::Date {
+            year: printed_on.year(),
+            month: u8::try_from(printed_on.month()).unwrap_or(1),
+            day: u8::try_from(printed_on.day()).unwrap_or(1),
+        },
+        time: printpdf::Time {
+            hour: 0,
+            minute: 0,
+            second: 0,
+            millisecond: 0,
+        },
+        offset: printpdf::Offset {
+            hours: 9,
+            minutes: 0,
+            seconds: 0,
+            milliseconds: 0,
+        },
+    };
+    doc.metadata.info.creation_date = date;
+    doc.metadata.info.modification_date = date;
+    doc.metadata.info.metadata_date = date;
+    doc.metadata.info.creator = "sasaeai".to_owned();
     let font_id = doc.add_font(&embedded);
     for page in &mut pages {
         for op in &mut page.ops {

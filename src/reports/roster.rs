@@ -222,6 +222,7 @@ pub fn render_roster(roster: &Roster) -> Result<Vec<u8>, RenderError> {
     save(
         font,
         &format!("活動者名簿 {} {}", roster.day, roster.serial),
+        roster.day,
         pages,
     )
 }
@@ -548,6 +549,7 @@ pub fn render_slip(slip: &DispatchSlip) -> Result<Vec<u8>, RenderError> {
     save(
         font,
         &format!("派遣票 第{}班 {} {}", team.number, slip.day, slip.serial),
+        slip.day,
         pages,
     )
 }

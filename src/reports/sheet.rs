@@ -113,6 +113,7 @@ pub fn render_sheet(
     save(
         font,
         &format!("安否確認リスト {} {}", sheet.district, sheet.serial),
+        sheet.printed_on,
         pages,
     )
 }

@@ -298,7 +298,10 @@ pub fn run(ctx: &AppContext, request: &RunRequest, actor: Actor<'_>) -> ServiceR
                         .nearest_welfare_shelters(home)
                         .filter_map(|(id, metres)| {
                             let s = spatial.shelter(id)?;
+                            // A welfare place is a destination for this hazard only where it is
+                            // designated for it, like any shelter.
                             let fits = s.welfare_targets.iter().any(|t| groups.contains(t))
+                                && s.hazards.contains(hazard)
                                 && (!needs_step_free
                                     || s.accessibility.contains(&Accessibility::StepFree))
                                 && (!r.data.electricity_dependent

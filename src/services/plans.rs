@@ -1,6 +1,8 @@
 //! Individual evacuation plans: read and replace a registrant's plan (with If-Match), with the
 //! consents it depends on and its history.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -8,10 +10,10 @@ use super::access::{Caller, audit_in};
 use super::records::record_change;
 use super::visibility::see;
 use super::{Actor, AppContext, ServiceError, ServiceResult};
-use crate::domain::codes::{ConsentKind, PlanStatus};
+use crate::domain::codes::{ConsentKind, HazardType, PlanStatus};
 use crate::domain::plan::{Plan, PlanData, PlanInput};
 use crate::domain::registrant::Registrant;
-use crate::domain::{RegistrantId, SupporterId, ValidationErrors};
+use crate::domain::{RegistrantId, ShelterId, SupporterId, ValidationErrors};
 use crate::storage::change_log::{self, Action, Entity, HistoryEntry};
 use crate::storage::{self, DbConnection, consents, plans, registrants, shelters, supporters};
 
@@ -110,7 +112,11 @@ pub fn get(ctx: &AppContext, caller: &Caller, registrant: RegistrantId) -> Servi
 }
 
 /// Every named supporter and shelter must exist.
-fn check_references(conn: &mut DbConnection, data: &PlanData) -> ServiceResult<()> {
+fn check_references(
+    ctx: &AppContext,
+    conn: &mut DbConnection,
+    data: &PlanData,
+) -> ServiceResult<()> {
     let mut errors = ValidationErrors::new();
     for (i, s) in data.supporters.iter().enumerate() {
         if supporters::find(conn, s.supporter_id)?.is_none() {
@@ -121,13 +127,28 @@ fn check_references(conn: &mut DbConnection, data: &PlanData) -> ServiceResult<(
         }
     }
     for (i, d) in data.destinations.iter().enumerate() {
-        if let Some(shelter) = d.shelter_id
-            && shelters::find(conn, shelter)?.is_none()
-        {
-            errors.push(
-                format!("destinations[{i}].shelter_id"),
-                "この避難所は登録されていません",
-            );
+        let Some(id) = d.shelter_id else { continue };
+        let field = format!("destinations[{i}].shelter_id");
+        match shelters::find(conn, id)? {
+            None => errors.push(field, "この避難所は登録されていません"),
+            Some(shelter) => {
+                let in_zone_of: Vec<HazardType> = {
+                    let spatial = ctx.spatial();
+                    HazardType::ALL
+                        .iter()
+                        .copied()
+                        .filter(|h| spatial.shelter_in_zone_of(id, *h))
+                        .collect()
+                };
+                if let Some((_, message)) = destination_problem(
+                    &shelter.data.name,
+                    &shelter.data.hazards,
+                    &in_zone_of,
+                    d.hazard_type,
+                ) {
+                    errors.push(field, message);
+                }
+            }
         }
     }
     Ok(errors.into_result(|| ())?)
@@ -154,7 +175,7 @@ pub fn put(
         if registrants::find(conn, registrant)?.is_none() {
             return Err(ServiceError::NotFound("registrant"));
         }
-        check_references(conn, &data)?;
+        check_references(ctx, conn, &data)?;
         let now = storage::now();
         let (plan, created) = match (plans::find(conn, registrant)?, expected_version) {
             (None, None) => match plans::insert(conn, registrant, &data, now) {
@@ -219,7 +240,8 @@ pub fn history(
 pub struct PlanIssue {
     /// `supporter_inactive`, `supporter_without_consent`, `supporter_not_linked`,
     /// `no_plan_creation_consent`, `no_plan_sharing_consent`, `registrant_not_active`,
-    /// `no_supporter`.
+    /// `no_supporter`, `destination_not_designated`, `destination_in_hazard_zone`,
+    /// `destination_unknown`.
     pub code: String,
     pub supporter_id: Option<SupporterId>,
     /// Japanese explanation for staff.
@@ -239,27 +261,86 @@ pub fn check(
 ) -> ServiceResult<Vec<PlanIssue>> {
     let target = format!("/api/v1/registrants/{registrant}/plan/check");
     read_plan(ctx, caller, registrant, &target, |conn, person, plan| {
-        let links = ConfirmedLinks::load(conn)?;
+        let links = ConfirmedLinks::load(ctx, conn)?;
         issues(conn, &plan, person, &links)
     })
 }
 
-/// Every confirmed person–supporter link, loaded once for checking many plans.
-pub(super) struct ConfirmedLinks(Vec<(RegistrantId, SupporterId)>);
+/// Every confirmed person–supporter link and what each shelter may be a destination for,
+/// loaded once for checking many plans.
+pub(super) struct ConfirmedLinks {
+    links: Vec<(RegistrantId, SupporterId)>,
+    /// Per shelter: the hazards it is designated for, and those whose zones it lies in.
+    shelters: HashMap<ShelterId, ShelterFit>,
+}
+
+/// Why a shelter may or may not receive people for a hazard.
+struct ShelterFit {
+    name: String,
+    designated: Vec<HazardType>,
+    in_zone_of: Vec<HazardType>,
+}
 
 impl ConfirmedLinks {
-    pub(super) fn load(conn: &mut DbConnection) -> ServiceResult<Self> {
+    pub(super) fn load(ctx: &AppContext, conn: &mut DbConnection) -> ServiceResult<Self> {
         let mut links: Vec<_> = storage::proposals::confirmed(conn, "supporter")?
             .into_iter()
             .filter_map(|p| Some((p.registrant_id, p.supporter_id?)))
             .collect();
         links.sort_unstable();
-        Ok(Self(links))
+        let spatial = ctx.spatial();
+        let (ids, _) = spatial.shelter_ids();
+        let shelters = ids
+            .into_iter()
+            .filter_map(|id| {
+                let data = spatial.shelter(id)?;
+                let fit = ShelterFit {
+                    name: data.name.clone(),
+                    designated: data.hazards.clone(),
+                    in_zone_of: HazardType::ALL
+                        .iter()
+                        .copied()
+                        .filter(|h| spatial.shelter_in_zone_of(id, *h))
+                        .collect(),
+                };
+                Some((id, fit))
+            })
+            .collect();
+        Ok(Self { links, shelters })
     }
 
     fn contains(&self, registrant: RegistrantId, supporter: SupporterId) -> bool {
-        self.0.binary_search(&(registrant, supporter)).is_ok()
+        self.links.binary_search(&(registrant, supporter)).is_ok()
     }
+}
+
+/// Why `shelter` cannot be the destination for `hazard`: `(code, Japanese message)`, or `None`
+/// when it can. The one rule for plan writes, plan checks and printing.
+fn destination_problem(
+    shelter: &str,
+    designated: &[HazardType],
+    in_zone_of: &[HazardType],
+    hazard: HazardType,
+) -> Option<(&'static str, String)> {
+    if !designated.contains(&hazard) {
+        return Some((
+            "destination_not_designated",
+            format!(
+                "「{shelter}」は{}の指定避難所・避難場所ではありません",
+                hazard.label_ja()
+            ),
+        ));
+    }
+    if in_zone_of.contains(&hazard) {
+        return Some((
+            "destination_in_hazard_zone",
+            format!(
+                "「{shelter}」は{}の想定区域内にあります",
+                hazard.label_ja()
+            ),
+        ));
+    }
+    None
 }
 
 /// The problems of one plan (see [`check`]), with the links loaded by the caller.
@@ -320,6 +401,19 @@ pub(super) fn issues(
         .iter()
         .map(|s| s.supporter_id)
         .collect();
+    for d in &view.plan.data.destinations {
+        let Some(id) = d.shelter_id else { continue };
+        let problem = match links.shelters.get(&id) {
+            Some(fit) => destination_problem(&fit.name, &fit.designated, &fit.in_zone_of, d.hazard_type),
+            None => Some((
+                "destination_unknown",
+                format!("{}の避難先（避難所 {id}）が登録されていません", d.hazard_type.label_ja()),
+            )),
+        };
+        if let Some((code, message)) = problem {
+            issue(code, None, message);
+        }
+    }
     for supporter in supporters::find_many(conn, &ids)? {
         let id = Some(supporter.id);
         if supporter.data.status != SupporterStatus::Active {
@@ -514,9 +608,10 @@ pub(super) fn apply_confirmed_proposal(
 /// Every confirmed plan that could not be printed as it stands, with the codes of
 /// [`print_problems`], by registrant id.
 pub(super) fn confirmed_plans_failing_check(
+    ctx: &AppContext,
     conn: &mut DbConnection,
 ) -> ServiceResult<Vec<(RegistrantId, Vec<String>)>> {
-    let links = ConfirmedLinks::load(conn)?;
+    let links = ConfirmedLinks::load(ctx, conn)?;
     let mut failing = Vec::new();
     for id in plans::registrants_with_status(conn, PlanStatus::Confirmed)? {
         let Some(person) = registrants::find(conn, id)? else {

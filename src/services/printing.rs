@@ -15,7 +15,7 @@ use super::plans::{self, PlanIssue};
 use super::registrants::RegistrantView;
 use super::{AppContext, ServiceError, ServiceResult};
 use crate::domain::access::Grant;
-use crate::domain::codes::{HazardType, PlanStatus, RegistrantStatus};
+use crate::domain::codes::{ConsentKind, HazardType, PlanStatus, RegistrantStatus};
 use crate::domain::district::District;
 use crate::domain::hazard::HazardZone;
 use crate::domain::plan::PlanData;
@@ -23,8 +23,8 @@ use crate::domain::registrant::Registrant;
 use crate::domain::text;
 use crate::domain::{DistrictId, GeoPoint, RegistrantId, ValidationErrors};
 use crate::reports::plan::{
-    BatchCover, Destination, Person, PlanDocument, PlanMap, PlanSupporter, RenderError, render,
-    render_batch,
+    BatchCover, Community, ConsentLine, Destination, FLOOD_RANKS, LANDSLIDE_CLASSES, MapZone,
+    Person, PlanDocument, PlanMap, PlanSupporter, RenderError, ZoneKind, render, render_batch,
 };
 use crate::reports::sheet::{SafetySheet, SheetRow, render_sheet};
 use crate::spatial::points::distance_m;
@@ -36,10 +36,23 @@ use crate::storage::{
 /// How far around the home the map looks for hazard areas, degrees (about 3 km).
 const MAP_REACH_DEG: f64 = 0.03;
 
-fn rings(area: &MultiPolygon<f64>) -> Vec<Vec<(f64, f64)>> {
+/// A multipolygon's polygons as `(latitude, longitude)` rings: exterior first, then holes.
+fn polygons(area: &MultiPolygon<f64>) -> Vec<Vec<Vec<(f64, f64)>>> {
+    let ring = |r: &geo::LineString<f64>| r.0.iter().map(|c| (c.y, c.x)).collect::<Vec<_>>();
     area.0
         .iter()
-        .map(|p| p.exterior().0.iter().map(|c| (c.y, c.x)).collect())
+        .map(|p| {
+            std::iter::once(ring(p.exterior()))
+                .chain(p.interiors().iter().map(ring))
+                .collect()
+        })
+        .collect()
+}
+
+fn exteriors(area: &MultiPolygon<f64>) -> Vec<Vec<(f64, f64)>> {
+    polygons(area)
+        .into_iter()
+        .filter_map(|rings| rings.into_iter().next())
         .collect()
 }
 
@@ -49,6 +62,30 @@ fn short_label(hazard: HazardType) -> &'static str {
         HazardType::Landslide => "土砂災害",
         other => other.label_ja(),
     }
+}
+
+/// The home's exposure in words, as printed beside the map: the flood depth band, the
+/// landslide class, and any other zone the home lies in.
+pub(super) fn exposure_words(exposure: &std::collections::BTreeMap<HazardType, i32>) -> String {
+    let flood = match exposure.get(&HazardType::Flood) {
+        Some(&rank) => {
+            let i = usize::try_from(rank.clamp(1, 6) - 1).unwrap_or(0);
+            format!("洪水 浸水想定 {}", FLOOD_RANKS[i])
+        }
+        None => "洪水 浸水想定区域外".to_owned(),
+    };
+    let landslide = match exposure.get(&HazardType::Landslide) {
+        Some(&class) if class >= 2 => format!("{}内", LANDSLIDE_CLASSES[1]),
+        Some(_) => format!("{}内", LANDSLIDE_CLASSES[0]),
+        None => format!("{}外", LANDSLIDE_CLASSES[0]),
+    };
+    let mut words = vec![flood, landslide];
+    for hazard in exposure.keys() {
+        if !matches!(hazard, HazardType::Flood | HazardType::Landslide) {
+            words.push(format!("{} 想定区域内", hazard.label_ja()));
+        }
+    }
+    words.join("、")
 }
 
 fn metres(a: GeoPoint, b: Option<GeoPoint>) -> Option<u32> {
@@ -69,15 +106,24 @@ impl MapLayers {
         })
     }
 
-    /// Rings of the `hazard` zones whose bounding box meets `reach`.
-    fn near(&self, hazard: HazardType, reach: &Rect<f64>) -> Vec<Vec<(f64, f64)>> {
+    /// The flood and landslide zones whose bounding box meets `reach`, with their rank or
+    /// class and their holes.
+    fn near(&self, reach: &Rect<f64>) -> Vec<MapZone> {
         self.zones
             .iter()
-            .filter(|z| {
-                z.hazard_type == hazard
-                    && z.area.bounding_rect().is_some_and(|r| r.intersects(reach))
+            .filter(|z| z.area.bounding_rect().is_some_and(|r| r.intersects(reach)))
+            .filter_map(|z| {
+                let level = u8::try_from(z.level.clamp(1, 6)).unwrap_or(1);
+                let kind = match z.hazard_type {
+                    HazardType::Flood => ZoneKind::Flood(level),
+                    HazardType::Landslide => ZoneKind::Landslide(level.min(2)),
+                    _ => return None,
+                };
+                Some(MapZone {
+                    kind,
+                    polygons: polygons(&z.area),
+                })
             })
-            .flat_map(|z| rings(&z.area))
             .collect()
     }
 
@@ -85,18 +131,55 @@ impl MapLayers {
         self.districts
             .iter()
             .find(|d| Some(d.id) == district)
-            .map(|d| rings(&d.boundary))
+            .map(|d| exteriors(&d.boundary))
             .unwrap_or_default()
     }
 }
 
-/// A checked plan ready to render: everything read from the register, the serial left for
-/// the print register to fill.
+/// The three consents as recorded, latest of each kind; how each was given is printed only
+/// for the register's staff, who see it on screen too.
+fn consent_lines(
+    conn: &mut DbConnection,
+    person: RegistrantId,
+    grant: Grant,
+) -> ServiceResult<Vec<ConsentLine>> {
+    let recorded = storage::consents::list_for(conn, person)?;
+    Ok([
+        ConsentKind::RegisterSharing,
+        ConsentKind::PlanCreation,
+        ConsentKind::PlanSharing,
+    ]
+    .into_iter()
+    .map(|kind| {
+        let latest = recorded.iter().rev().find(|c| c.kind == kind);
+        ConsentLine {
+            label: kind.label_ja().to_owned(),
+            given: latest.map(|c| c.given),
+            date: latest.map(|c| c.date),
+            evidence: latest
+                .filter(|_| grant == Grant::Register)
+                .map(|c| c.evidence_note.clone()),
+        }
+    })
+    .collect())
+}
+
+/// How a copy is printed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PrintOptions {
+    /// Add the supporters' tear-off page to each plan.
+    pub tear_off: bool,
+}
+
+/// A checked plan ready to render: everything read from the register (`person` already
+/// projected for `grant`), the serial left for the print register to fill.
 fn plan_document(
+    ctx: &AppContext,
     conn: &mut DbConnection,
     layers: &MapLayers,
-    person: &Registrant,
+    (person, grant): (&Registrant, Grant),
     plan: &PlanData,
+    options: PrintOptions,
 ) -> ServiceResult<PlanDocument> {
     let data = &person.data;
     let home = data.location.ok_or_else(|| {
@@ -108,16 +191,12 @@ fn plan_document(
     let ids: Vec<_> = plan.supporters.iter().map(|s| s.supporter_id).collect();
     let helpers = supporters::find_many(conn, &ids)?;
     let mut destinations = Vec::new();
-    let mut destination_point = None;
     for d in &plan.destinations {
         let shelter = match d.shelter_id {
             Some(id) => shelters::find(conn, id)?,
             None => None,
         };
         let at = shelter.as_ref().map(|s| s.data.location);
-        if destination_point.is_none() || d.hazard_type == HazardType::Flood {
-            destination_point = at.or(destination_point);
-        }
         destinations.push(Destination {
             hazard_label: short_label(d.hazard_type).to_owned(),
             shelter_name: shelter
@@ -125,15 +204,40 @@ fn plan_document(
                 .or_else(|| d.place.clone())
                 .unwrap_or_default(),
             distance_m: metres(home, at),
+            at: at.map(|p| (p.lat(), p.lon())),
         });
     }
     let reach = Rect::new(
         coord! { x: home.lon() - MAP_REACH_DEG, y: home.lat() - MAP_REACH_DEG },
         coord! { x: home.lon() + MAP_REACH_DEG, y: home.lat() + MAP_REACH_DEG },
     );
+    let dwelling = data.dwelling.as_ref();
+    let dwelling_words = dwelling.and_then(|d| {
+        let parts: Vec<String> = [
+            d.building_type.map(|b| b.label_ja().to_owned()),
+            d.bedroom_floor.map(|f| format!("寝室は{f}階")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!parts.is_empty()).then(|| parts.join("・"))
+    });
+    let mut medical: Vec<String> = data
+        .medical_devices
+        .iter()
+        .map(|d| d.label_ja().to_owned())
+        .collect();
+    if data.electricity_dependent {
+        medical.push("停電時に電源が必要".to_owned());
+    }
+    let review_days = u64::from(ctx.settings.plan_review_days);
     Ok(PlanDocument {
         serial: String::new(),
+        printed_on: ctx.today(),
         written_on: plan.written_on,
+        next_review_on: plan
+            .next_review_on
+            .unwrap_or(plan.written_on + chrono::Days::new(review_days)),
         author: match &plan.author_relation {
             Some(relation) => format!("{}（{}）", plan.author, relation),
             None => plan.author.clone(),
@@ -151,13 +255,17 @@ fn plan_document(
                 .map(|r| r.label_ja().to_owned())
                 .collect(),
             household: data.household.map(|h| h.label_ja().to_owned()),
+            dwelling: dwelling_words,
+            daytime: dwelling.and_then(|d| d.daytime_situation.clone()),
             care_level: data.care_level.map(|c| format!("要介護{c}")),
             mobility: data.mobility.map(|m| m.label_ja().to_owned()),
-            medical: data
-                .medical_devices
+            communication: data
+                .communication_needs
                 .iter()
-                .map(|d| d.label_ja().to_owned())
+                .map(|c| c.label_ja().to_owned())
                 .collect(),
+            medical,
+            exposure: exposure_words(&person.facts.hazard_exposure),
             emergency_contacts: data
                 .emergency_contacts
                 .iter()
@@ -178,6 +286,11 @@ fn plan_document(
             }),
             medicines: data.medicines.clone(),
             notes: data.notes.clone(),
+        },
+        community: Community {
+            association: plan.community_association.clone(),
+            group: plan.neighbourhood_group.clone(),
+            welfare_commissioner: plan.welfare_commissioner.clone(),
         },
         supporters: plan
             .supporters
@@ -202,6 +315,7 @@ fn plan_document(
         route_note: plan.route_note.clone(),
         notes_for_supporters: plan.notes_for_supporters.clone(),
         notes_for_shelter_staff: plan.notes_for_shelter_staff.clone(),
+        consents: consent_lines(conn, person.id, grant)?,
         map: PlanMap {
             home: (home.lat(), home.lon()),
             supporters: helpers
@@ -209,11 +323,11 @@ fn plan_document(
                 .map(|h| h.data.location)
                 .map(|p| (p.lat(), p.lon()))
                 .collect(),
-            destination: destination_point.map(|p| (p.lat(), p.lon())),
-            flood_areas: layers.near(HazardType::Flood, &reach),
-            landslide_areas: layers.near(HazardType::Landslide, &reach),
+            zones: layers.near(&reach),
             district_boundary: layers.boundary(person.facts.district_id),
         },
+        tear_off: options.tear_off,
+        receipt: true,
     })
 }
 
@@ -286,6 +400,7 @@ pub fn plan_pdf(
     caller: &Caller,
     registrant: RegistrantId,
     holder: &str,
+    options: PrintOptions,
 ) -> ServiceResult<(Vec<u8>, String)> {
     let holder = holder_of(holder)?;
     let mut conn = ctx.conn()?;
@@ -293,7 +408,7 @@ pub fn plan_pdf(
     let plan =
         storage::plans::find(&mut conn, registrant)?.ok_or(ServiceError::NotFound("plan"))?;
     let view = plans::view(&mut conn, plan)?;
-    let links = plans::ConfirmedLinks::load(&mut conn)?;
+    let links = plans::ConfirmedLinks::load(ctx, &mut conn)?;
     let issues = plans::issues(&mut conn, &view, &person, &links)?;
     if !issues.is_empty() {
         return Err(ServiceError::NotPrintable(
@@ -306,7 +421,14 @@ pub fn plan_pdf(
     // The page is made from what the caller may see of the person, never from more.
     let person = super::visibility::project_record(person, grant);
     let layers = MapLayers::load(&mut conn)?;
-    let document = plan_document(&mut conn, &layers, &person, &view.plan.data)?;
+    let document = plan_document(
+        ctx,
+        &mut conn,
+        &layers,
+        (&person, grant),
+        &view.plan.data,
+        options,
+    )?;
     let copy = CopyOf {
         kind: "plan",
         seen: &[(registrant, grant)],
@@ -329,6 +451,8 @@ pub struct BatchQuery {
     pub holder: Option<String>,
     /// Only registrants of this priority tier: `A`, `B`, `C` or `D`.
     pub tier: Option<String>,
+    /// Add each plan's supporters' tear-off page.
+    pub tear_off: Option<bool>,
 }
 
 /// A printed district document and what went into it.
@@ -426,7 +550,7 @@ pub fn district_plans_pdf(
             ))
     });
     let layers = MapLayers::load(&mut conn)?;
-    let links = plans::ConfirmedLinks::load(&mut conn)?;
+    let links = plans::ConfirmedLinks::load(ctx, &mut conn)?;
     let mut documents = Vec::new();
     let mut printed_ids = Vec::new();
     let mut omitted = Vec::new();
@@ -451,7 +575,17 @@ pub fn district_plans_pdf(
             omitted.push((name, reasons.join("。")));
             continue;
         }
-        match plan_document(&mut conn, &layers, &person, &view.plan.data) {
+        let options = PrintOptions {
+            tear_off: query.tear_off.unwrap_or(false),
+        };
+        match plan_document(
+            ctx,
+            &mut conn,
+            &layers,
+            (&person, grant),
+            &view.plan.data,
+            options,
+        ) {
             Ok(document) => {
                 printed_ids.push(person.id);
                 seen.push((person.id, grant));

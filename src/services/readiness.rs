@@ -281,7 +281,7 @@ pub fn check(ctx: &AppContext, caller: &Caller) -> ServiceResult<Readiness> {
         ));
     }
 
-    let failing = super::plans::confirmed_plans_failing_check(&mut conn)?;
+    let failing = super::plans::confirmed_plans_failing_check(ctx, &mut conn)?;
     if !failing.is_empty() {
         let mut by_code: BTreeMap<String, usize> = BTreeMap::new();
         for (_, codes) in &failing {

@@ -365,7 +365,7 @@ pub fn list(
         // decide the rest, person by person.
         filter.districts = scope.districts().map(<[_]>::to_vec);
         let links = match query.printable {
-            Some(_) => Some(super::plans::ConfirmedLinks::load(conn)?),
+            Some(_) => Some(super::plans::ConfirmedLinks::load(ctx, conn)?),
             None => None,
         };
         let fetch = |conn: &mut DbConnection, after: Option<RegistrantId>, n: i64| {

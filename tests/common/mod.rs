@@ -618,3 +618,105 @@ pub fn pdf_pages(bytes: &[u8]) -> Option<Vec<String>> {
             .collect(),
     )
 }
+
+/// A word of a PDF page and its box in points from the page's top-left corner, as poppler's
+/// `pdftotext -bbox` reads it.
+#[derive(Debug, Clone)]
+pub struct PdfWord {
+    pub text: String,
+    pub x_min: f32,
+    pub y_min: f32,
+    pub x_max: f32,
+    pub y_max: f32,
+}
+
+/// The words of each page of a PDF with their boxes; `None` (with a skip line) when pdftotext
+/// is not installed.
+pub fn pdf_words(bytes: &[u8]) -> Option<Vec<Vec<PdfWord>>> {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let path = std::env::temp_dir().join(format!("sasaeai-bbox-{}-{n}.pdf", std::process::id()));
+    std::fs::write(&path, bytes).expect("write the PDF to a temporary file");
+    let out = std::process::Command::new("pdftotext")
+        .arg("-bbox")
+        .arg(&path)
+        .arg("-")
+        .output();
+    let _ = std::fs::remove_file(&path);
+    let out = match out {
+        Ok(out) => out,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            skipped("pdftotext (poppler-utils) is not installed; word boxes are not read back");
+            return None;
+        }
+        Err(e) => panic!("pdftotext: {e}"),
+    };
+    let html = String::from_utf8_lossy(&out.stdout);
+    let attr = |tag: &str, name: &str| -> f32 {
+        let key = format!("{name}=\"");
+        let start = tag.find(&key).map(|i| i + key.len()).unwrap_or(0);
+        tag[start..]
+            .split('"')
+            .next()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(f32::NAN)
+    };
+    let unescape = |s: &str| {
+        s.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&")
+    };
+    let mut pages = Vec::new();
+    for page in html.split("<page ").skip(1) {
+        let mut words = Vec::new();
+        for part in page.split("<word ").skip(1) {
+            let Some((tag, rest)) = part.split_once('>') else {
+                continue;
+            };
+            let text = rest.split("</word>").next().unwrap_or_default();
+            words.push(PdfWord {
+                text: unescape(text),
+                x_min: attr(tag, "xMin"),
+                y_min: attr(tag, "yMin"),
+                x_max: attr(tag, "xMax"),
+                y_max: attr(tag, "yMax"),
+            });
+        }
+        pages.push(words);
+    }
+    Some(pages)
+}
+
+/// Fails when two words of a page overlap. Poppler's boxes run from the font's ascender to its
+/// descender (about 1.45 em for Noto Sans JP), taller than the 1.3 em line pitch, so each box
+/// is first cut to its middle em: what overlaps then is ink on ink.
+pub fn assert_no_overlaps(bytes: &[u8], what: &str) {
+    let Some(pages) = pdf_words(bytes) else {
+        return;
+    };
+    for (p, words) in pages.iter().enumerate() {
+        let boxes: Vec<(f32, f32, f32, f32)> = words
+            .iter()
+            .map(|w| {
+                let h = w.y_max - w.y_min;
+                let cut = h * (1.0 - 1.0 / 1.45) / 2.0;
+                (w.x_min + 0.3, w.y_min + cut, w.x_max - 0.3, w.y_max - cut)
+            })
+            .collect();
+        for i in 0..boxes.len() {
+            for j in i + 1..boxes.len() {
+                let (a, b) = (boxes[i], boxes[j]);
+                let overlap = a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3;
+                assert!(
+                    !overlap,
+                    "{what}, page {}: 「{}」 overlaps 「{}」 ({:?} / {:?})",
+                    p + 1,
+                    words[i].text,
+                    words[j].text,
+                    words[i],
+                    words[j]
+                );
+            }
+        }
+    }
+}
