@@ -315,9 +315,7 @@ pub(super) fn wrap(font: &Font, text: &str, size_pt: f32, width_mm: f32) -> Vec<
             if em + adv > max_em && !line.is_empty() && !no_line_start(c) {
                 // Inside a token, the whole token moves down if something stands before it.
                 let cut = if token_char(c) {
-                    line.iter()
-                        .rposition(|&ch| !token_char(ch))
-                        .map(|i| i + 1)
+                    line.iter().rposition(|&ch| !token_char(ch)).map(|i| i + 1)
                 } else {
                     None
                 };
