@@ -67,6 +67,14 @@ fn every_district_batch_of_the_demo_town_prints_without_overlaps_or_broken_numbe
         .cloned()
         .unwrap_or_default();
     assert!(!people.is_empty());
+    // The demo's plans name only shelters designated for their hazard and outside its zones.
+    let readiness = server.get("/api/v1/readiness");
+    assert_eq!(readiness.status, 200);
+    assert!(
+        !readiness.text.contains("destination_"),
+        "{}",
+        readiness.text
+    );
     let districts = server.get("/api/v1/districts");
     let districts = districts.json["items"]
         .as_array()
