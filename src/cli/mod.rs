@@ -28,6 +28,10 @@ pub struct Cli {
     /// The append-only file of anchored audit chain heads (default: beside the key file).
     #[arg(long, global = true, env = "SASAEAI_AUDIT_ANCHOR_FILE")]
     pub audit_anchor_file: Option<std::path::PathBuf>,
+    /// Days after a plan was written when its printout gives it for review, where the plan
+    /// names no review date (default 365).
+    #[arg(long, global = true, env = "SASAEAI_PLAN_REVIEW_DAYS")]
+    pub plan_review_days: Option<u32>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -353,6 +357,7 @@ impl Cli {
         settings
             .audit_anchor_file
             .clone_from(&self.audit_anchor_file);
+        settings.plan_review_days = self.plan_review_days.unwrap_or(settings.plan_review_days);
         if let Command::Serve {
             bind,
             body_limit_bytes,

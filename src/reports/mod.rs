@@ -9,4 +9,3 @@ mod pdf;
 pub mod plan;
 pub mod roster;
 pub mod sheet;
-mod subset;

@@ -338,6 +338,9 @@ const MAP_W: f32 = 170.0;
 const MAP_H: f32 = 84.0;
 /// The map shrinks down to this height rather than push itself onto a second page.
 const MAP_MIN_H: f32 = 62.0;
+/// The map's height when it follows the consents onto a page of its own with only the
+/// no-liability box and the receipt below.
+const MAP_TALL_H: f32 = 120.0;
 
 /// Hazards that share a destination share a line and a number on the map.
 fn destination_groups(plan: &PlanDocument) -> Vec<(Vec<&str>, &Destination)> {
@@ -511,9 +514,9 @@ fn body(p: &mut Pages<'_>, plan: &PlanDocument) {
     // left, they come first rather than leave half a page blank.
     if p.room() < map_block_min() && consents_height(p, plan) <= p.room() {
         consents(p, plan);
-        route_map(p, plan, &groups);
+        route_map(p, plan, &groups, MAP_TALL_H);
     } else {
-        route_map(p, plan, &groups);
+        route_map(p, plan, &groups, MAP_H);
         consents(p, plan);
     }
     p.boxed(NO_LIABILITY);
@@ -536,16 +539,21 @@ fn consents_height(p: &Pages<'_>, plan: &PlanDocument) -> f32 {
 
 /// The home's exposure in words, then the map with every destination numbered, then its
 /// legend.
-fn route_map(p: &mut Pages<'_>, plan: &PlanDocument, groups: &[(Vec<&str>, &Destination)]) {
+fn route_map(
+    p: &mut Pages<'_>,
+    plan: &PlanDocument,
+    groups: &[(Vec<&str>, &Destination)],
+    full_h: f32,
+) {
     let exposure = format!("自宅：{}", plan.person.exposure);
     let exposure_h = line_height(size::LARGE) + 1.0;
     let below = map::legend_height() + 2.0;
     let room = p.room() - exposure_h - 3.0 - below;
     // Shrink to the room left, or start a new page with the full height.
     let map_h = if room >= MAP_MIN_H {
-        room.min(MAP_H)
+        room.min(full_h)
     } else {
-        MAP_H
+        full_h
     };
     p.need(exposure_h + map_h + below + 3.0);
     p.y += 1.0;
