@@ -658,7 +658,7 @@ pub(crate) fn audit_in(
 pub(crate) fn read_recorded<T>(
     ctx: &AppContext,
     caller: &Caller,
-    f: impl FnOnce(&mut storage::DbConnection) -> ServiceResult<(T, String)>,
+    mut f: impl FnMut(&mut storage::DbConnection) -> ServiceResult<(T, String)>,
 ) -> ServiceResult<T> {
     storage::audited_read(&mut *ctx.conn()?, |conn| {
         let (found, target) = f(conn)?;

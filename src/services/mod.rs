@@ -120,6 +120,12 @@ fn is_busy(message: &str) -> bool {
         || message.contains("deadlock detected")
 }
 
+impl crate::storage::Contended for ServiceError {
+    fn contended(&self) -> bool {
+        matches!(self, Self::Busy(_))
+    }
+}
+
 impl From<StorageError> for ServiceError {
     fn from(error: StorageError) -> Self {
         use diesel::result::{DatabaseErrorKind, Error as Diesel};

@@ -89,7 +89,7 @@ fn read_plan<T>(
     caller: &Caller,
     registrant: RegistrantId,
     target: &str,
-    f: impl FnOnce(&mut DbConnection, &Registrant, PlanView) -> ServiceResult<T>,
+    mut f: impl FnMut(&mut DbConnection, &Registrant, PlanView) -> ServiceResult<T>,
 ) -> ServiceResult<T> {
     let mut conn = ctx.conn()?;
     storage::audited_read(&mut conn, |conn| {

@@ -166,7 +166,7 @@ fn staff_read<T>(
     caller: &Caller,
     id: RegistrantId,
     target: &str,
-    f: impl FnOnce(&mut DbConnection) -> ServiceResult<T>,
+    mut f: impl FnMut(&mut DbConnection) -> ServiceResult<T>,
 ) -> ServiceResult<T> {
     require_register(caller)?;
     let mut conn = ctx.conn()?;

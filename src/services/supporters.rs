@@ -77,7 +77,7 @@ pub fn history(
     require_register(caller)?;
     let history = history_placed::<Supporter>(ctx, id, id.0)?;
     read_recorded(ctx, caller, |_| {
-        Ok((history, format!("/api/v1/supporters/{id}/history")))
+        Ok((history.clone(), format!("/api/v1/supporters/{id}/history")))
     })
 }
 

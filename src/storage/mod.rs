@@ -220,27 +220,98 @@ where
 /// the append to the commit, which then no longer waits for the disk; a crash of the database
 /// server itself may lose the last fraction of a second of read records, never a change.
 ///
+/// On SQLite the read itself runs without the write lock (`BEGIN DEFERRED`), beside other
+/// readers and the one writer; only the audit entry at its end takes the lock. Should another
+/// write have committed since the read began, or hold the lock just then, SQLite refuses the
+/// entry at once (the chain's head the read saw is no longer the head) and the whole read runs
+/// again under `BEGIN IMMEDIATE`, which waits for its turn: `f` may run twice, and only what the
+/// second run read is returned and recorded.
+///
 /// # Errors
 /// As [`write_transaction`].
-pub fn audited_read<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+pub fn audited_read<T, E, F>(conn: &mut DbConnection, mut f: F) -> Result<T, E>
 where
-    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    F: FnMut(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error> + Contended,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    match conn {
+        DbConnection::Postgres(pg) => {
+            let nested = AnsiTransactionManager::transaction_manager_status_mut(pg)
+                .transaction_depth()?
+                .is_some();
+            // Inside a change's transaction the setting would reach the change's commit: not
+            // there.
+            conn.transaction(|conn| {
+                if !nested {
+                    conn.batch_execute("SET LOCAL synchronous_commit = off")?;
+                }
+                f(conn)
+            })
+        }
+        DbConnection::Sqlite(inner) => {
+            let nested = AnsiTransactionManager::transaction_manager_status_mut(inner)
+                .transaction_depth()?
+                .is_some();
+            if nested {
+                return conn.transaction(f);
+            }
+            inner.batch_execute("PRAGMA synchronous = NORMAL")?;
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN DEFERRED")?;
+            let first = f(conn);
+            match finish(conn, first) {
+                Err(e) if e.contended() => immediate(conn, "NORMAL", f),
+                other => other,
+            }
+        }
+    }
+}
+
+/// Whether an error is a lost race for a lock, worth one more try in turn.
+pub trait Contended {
+    fn contended(&self) -> bool;
+}
+
+impl Contended for diesel::result::Error {
+    fn contended(&self) -> bool {
+        match self {
+            diesel::result::Error::DatabaseError(_, info) => {
+                let m = info.message();
+                m.contains("database is locked") || m.contains("database is busy")
+            }
+            _ => false,
+        }
+    }
+}
+
+impl Contended for StorageError {
+    fn contended(&self) -> bool {
+        matches!(self, StorageError::Query(e) if e.contended())
+    }
+}
+
+/// Commits the SQLite transaction `result` ran in, or rolls it back on any error.
+fn finish<T, E>(conn: &mut DbConnection, result: Result<T, E>) -> Result<T, E>
+where
     E: From<diesel::result::Error>,
 {
-    if let DbConnection::Postgres(pg) = conn {
-        use diesel::connection::{AnsiTransactionManager, TransactionManager};
-        let nested = AnsiTransactionManager::transaction_manager_status_mut(pg)
-            .transaction_depth()?
-            .is_some();
-        // Inside a change's transaction the setting would reach the change's commit: not there.
-        return conn.transaction(|conn| {
-            if !nested {
-                conn.batch_execute("SET LOCAL synchronous_commit = off")?;
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let DbConnection::Sqlite(inner) = conn else {
+        return result;
+    };
+    match result {
+        Ok(value) => match AnsiTransactionManager::commit_transaction(inner) {
+            Ok(()) => Ok(value),
+            Err(e) => {
+                let _ = AnsiTransactionManager::rollback_transaction(inner);
+                Err(e.into())
             }
-            f(conn)
-        });
+        },
+        Err(e) => {
+            let _ = AnsiTransactionManager::rollback_transaction(inner);
+            Err(e)
+        }
     }
-    immediate(conn, "NORMAL", f)
 }
 
 fn immediate<T, E, F>(conn: &mut DbConnection, synchronous: &str, f: F) -> Result<T, E>
@@ -265,22 +336,7 @@ where
     inner.batch_execute(&format!("PRAGMA synchronous = {synchronous}"))?;
     AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
     let result = f(conn);
-    let DbConnection::Sqlite(inner) = conn else {
-        return result;
-    };
-    match result {
-        Ok(value) => match AnsiTransactionManager::commit_transaction(inner) {
-            Ok(()) => Ok(value),
-            Err(e) => {
-                let _ = AnsiTransactionManager::rollback_transaction(inner);
-                Err(e.into())
-            }
-        },
-        Err(e) => {
-            let _ = AnsiTransactionManager::rollback_transaction(inner);
-            Err(e)
-        }
-    }
+    finish(conn, result)
 }
 
 /// Current time as stored: UTC without zone, whole microseconds (PostgreSQL's precision), so that
@@ -331,5 +387,89 @@ mod tests {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }
+    }
+
+    fn scratch(name: &str) -> (std::path::PathBuf, DatabaseUrl) {
+        let path = std::env::temp_dir().join(format!("sasaeai-{name}-{}.db", std::process::id()));
+        let url = DatabaseUrl::Sqlite(path.display().to_string());
+        (path, url)
+    }
+
+    fn remove(path: &std::path::Path) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+
+    fn count(conn: &mut DbConnection) -> diesel::QueryResult<i64> {
+        let rows: Vec<Count> = diesel::sql_query("SELECT COUNT(*) AS n FROM t").load(conn)?;
+        Ok(rows.first().map_or(-1, |r| r.n))
+    }
+
+    #[test]
+    fn an_audited_read_holds_no_write_lock_until_its_entry_and_runs_again_when_it_lost_the_race() {
+        let (path, url) = scratch("deferred");
+        let mut reader = url.connect().expect("connect");
+        let mut writer = url.connect().expect("connect");
+        reader.batch_execute("CREATE TABLE t (x INTEGER)").unwrap();
+        // A write waits at most 200 ms for the lock here: were the read holding it, the
+        // write inside the read would fail.
+        writer.batch_execute("PRAGMA busy_timeout = 200").unwrap();
+        let mut runs = 0;
+        let seen = audited_read(&mut reader, |conn| {
+            runs += 1;
+            let before = count(conn)?;
+            if runs == 1 {
+                // Another connection writes while this read is under way: it is not blocked.
+                write_transaction(&mut writer, |w| w.batch_execute("INSERT INTO t VALUES (1)"))
+                    .expect("a write beside a running read");
+            }
+            // The read's own entry: refused on the first run (the head it saw moved on).
+            conn.batch_execute("INSERT INTO t VALUES (2)")?;
+            Ok::<_, diesel::result::Error>(before)
+        });
+        assert_eq!(runs, 2, "the read ran again in turn");
+        assert_eq!(seen, Ok(1), "the second run saw the other write");
+        assert_eq!(count(&mut reader), Ok(2), "one entry, from the second run");
+        drop((reader, writer));
+        remove(&path);
+    }
+
+    #[test]
+    fn an_audited_read_waits_its_turn_while_another_holds_the_write_lock() {
+        let (path, url) = scratch("turn");
+        let mut reader = url.connect().expect("connect");
+        reader.batch_execute("CREATE TABLE t (x INTEGER)").unwrap();
+        let holder = std::thread::spawn(move || {
+            let mut writer = url.connect().expect("connect");
+            write_transaction(&mut writer, |w| {
+                w.batch_execute("INSERT INTO t VALUES (1)")?;
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                Ok::<_, diesel::result::Error>(())
+            })
+        });
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let mut runs = 0;
+        let seen = audited_read(&mut reader, |conn| {
+            runs += 1;
+            let before = count(conn)?;
+            conn.batch_execute("INSERT INTO t VALUES (2)")?;
+            Ok::<_, diesel::result::Error>(before)
+        });
+        assert_eq!(holder.join().unwrap(), Ok(()));
+        assert_eq!(runs, 2);
+        assert_eq!(
+            seen,
+            Ok(1),
+            "the entry was written after the other write, seeing it"
+        );
+        drop(reader);
+        remove(&path);
     }
 }

@@ -129,7 +129,7 @@ fn teams_read<T: TeamsShown>(
     ctx: &AppContext,
     caller: &Caller,
     what: &str,
-    f: impl FnOnce(&mut DbConnection) -> ServiceResult<T>,
+    mut f: impl FnMut(&mut DbConnection) -> ServiceResult<T>,
 ) -> ServiceResult<T> {
     audited_read_as(ctx, caller, |conn| {
         let shown = f(conn)?;

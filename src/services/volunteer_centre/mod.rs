@@ -82,7 +82,7 @@ fn audited_read<T>(
     ctx: &AppContext,
     caller: &Caller,
     what: &str,
-    f: impl FnOnce(&mut DbConnection) -> ServiceResult<T>,
+    mut f: impl FnMut(&mut DbConnection) -> ServiceResult<T>,
 ) -> ServiceResult<T> {
     audited_read_as(ctx, caller, |conn| Ok((f(conn)?, what.to_owned())))
 }
@@ -91,7 +91,7 @@ fn audited_read<T>(
 fn audited_read_as<T>(
     ctx: &AppContext,
     caller: &Caller,
-    f: impl FnOnce(&mut DbConnection) -> ServiceResult<(T, String)>,
+    mut f: impl FnMut(&mut DbConnection) -> ServiceResult<(T, String)>,
 ) -> ServiceResult<T> {
     super::access::read_recorded(ctx, caller, |conn| {
         let (out, what) = f(conn)?;
