@@ -188,6 +188,10 @@ pub enum PrintCommand {
         /// District code (e.g. D01).
         #[arg(long)]
         district: String,
+        /// Print only the destinations for this hazard (flood, landslide, …); default: every
+        /// hazard of each person's plan.
+        #[arg(long)]
+        hazard: Option<String>,
         /// Who receives and keeps the copy (recorded in the print register).
         #[arg(long)]
         holder: String,
@@ -702,10 +706,11 @@ fn print(settings: Settings, operator: Option<&str>, what: PrintCommand) -> Resu
                 &mut progress_bar("plans"),
             )
         }
-        PrintCommand::Sheet { holder, .. } => services::printing::safety_sheet_pdf(
+        PrintCommand::Sheet { holder, hazard, .. } => services::printing::safety_sheet_pdf(
             &ctx,
             id,
             holder,
+            hazard.as_deref(),
             &caller,
             &mut progress_bar("rows"),
         ),

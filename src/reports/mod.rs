@@ -10,3 +10,6 @@ pub mod plan;
 pub mod roster;
 pub mod sheet;
 mod subset;
+mod table;
+#[cfg(test)]
+mod testing;
