@@ -28,6 +28,10 @@ pub struct Cli {
     /// The append-only file of anchored audit chain heads (default: beside the key file).
     #[arg(long, global = true, env = "SASAEAI_AUDIT_ANCHOR_FILE")]
     pub audit_anchor_file: Option<std::path::PathBuf>,
+    /// The volunteer centre's phone number, printed on the roster and dispatch slips (by
+    /// `serve` and `volunteer-centre roster`); without it they leave a line to write it on.
+    #[arg(long, global = true, env = "SASAEAI_CENTRE_PHONE")]
+    pub centre_phone: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -357,6 +361,12 @@ impl Cli {
         settings
             .audit_anchor_file
             .clone_from(&self.audit_anchor_file);
+        settings.centre_phone = self
+            .centre_phone
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned);
         if let Command::Serve {
             bind,
             body_limit_bytes,
