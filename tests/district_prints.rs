@@ -328,7 +328,7 @@ fn the_sheet_prints_the_destinations_of_the_hazard_asked_and_refuses_an_unknown_
     let mut body = plan(helper, "confirmed", "玄関の鍵は郵便受けの中");
     body["destinations"] = json!([
         {"hazard_type": "flood", "place": "長男宅（久留米市東町）"},
-        {"hazard_type": "earthquake", "place": "東町公園"}
+        {"hazard_type": "earthquake", "place": "北公園"}
     ]);
     let written = server.send(
         "PUT",
@@ -351,7 +351,7 @@ fn the_sheet_prints_the_destinations_of_the_hazard_asked_and_refuses_an_unknown_
     };
     if let Some(all) = sheet("") {
         assert!(
-            all.contains("洪水：長男宅") && all.contains("地震：東町公園"),
+            all.contains("洪水：長男宅") && all.contains("地震：北公園"),
             "{all}"
         );
     }
@@ -361,7 +361,7 @@ fn the_sheet_prints_the_destinations_of_the_hazard_asked_and_refuses_an_unknown_
         assert!(flood.contains("（洪水の避難先）"));
     }
     if let Some(quake) = sheet("&hazard=earthquake") {
-        assert!(quake.contains("地震：東町公園") && !quake.contains("洪水："));
+        assert!(quake.contains("地震：北公園") && !quake.contains("洪水："));
     }
     let before = server.get("/api/v1/prints").json["items"]
         .as_array()
