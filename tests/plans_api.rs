@@ -537,3 +537,55 @@ fn confirmed_proposals_build_the_plan_that_the_list_finds_and_that_prints() {
         .get("/api/v1/registrants?plan_status=none&printable=true")
         .assert_problem(422, "validation_failed");
 }
+
+#[test]
+fn a_destination_must_be_designated_for_its_hazard_when_written_and_when_printed() {
+    let server = TestServer::start();
+    let (person, helper, site) = setup(&server);
+    let path = format!("/api/v1/registrants/{person}/plan");
+    // The shelter is designated for earthquake and large fire only.
+    let mut wrong = plan(helper, site);
+    wrong["destinations"] = json!([{"hazard_type": "flood", "shelter_id": site}]);
+    let refused = server.send(
+        "PUT",
+        &path,
+        "application/json",
+        wrong.to_string().as_bytes(),
+        None,
+    );
+    refused.assert_problem(422, "validation_failed");
+    assert_eq!(refused.error_fields(), vec!["destinations[0].shelter_id"]);
+    assert!(
+        refused.text.contains("洪水の指定避難所"),
+        "{}",
+        refused.text
+    );
+    assert_eq!(server.get(&path).status, 404, "nothing was written");
+
+    // A plan written while the designation held, then the shelter loses it: the check says
+    // why, and the plan cannot be printed until someone fixes it.
+    write_plan(&server, &path, helper, site);
+    confirm_supporter_and_consents(&server, person, helper);
+    assert_eq!(server.get(&format!("{path}/check")).json["printable"], true);
+    let current = server.get(&format!("/api/v1/shelters/{site}"));
+    let changed = server.patch(
+        &format!("/api/v1/shelters/{site}"),
+        &json!({"hazards": ["large_fire"]}),
+        current.etag.as_deref(),
+    );
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    let check = server.get(&format!("{path}/check"));
+    assert_eq!(codes(&check), vec!["destination_not_designated"]);
+    assert!(check.text.contains("地震の指定避難所"), "{}", check.text);
+    let (status, _, _, _) = server.get_bytes(
+        &format!("{path}.pdf?holder=%E6%B0%91%E7%94%9F%E5%A7%94%E5%93%A1"),
+        "x-print-serial",
+    );
+    assert_eq!(status, 409);
+    let readiness = server.get("/api/v1/readiness");
+    assert!(
+        readiness.text.contains("destination_not_designated"),
+        "the readiness check names the plans a shelter change made wrong: {}",
+        readiness.text
+    );
+}

@@ -52,9 +52,9 @@ impl Gray {
         for y in 0..self.h {
             for x in 0..self.w {
                 let black = u32::from(self.at(x, y) < 60);
-                sat[(y + 1) * (self.w + 1) + x + 1] = black + sat[y * (self.w + 1) + x + 1]
-                    + sat[(y + 1) * (self.w + 1) + x]
-                    - sat[y * (self.w + 1) + x];
+                sat[(y + 1) * (self.w + 1) + x + 1] =
+                    black + sat[y * (self.w + 1) + x + 1] + sat[(y + 1) * (self.w + 1) + x]
+                        - sat[y * (self.w + 1) + x];
             }
         }
         let full = |x: usize, y: usize| {
@@ -90,7 +90,8 @@ impl Gray {
                 None => clusters.push((x, y, 1.0)),
             }
         }
-        let mut centres: Vec<(f32, f32)> = clusters.iter().map(|(x, y, n)| (x / n, y / n)).collect();
+        let mut centres: Vec<(f32, f32)> =
+            clusters.iter().map(|(x, y, n)| (x / n, y / n)).collect();
         centres.sort_by(|a, b| a.1.total_cmp(&b.1));
         centres
     }
@@ -138,7 +139,11 @@ fn rasterise(pdf: &[u8], name: &str) -> Option<Vec<Gray>> {
             return None;
         }
         Err(e) => panic!("pdftoppm: {e}"),
-        Ok(out) => assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr)),
+        Ok(out) => assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
     }
     let mut pages: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -175,7 +180,14 @@ fn square(lat: f64, lon: f64, half: f64) -> Vec<(f64, f64)> {
 
 /// Every zone style the legend shows, with the label its swatch carries.
 fn styles() -> Vec<(ZoneKind, &'static str)> {
-    let flood = ["0.5m未満", "0.5〜3m", "3〜5m", "5〜10m", "10〜20m", "20m以上"];
+    let flood = [
+        "0.5m未満",
+        "0.5〜3m",
+        "3〜5m",
+        "5〜10m",
+        "10〜20m",
+        "20m以上",
+    ];
     let mut all: Vec<(ZoneKind, &str)> = (1..=6u8)
         .map(|r| (ZoneKind::Flood(r), flood[usize::from(r - 1)]))
         .collect();
@@ -200,7 +212,10 @@ fn map_page(pdf: &[u8], name: &str) -> Option<MapPage> {
         }
         // The map's home marker is above the legend's home swatch.
         let squares = gray.black_squares(3.4);
-        assert!(squares.len() >= 2, "{name}: home marker and legend swatch not both found: {squares:?}");
+        assert!(
+            squares.len() >= 2,
+            "{name}: home marker and legend swatch not both found: {squares:?}"
+        );
         return Some(MapPage {
             gray,
             words,
@@ -261,7 +276,10 @@ fn the_fill_beside_the_home_is_the_legend_swatch_of_its_band_for_every_rank_and_
         let swatches: Vec<(ZoneKind, (f32, f32))> =
             all.iter().map(|&(k, l)| (k, swatch(&page, l))).collect();
         let windows = beside_home(&page);
-        assert!(windows.len() >= 2, "{label}: too few windows beside the home");
+        assert!(
+            windows.len() >= 2,
+            "{label}: too few windows beside the home"
+        );
         for window in windows {
             let nearest = swatches
                 .iter()
@@ -302,7 +320,10 @@ fn nested_bands_show_the_deepest_on_top_and_a_hole_prints_white() {
     };
     let deep = swatch(&page, "5〜10m");
     for window in beside_home(&page) {
-        assert!((window.0 - deep.0).abs() < 14.0, "{window:?} is not the deep band {deep:?}");
+        assert!(
+            (window.0 - deep.0).abs() < 14.0,
+            "{window:?} is not the deep band {deep:?}"
+        );
     }
 
     // A zone with a hole around the home: the home is dry, and the page says so in white.

@@ -275,6 +275,9 @@ fn a_district_user_never_receives_the_case_file_in_any_format() {
     body["notes"] = json!("秘密の所見");
     body["disability"] = json!({"physical_grade": 1});
     body["care_level"] = json!(1);
+    body["dwelling"] = json!({"building_type": "detached", "bedroom_floor": 2, "daytime_situation": "平日はデイサービス"});
+    body["medical_devices"] = json!(["oxygen"]);
+    body["communication_needs"] = json!(["hearing"]);
     let person = server.post("/api/v1/registrants", &body);
     assert_eq!(person.status, 201, "{}", person.text);
     let id = person.json["id"].as_i64().unwrap_or(0);
@@ -537,7 +540,7 @@ const FIELDS: &[Field] = &[
     both("version", None, None),
     both("status", None, None),
     both("district_id", None, None),
-    both("hazard_exposure", None, None),
+    both("hazard_exposure", None, Some("自宅：洪水")),
     both("name", Some("氏名"), Some("氏名")),
     both("name_kana", Some("フリガナ"), None),
     both("birth_date", Some("生年月日"), Some("生年月日・性別")),
@@ -551,13 +554,21 @@ const FIELDS: &[Field] = &[
     ),
     both("latitude", Some("緯度"), None),
     both("longitude", Some("経度"), None),
-    both("household", Some("世帯状況"), Some("世帯・住まい")),
+    both("household", Some("世帯状況"), Some("世帯")),
     both("care_level", Some("要介護度"), None),
     both("mobility", Some("移動手段"), Some("移動・必要な支援")),
-    both("medical_devices", Some("医療機器"), None),
+    both(
+        "medical_devices",
+        Some("医療機器"),
+        Some("医療的ケア・機器"),
+    ),
     both("electricity_dependent", Some("電源依存"), None),
-    both("communication_needs", Some("意思疎通の配慮"), None),
-    both("dwelling", None, Some("世帯・住まい")),
+    both(
+        "communication_needs",
+        Some("意思疎通の配慮"),
+        Some("意思疎通"),
+    ),
+    both("dwelling", None, Some("住まい・寝室")),
     both("emergency_contacts", None, Some("緊急連絡先1")),
     both("priority", None, None),
     staff("status_date", None, None),

@@ -28,6 +28,10 @@ pub struct Cli {
     /// The append-only file of anchored audit chain heads (default: beside the key file).
     #[arg(long, global = true, env = "SASAEAI_AUDIT_ANCHOR_FILE")]
     pub audit_anchor_file: Option<std::path::PathBuf>,
+    /// Days after a plan was written when its printout gives it for review, where the plan
+    /// names no review date (default 365).
+    #[arg(long, global = true, env = "SASAEAI_PLAN_REVIEW_DAYS")]
+    pub plan_review_days: Option<u32>,
     /// The volunteer centre's phone number, printed on the roster and dispatch slips (by
     /// `serve` and `volunteer-centre roster`); without it they leave a line to write it on.
     #[arg(long, global = true, env = "SASAEAI_CENTRE_PHONE")]
@@ -361,6 +365,7 @@ impl Cli {
         settings
             .audit_anchor_file
             .clone_from(&self.audit_anchor_file);
+        settings.plan_review_days = self.plan_review_days.unwrap_or(settings.plan_review_days);
         settings.centre_phone = self
             .centre_phone
             .as_deref()

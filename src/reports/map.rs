@@ -115,7 +115,10 @@ impl Boxed {
     }
 
     fn inside(&self, o: &Boxed) -> bool {
-        self.x >= o.x && self.y >= o.y && self.x + self.w <= o.x + o.w && self.y + self.h <= o.y + o.h
+        self.x >= o.x
+            && self.y >= o.y
+            && self.x + self.w <= o.x + o.w
+            && self.y + self.h <= o.y + o.h
     }
 
     fn grown(&self, by: f32) -> Boxed {
@@ -163,7 +166,10 @@ impl Projection {
         // 15 % of the box free on each side for labels and the map's furniture.
         proj.mm_per_m = (w * 0.7 / span_x).min(h * 0.7 / span_y);
         let mid = ((min.0 + max.0) / 2.0, (min.1 + max.1) / 2.0);
-        proj.origin = (w / 2.0 - mid.0 * proj.mm_per_m, h / 2.0 - mid.1 * proj.mm_per_m);
+        proj.origin = (
+            w / 2.0 - mid.0 * proj.mm_per_m,
+            h / 2.0 - mid.1 * proj.mm_per_m,
+        );
         proj
     }
 
@@ -178,7 +184,10 @@ impl Projection {
     pub fn mm(&self, p: (f64, f64)) -> (f32, f32) {
         let (x, y) = self.metres(p);
         let clamp = |v: f64| v.clamp(-5_000.0, 5_000.0) as f32;
-        (clamp(self.origin.0 + x * self.mm_per_m), clamp(self.origin.1 + y * self.mm_per_m))
+        (
+            clamp(self.origin.0 + x * self.mm_per_m),
+            clamp(self.origin.1 + y * self.mm_per_m),
+        )
     }
 }
 
@@ -332,7 +341,6 @@ fn candidates(x: f32, y: f32, w: f32, h: f32) -> Vec<(f32, f32)> {
 /// What [`draw`] put on the map, for the legend.
 pub struct Drawn {
     pub kinds: Vec<MarkerKind>,
-    pub zones: Vec<ZoneKind>,
     pub boundary: bool,
     /// Labels that found no free place and were left off (none on any realistic map).
     pub unplaced: Vec<String>,
@@ -353,7 +361,6 @@ pub fn draw(p: &mut Pages<'_>, frame: Boxed, title: &str, content: &MapContent) 
     // Zones, each polygon by itself, shallow to deep, landslide hatching last.
     let mut zones: Vec<&MapZone> = content.zones.iter().collect();
     zones.sort_by_key(|z| z.kind.order());
-    let mut kinds_drawn: Vec<ZoneKind> = Vec::new();
     for zone in zones {
         for polygon in &zone.polygons {
             let rings: Vec<Vec<(f32, f32)>> = polygon
@@ -365,12 +372,8 @@ pub fn draw(p: &mut Pages<'_>, frame: Boxed, title: &str, content: &MapContent) 
                 continue;
             }
             paint_zone(p, zone.kind, oriented(rings));
-            if !kinds_drawn.contains(&zone.kind) {
-                kinds_drawn.push(zone.kind);
-            }
         }
     }
-    kinds_drawn.sort_by_key(|k| k.order());
     if !content.boundary.is_empty() {
         p.ops().push(Op::SetOutlineColor { col: grey(0.0) });
         p.ops().extend(stroke_style(2.0, &[8.0, 3.0, 2.0, 3.0]));
@@ -389,7 +392,10 @@ pub fn draw(p: &mut Pages<'_>, frame: Boxed, title: &str, content: &MapContent) 
             continue;
         }
         let metres = crate::domain::location::distance_m(from, to);
-        line_labels.push((((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0), format!("直線 {}", distance_label(metres))));
+        line_labels.push((
+            ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0),
+            format!("直線 {}", distance_label(metres)),
+        ));
     }
 
     // The furniture: title, north arrow and scale bar, each an obstacle for labels.
@@ -440,7 +446,9 @@ pub fn draw(p: &mut Pages<'_>, frame: Boxed, title: &str, content: &MapContent) 
         let found = candidates(x, y, probe.area.w, probe.area.h)
             .into_iter()
             .map(|(cx, cy)| label_box(p, text, cx, cy))
-            .find(|b| b.area.inside(&inner) && taken.iter().all(|t| !t.overlaps(&b.area.grown(0.3))));
+            .find(|b| {
+                b.area.inside(&inner) && taken.iter().all(|t| !t.overlaps(&b.area.grown(0.3)))
+            });
         match found {
             Some(b) => {
                 p.ops().push(Op::SetFillColor { col: grey(1.0) });
@@ -460,8 +468,19 @@ pub fn draw(p: &mut Pages<'_>, frame: Boxed, title: &str, content: &MapContent) 
 
     // Furniture on white grounds, over everything drawn so far.
     p.ops().push(Op::SetFillColor { col: grey(0.88) });
-    p.rect(title_box.x, title_box.y, title_box.w, title_box.h, PaintMode::Fill);
-    p.text_at(frame.x + 2.0, frame.y + line_height(size::HEADING) * 0.8, size::HEADING, title);
+    p.rect(
+        title_box.x,
+        title_box.y,
+        title_box.w,
+        title_box.h,
+        PaintMode::Fill,
+    );
+    p.text_at(
+        frame.x + 2.0,
+        frame.y + line_height(size::HEADING) * 0.8,
+        size::HEADING,
+        title,
+    );
     north_arrow(p, north_box);
     scale_bar(p, scale_box, scale, &scale_text);
     p.ops().push(Op::RestoreGraphicsState);
@@ -478,7 +497,6 @@ pub fn draw(p: &mut Pages<'_>, frame: Boxed, title: &str, content: &MapContent) 
     }
     Drawn {
         kinds,
-        zones: kinds_drawn,
         boundary: !content.boundary.is_empty(),
         unplaced,
     }
@@ -551,7 +569,9 @@ pub fn legend(p: &mut Pages<'_>, x0: f32, width: f32, drawn: &Drawn, names: &[(M
     p.y += LEGEND_LINE;
     for (kind, name) in names {
         if drawn.kinds.contains(kind) {
-            row.entry(p, name, &|p, b| draw_marker(p, *kind, b.x + b.w / 2.0, b.y + b.h / 2.0));
+            row.entry(p, name, &|p, b| {
+                draw_marker(p, *kind, b.x + b.w / 2.0, b.y + b.h / 2.0)
+            });
         }
     }
     if drawn.boundary {
@@ -570,7 +590,9 @@ pub fn legend(p: &mut Pages<'_>, x0: f32, width: f32, drawn: &Drawn, names: &[(M
     row.x += p.font.width_mm(head, size::BODY) + 2.0;
     for rank in 1..=6u8 {
         let kind = ZoneKind::Flood(rank);
-        row.entry(p, FLOOD_LEGEND[usize::from(rank - 1)], &|p, b| swatch(p, kind, b));
+        row.entry(p, FLOOD_LEGEND[usize::from(rank - 1)], &|p, b| {
+            swatch(p, kind, b)
+        });
     }
     row.new_line(p);
     for class in 1..=2u8 {
@@ -582,7 +604,14 @@ pub fn legend(p: &mut Pages<'_>, x0: f32, width: f32, drawn: &Drawn, names: &[(M
 }
 
 /// The legend's flood labels, short enough for one row.
-pub const FLOOD_LEGEND: [&str; 6] = ["0.5m未満", "0.5〜3m", "3〜5m", "5〜10m", "10〜20m", "20m以上"];
+pub const FLOOD_LEGEND: [&str; 6] = [
+    "0.5m未満",
+    "0.5〜3m",
+    "3〜5m",
+    "5〜10m",
+    "10〜20m",
+    "20m以上",
+];
 
 const LEGEND_LINE: f32 = 6.0;
 
@@ -616,7 +645,12 @@ impl LegendRow {
 }
 
 fn swatch(p: &mut Pages<'_>, kind: ZoneKind, b: Boxed) {
-    let ring = vec![(b.x, b.y), (b.x + b.w, b.y), (b.x + b.w, b.y + b.h), (b.x, b.y + b.h)];
+    let ring = vec![
+        (b.x, b.y),
+        (b.x + b.w, b.y),
+        (b.x + b.w, b.y + b.h),
+        (b.x, b.y + b.h),
+    ];
     paint_zone(p, kind, oriented(vec![ring]));
 }
 

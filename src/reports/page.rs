@@ -320,7 +320,12 @@ impl<'f> Pages<'f> {
             let rule = paper.bottom + 3.0;
             self.line(&[(paper.left, rule), (paper.right, rule)], 0.5, &[]);
             self.text_at(paper.left, rule + 6.0, size::BODY, confidential);
-            self.text_at(paper.left, rule + 12.5, size::BODY, &format!("整理番号 {serial}"));
+            self.text_at(
+                paper.left,
+                rule + 12.5,
+                size::BODY,
+                &format!("整理番号 {serial}"),
+            );
             let page = format!(
                 "{}{} / {} ページ",
                 label.map(|l| format!("{l} ")).unwrap_or_default(),

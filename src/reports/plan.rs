@@ -20,9 +20,9 @@ use printpdf::{FontId, PdfPage};
 use super::map::{self, Boxed, MapContent, Marker, MarkerKind};
 use super::page::{A4_PORTRAIT, Cell, LABEL_W, Pages};
 pub use super::pdf::RenderError;
-use super::pdf::{Font, embedded_font, line_height, save, size};
 #[cfg(test)]
 use super::pdf::wrap;
+use super::pdf::{Font, embedded_font, line_height, save, size};
 use crate::domain::era::wareki_with_western;
 
 pub use super::map::{FLOOD_RANKS, LANDSLIDE_CLASSES, MapZone, ZoneKind, distance_label};
@@ -338,6 +338,9 @@ const MAP_W: f32 = 170.0;
 const MAP_H: f32 = 84.0;
 /// The map shrinks down to this height rather than push itself onto a second page.
 const MAP_MIN_H: f32 = 62.0;
+/// The map's height when it follows the consents onto a page of its own with only the
+/// no-liability box and the receipt below.
+const MAP_TALL_H: f32 = 120.0;
 
 /// Hazards that share a destination share a line and a number on the map.
 fn destination_groups(plan: &PlanDocument) -> Vec<(Vec<&str>, &Destination)> {
@@ -410,7 +413,11 @@ fn body(p: &mut Pages<'_>, plan: &PlanDocument) {
         size::LARGE,
     );
     let mut reasons = person.reasons.join("、");
-    if let Some(level) = person.care_level.as_deref().filter(|l| !l.trim().is_empty()) {
+    if let Some(level) = person
+        .care_level
+        .as_deref()
+        .filter(|l| !l.trim().is_empty())
+    {
         reasons.push_str(&format!("（{level}）"));
     }
     p.field("支援が必要な理由", &reasons, size::BODY);
@@ -446,7 +453,10 @@ fn body(p: &mut Pages<'_>, plan: &PlanDocument) {
     let community = [
         ("自治会", plan.community.association.as_deref()),
         ("班", plan.community.group.as_deref()),
-        ("担当民生委員", plan.community.welfare_commissioner.as_deref()),
+        (
+            "担当民生委員",
+            plan.community.welfare_commissioner.as_deref(),
+        ),
     ]
     .iter()
     .map(|(label, v)| format!("{label}：{}", v.unwrap_or("—")))
@@ -504,9 +514,9 @@ fn body(p: &mut Pages<'_>, plan: &PlanDocument) {
     // left, they come first rather than leave half a page blank.
     if p.room() < map_block_min() && consents_height(p, plan) <= p.room() {
         consents(p, plan);
-        route_map(p, plan, &groups);
+        route_map(p, plan, &groups, MAP_TALL_H);
     } else {
-        route_map(p, plan, &groups);
+        route_map(p, plan, &groups, MAP_H);
         consents(p, plan);
     }
     p.boxed(NO_LIABILITY);
@@ -529,16 +539,21 @@ fn consents_height(p: &Pages<'_>, plan: &PlanDocument) -> f32 {
 
 /// The home's exposure in words, then the map with every destination numbered, then its
 /// legend.
-fn route_map(p: &mut Pages<'_>, plan: &PlanDocument, groups: &[(Vec<&str>, &Destination)]) {
+fn route_map(
+    p: &mut Pages<'_>,
+    plan: &PlanDocument,
+    groups: &[(Vec<&str>, &Destination)],
+    full_h: f32,
+) {
     let exposure = format!("自宅：{}", plan.person.exposure);
     let exposure_h = line_height(size::LARGE) + 1.0;
     let below = map::legend_height() + 2.0;
     let room = p.room() - exposure_h - 3.0 - below;
     // Shrink to the room left, or start a new page with the full height.
     let map_h = if room >= MAP_MIN_H {
-        room.min(MAP_H)
+        room.min(full_h)
     } else {
-        MAP_H
+        full_h
     };
     p.need(exposure_h + map_h + below + 3.0);
     p.y += 1.0;
@@ -584,6 +599,14 @@ fn route_map(p: &mut Pages<'_>, plan: &PlanDocument, groups: &[(Vec<&str>, &Dest
     let drawn = map::draw(p, frame, "避難経路図", &content);
     p.y = frame.y + frame.h + 1.0;
     map::legend(p, frame.x, frame.w, &drawn, LEGEND_NAMES);
+    if !drawn.unplaced.is_empty() {
+        // Never silently: a label with no free place is named under the map.
+        let text = format!(
+            "地図上で表示が重なるため名前を省いた印：{}",
+            drawn.unplaced.join("・")
+        );
+        p.paragraph(frame.x, frame.w, size::BODY, &text);
+    }
 }
 
 const LEGEND_NAMES: &[(MarkerKind, &str)] = &[
@@ -957,7 +980,10 @@ mod tests {
         let bytes = render(&sample_plan()).unwrap();
         assert!(bytes.len() < 100 * 1024, "{} bytes", bytes.len());
         let raw = String::from_utf8_lossy(&bytes);
-        assert!(raw.contains("D:20261130"), "creation date is not the print day");
+        assert!(
+            raw.contains("D:20261130"),
+            "creation date is not the print day"
+        );
         assert!(!raw.contains("D:1970"));
     }
 
@@ -1066,7 +1092,10 @@ mod tests {
         for (n, &i) in starts.iter().enumerate() {
             assert!(pages[i].contains(&format!("久留米花子{n}様")));
         }
-        assert!(starts[3] - starts[2] > starts[1] - starts[0], "the long plan runs on");
+        assert!(
+            starts[3] - starts[2] > starts[1] - starts[0],
+            "the long plan runs on"
+        );
         assert!(pages[1..].iter().all(|p| !p.contains("受領者氏名")));
         assert!(
             pages
@@ -1115,7 +1144,13 @@ mod tests {
     #[test]
     fn wrapping_never_breaks_a_phone_number_or_a_quantity() {
         let font = embedded_font().unwrap();
-        let tokens = ["0942-30-9000", "090-1234-5678", "×50", "5.0〜10.0m", "P-000123"];
+        let tokens = [
+            "0942-30-9000",
+            "090-1234-5678",
+            "×50",
+            "5.0〜10.0m",
+            "P-000123",
+        ];
         // Every width holds the longest token (about 26 mm at 11 pt).
         for width in [30.0, 33.0, 37.0, 44.0, 52.0, 61.0] {
             for lead in 0..12 {
@@ -1127,7 +1162,12 @@ mod tests {
                     tokens[3],
                     tokens[4]
                 );
-                let lines = wrap(font, &format!("{text} 携帯{}", tokens[1]), size::BODY, width);
+                let lines = wrap(
+                    font,
+                    &format!("{text} 携帯{}", tokens[1]),
+                    size::BODY,
+                    width,
+                );
                 for token in tokens {
                     assert!(
                         lines.iter().any(|l| l.contains(token)),

@@ -334,10 +334,7 @@ fn destination_problem(
     if in_zone_of.contains(&hazard) {
         return Some((
             "destination_in_hazard_zone",
-            format!(
-                "「{shelter}」は{}の想定区域内にあります",
-                hazard.label_ja()
-            ),
+            format!("「{shelter}」は{}の想定区域内にあります", hazard.label_ja()),
         ));
     }
     None
@@ -404,10 +401,15 @@ pub(super) fn issues(
     for d in &view.plan.data.destinations {
         let Some(id) = d.shelter_id else { continue };
         let problem = match links.shelters.get(&id) {
-            Some(fit) => destination_problem(&fit.name, &fit.designated, &fit.in_zone_of, d.hazard_type),
+            Some(fit) => {
+                destination_problem(&fit.name, &fit.designated, &fit.in_zone_of, d.hazard_type)
+            }
             None => Some((
                 "destination_unknown",
-                format!("{}の避難先（避難所 {id}）が登録されていません", d.hazard_type.label_ja()),
+                format!(
+                    "{}の避難先（避難所 {id}）が登録されていません",
+                    d.hazard_type.label_ja()
+                ),
             )),
         };
         if let Some((code, message)) = problem {

@@ -296,10 +296,7 @@ fn confirmed_plans(
                 author_relation: Some("市職員（民生委員と訪問）".to_owned()),
                 written_on,
                 next_review_on: Some(written_on + chrono::Days::new(365)),
-                community_association: Some(format!(
-                    "ひばり野{}丁目自治会",
-                    registrant.0 % 5 + 1
-                )),
+                community_association: Some(format!("ひばり野{}丁目自治会", registrant.0 % 5 + 1)),
                 neighbourhood_group: Some(format!("{}班", registrant.0 % 8 + 1)),
                 welfare_commissioner: Some(
                     ["田中 和子", "松尾 正樹", "古賀 道子", "江頭 勝"][(registrant.0 % 4) as usize]
