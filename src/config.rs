@@ -75,6 +75,9 @@ pub struct Settings {
     /// Days after a plan was written (its last confirmation) when it is due for review, where
     /// the plan names no review date itself (default 365).
     pub plan_review_days: u32,
+    /// The volunteer centre's phone number, printed on the roster and every dispatch slip so
+    /// that a team can call headquarters. `None` prints a blank line to write it on.
+    pub centre_phone: Option<String>,
 }
 
 impl Default for Settings {
@@ -106,6 +109,7 @@ impl Default for Settings {
             audit_anchor_interval: Duration::from_secs(24 * 3600),
             change_poll_interval: Duration::from_millis(250),
             plan_review_days: 365,
+            centre_phone: None,
         }
     }
 }

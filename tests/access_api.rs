@@ -381,7 +381,7 @@ fn a_district_user_sees_their_consenting_people_and_everyone_there_during_an_inc
     );
     assert_eq!(status, 200);
     if let Some(sheet) = common::pdf_pages(&bytes).map(|p| p.concat()) {
-        assert!(sheet.contains("同意花子様"), "{sheet}");
+        assert!(sheet.contains("同意花子"), "{sheet}");
         assert!(
             !sheet.contains("拒否次郎")
                 && !sheet.contains("未回答三郎")

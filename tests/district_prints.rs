@@ -255,46 +255,54 @@ fn the_safety_check_sheet_lists_everyone_with_supporters_and_repeats_its_header(
     let serial = serial.unwrap_or_default();
     if let Some(pages) = pdf_pages(&bytes) {
         assert!(
-            pages.len() >= 3,
-            "24 people need several pages: {}",
+            pages.len() >= 4,
+            "24 people need several pages and the summary: {}",
             pages.len()
         );
+        let (list, summary) = pages.split_at(pages.len() - 1);
         for (i, page) in pages.iter().enumerate() {
             for expected in [
                 "安否確認リスト",
                 "D1西校区",
-                "住所・電話",
-                "支援者・電話",
-                "避難先",
+                "この名簿には個人情報",
                 &serial,
             ] {
                 assert!(page.contains(expected), "page {} lacks {expected}", i + 1);
             }
             assert!(page.contains(&format!("{}/{}ページ", i + 1, pages.len())));
         }
+        for (i, page) in list.iter().enumerate() {
+            for expected in [
+                "住所・電話",
+                "支援者・電話",
+                "避難先",
+                "確認者",
+                "所在・メモ",
+                "この頁：",
+            ] {
+                assert!(page.contains(expected), "page {} lacks {expected}", i + 1);
+            }
+        }
+        assert!(summary[0].contains("集計表") && summary[0].contains("合計24名"));
         let all: String = pages.concat();
         assert_eq!(
-            all.matches("要救助").count(),
+            all.matches("避難済先").count(),
             24,
-            "one row and its tick boxes per person"
+            "one row and its status boxes per person"
         );
-        for name in [
-            "青木一子様",
-            "井上二子様",
-            "上田三子様",
-            "江藤四子様",
-            "本町住人19様",
-        ] {
+        for name in ["青木一子", "井上二子", "上田三子", "江藤四子", "本町住人19"]
+        {
             assert_eq!(all.matches(name).count(), 1, "{name}");
         }
         // Address order reads numbers as numbers: 本町9-2 before 本町9-10.
         let at = |name: &str| all.find(name).unwrap_or(usize::MAX);
-        assert!(at("本町住人2様") < at("本町住人10様"));
+        assert!(at("本町住人2") < at("本町住人10"));
         // A's confirmed plan gives the sheet its supporter and destination.
-        assert!(all.contains("☎0942-00-1000"));
+        assert!(all.contains("0942-00-1000"));
         assert!(all.contains("洪水：長男宅"));
         assert!(all.contains("筑後太郎") || all.contains("筑後次郎"));
     }
+    common::assert_no_overlaps(&bytes, "safety-check sheet");
     let register = server.get("/api/v1/prints");
     assert_eq!(register.json["items"][0]["kind"], "safety_check_sheet");
     assert_eq!(
@@ -306,6 +314,68 @@ fn the_safety_check_sheet_lists_everyone_with_supporters_and_repeats_its_header(
     server
         .get("/api/v1/districts/999/safety-check-sheet.pdf?holder=x")
         .assert_problem(404, "not_found");
+}
+
+#[test]
+fn the_sheet_prints_the_destinations_of_the_hazard_asked_and_refuses_an_unknown_one() {
+    let server = TestServer::start().with_districts();
+    let town = town(&server);
+    plans(&server, &town);
+    // A's plan names a place for an earthquake too.
+    let (person, helper, _) = town.people[0];
+    let path = format!("/api/v1/registrants/{person}/plan");
+    let current = server.get(&path);
+    let mut body = plan(helper, "confirmed", "玄関の鍵は郵便受けの中");
+    body["destinations"] = json!([
+        {"hazard_type": "flood", "place": "長男宅（久留米市東町）"},
+        {"hazard_type": "earthquake", "place": "北公園"}
+    ]);
+    let written = server.send(
+        "PUT",
+        &path,
+        "application/json",
+        body.to_string().as_bytes(),
+        current.etag.as_deref(),
+    );
+    assert_eq!(written.status, 200, "{}", written.text);
+    let sheet = |query: &str| {
+        let (status, _, _, bytes) = server.get_bytes(
+            &format!(
+                "/api/v1/districts/{}/safety-check-sheet.pdf?holder={HOLDER}{query}",
+                town.district
+            ),
+            "x-print-serial",
+        );
+        assert_eq!(status, 200, "{query}");
+        pdf_pages(&bytes).map(|p| p.concat())
+    };
+    if let Some(all) = sheet("") {
+        assert!(
+            all.contains("洪水：長男宅") && all.contains("地震：北公園"),
+            "{all}"
+        );
+    }
+    if let Some(flood) = sheet("&hazard=flood") {
+        assert!(flood.contains("洪水：長男宅"));
+        assert!(!flood.contains("地震："), "only flood destinations");
+        assert!(flood.contains("（洪水の避難先）"));
+    }
+    if let Some(quake) = sheet("&hazard=earthquake") {
+        assert!(quake.contains("地震：北公園") && !quake.contains("洪水："));
+    }
+    let before = server.get("/api/v1/prints").json["items"]
+        .as_array()
+        .map(Vec::len);
+    let refused = server.get(&format!(
+        "/api/v1/districts/{}/safety-check-sheet.pdf?holder={HOLDER}&hazard=nonsense",
+        town.district
+    ));
+    refused.assert_problem(422, "validation_failed");
+    assert!(refused.text.contains("\"hazard\""), "{}", refused.text);
+    let after = server.get("/api/v1/prints").json["items"]
+        .as_array()
+        .map(Vec::len);
+    assert_eq!(before, after, "a refused sheet registers no copy");
 }
 
 #[test]
@@ -362,6 +432,8 @@ fn the_command_line_prints_a_batch_and_a_sheet_to_files_with_a_progress_bar() {
         "sheet",
         "--district",
         "D1",
+        "--hazard",
+        "flood",
         "--holder",
         "西校区 民生委員",
         "--out",
@@ -376,7 +448,8 @@ fn the_command_line_prints_a_batch_and_a_sheet_to_files_with_a_progress_bar() {
     if let Some(sheet) =
         pdf_pages(&std::fs::read(&sheet_file).unwrap_or_default()).map(|p| p.concat())
     {
-        assert!(sheet.contains("江藤四子様"));
+        assert!(sheet.contains("江藤四子"));
+        assert!(sheet.contains("（洪水の避難先）"), "--hazard is passed on");
     }
     // Both copies are in the register, held by the holder named on the command line.
     let held = server.get("/api/v1/prints?outstanding=true");

@@ -531,7 +531,10 @@ fn roster_pdf_lists_teams_with_the_header_on_every_page_and_is_registered() {
         }
         let all = pages.join("");
         assert!(all.contains(&leader), "leader {leader}");
-        assert!(all.contains("☎090-1234-5678"));
+        // The leader's phone, whole (in the narrow leader column without the ☎ mark).
+        assert!(all.contains("090-1234-5678"));
+        // No phone configured: a line to write the centre's number on, and the safety notes.
+        assert!(pages[0].contains("本部電話：") && pages[0].contains("心がけと注意点"));
         for m in &members {
             assert!(all.contains(m.as_str()), "member {m}");
         }
@@ -566,7 +569,12 @@ fn roster_pdf_lists_teams_with_the_header_on_every_page_and_is_registered() {
         assert_eq!(slip_pages.len(), 1);
         assert!(slip_pages[0].contains("派遣票第1班"));
         assert!(slip_pages[0].contains(&leader));
+        assert!(slip_pages[0].contains("☎090-1234-5678"));
+        assert!(slip_pages[0].contains("本部電話：") && slip_pages[0].contains("心がけと注意点"));
+        assert!(slip_pages[0].contains("活動先の地図"));
     }
+    common::assert_no_overlaps(&bytes, "roster");
+    common::assert_no_overlaps(&slip, "dispatch slip");
     server
         .get(&format!("{BASE}/rosters/2026-02-30.pdf"))
         .assert_problem(422, "validation_failed");

@@ -32,6 +32,10 @@ pub struct Cli {
     /// names no review date (default 365).
     #[arg(long, global = true, env = "SASAEAI_PLAN_REVIEW_DAYS")]
     pub plan_review_days: Option<u32>,
+    /// The volunteer centre's phone number, printed on the roster and dispatch slips (by
+    /// `serve` and `volunteer-centre roster`); without it they leave a line to write it on.
+    #[arg(long, global = true, env = "SASAEAI_CENTRE_PHONE")]
+    pub centre_phone: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -192,6 +196,10 @@ pub enum PrintCommand {
         /// District code (e.g. D01).
         #[arg(long)]
         district: String,
+        /// Print only the destinations for this hazard (flood, landslide, …); default: every
+        /// hazard of each person's plan.
+        #[arg(long)]
+        hazard: Option<String>,
         /// Who receives and keeps the copy (recorded in the print register).
         #[arg(long)]
         holder: String,
@@ -358,6 +366,12 @@ impl Cli {
             .audit_anchor_file
             .clone_from(&self.audit_anchor_file);
         settings.plan_review_days = self.plan_review_days.unwrap_or(settings.plan_review_days);
+        settings.centre_phone = self
+            .centre_phone
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned);
         if let Command::Serve {
             bind,
             body_limit_bytes,
@@ -707,10 +721,11 @@ fn print(settings: Settings, operator: Option<&str>, what: PrintCommand) -> Resu
                 &mut progress_bar("plans"),
             )
         }
-        PrintCommand::Sheet { holder, .. } => services::printing::safety_sheet_pdf(
+        PrintCommand::Sheet { holder, hazard, .. } => services::printing::safety_sheet_pdf(
             &ctx,
             id,
             holder,
+            hazard.as_deref(),
             &caller,
             &mut progress_bar("rows"),
         ),

@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, get, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::registrants::{HolderQuery, Items, pdf_response};
+use super::registrants::{Items, pdf_response};
 use super::{ApiError, Problem, block};
 use crate::domain::DistrictId;
 use crate::domain::district::DistrictSummary;
@@ -74,11 +74,28 @@ async fn district_plans_pdf(
         .finish_body())
 }
 
-/// The district's safety-check sheet (安否確認リスト) for `holder`: every active registrant
-/// with address, phone, supporters, destination and tick boxes, the header on every page.
+/// Who holds a printed safety-check sheet, and for which hazard.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+struct SheetQuery {
+    /// The person or role who receives the copy (recorded in the print register).
+    holder: Option<String>,
+    /// Print only the destinations for this hazard: `flood`, `landslide`, `storm_surge`,
+    /// `earthquake`, `tsunami`, `large_fire`, `inland_flood` or `volcano`. Default: every
+    /// hazard of each person's plan, one line each (`洪水：○○小学校`). An unknown code is
+    /// refused with 422 naming `hazard`.
+    hazard: Option<String>,
+}
+
+/// The district's safety-check sheet (安否確認リスト) for `holder`, A4 landscape, to fill in
+/// with a pen: every active registrant with address, phone, what to know at the door
+/// (communication needs, living alone, power-dependent devices), supporters and destinations,
+/// a 6 mm box for each status (無事（在宅）, 避難済, 要救助, 不在・不明) and columns for 確認者,
+/// 日時 and 所在・メモ; the headings and a tally line on every page, the receipt block on the
+/// first, and a district summary page (集計表) with the lines to record each report to
+/// headquarters.
 #[utoipa::path(
     tag = "plans",
-    params(("id" = i64, Path), HolderQuery),
+    params(("id" = i64, Path), SheetQuery),
     responses(
         (status = 200, content_type = "application/pdf", body = Vec<u8>, headers(("X-Print-Serial" = String))),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -90,12 +107,13 @@ async fn safety_check_sheet_pdf(
     ctx: web::Data<AppContext>,
     caller: Caller,
     id: web::Path<i64>,
-    query: web::Query<HolderQuery>,
+    query: web::Query<SheetQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = DistrictId(id.into_inner());
-    let holder = query.into_inner().holder.unwrap_or_default();
+    let SheetQuery { holder, hazard } = query.into_inner();
+    let holder = holder.unwrap_or_default();
     let sheet = block(&ctx, move |ctx| {
-        printing::safety_sheet_pdf(ctx, id, &holder, &caller, &mut |_, _| {})
+        printing::safety_sheet_pdf(ctx, id, &holder, hazard.as_deref(), &caller, &mut |_, _| {})
     })
     .await?;
     Ok(pdf_response(sheet.bytes, &sheet.serial, "safety-check-sheet").finish_body())

@@ -464,7 +464,12 @@ async fn report_team(
     Ok(with_etag(StatusCode::OK, &team, team.version))
 }
 
-/// One team's dispatch slip (派遣票), one A4 page; registered in the print register.
+/// One team's dispatch slip (派遣票), always one A4 page at 11 pt or more: the centre's phone
+/// (setting `centre_phone`, else a line to write it on), the leader, each place with the
+/// 【要支援者】 mark for a registered household, its work, tools and notes and the report boxes
+/// (long lists cut with 「ほかN件（名簿を参照）」), a map numbering the places No.N, the members
+/// with their insurance, the lent equipment, the safety notes (心がけと注意点) and lines for the
+/// times and the leader's signature. Registered in the print register as `dispatch_slip`.
 #[utoipa::path(
     tag = "volunteer-centre",
     params(("id" = i64, Path)),
@@ -484,7 +489,11 @@ async fn team_slip_pdf(
     Ok(pdf_response(printed.bytes, &printed.serial, "dispatch-slip").finish_body())
 }
 
-/// The day's roster (活動者名簿), A4 landscape, for `holder`; registered as kind `roster`.
+/// The day's roster (活動者名簿), A4 landscape at 11 pt or more, for `holder`: the centre's
+/// phone and the safety notes on the first page, then one row per team (leader and phone,
+/// members with insurance ✓/×, places with the 【要支援者】 mark and the request's notes, work,
+/// people and tools, equipment), the column headings on every page, a last page mapping the
+/// places by team number. Registered as kind `roster`.
 #[utoipa::path(
     tag = "volunteer-centre",
     params(("date" = String, Path, description = "YYYY-MM-DD"), HolderQuery),

@@ -15,7 +15,7 @@ use super::plans::{self, PlanIssue};
 use super::registrants::RegistrantView;
 use super::{AppContext, ServiceError, ServiceResult};
 use crate::domain::access::Grant;
-use crate::domain::codes::{ConsentKind, HazardType, PlanStatus, RegistrantStatus};
+use crate::domain::codes::{ConsentKind, HazardType, Household, PlanStatus, RegistrantStatus};
 use crate::domain::district::District;
 use crate::domain::hazard::HazardZone;
 use crate::domain::plan::PlanData;
@@ -633,20 +633,30 @@ pub fn district_plans_pdf(
 }
 
 /// The safety-check sheet (安否確認リスト) of a district: every active registrant, in address
-/// order, with phone, needs, the supporters and destination of their confirmed plan, and
-/// boxes to tick. One registered copy listing everyone on it. `progress` gets (rows, all).
+/// order, with phone, what to know at the door (communication needs, living alone,
+/// power-dependent devices), the supporters and destinations of their confirmed plan, and
+/// boxes to tick. `hazard` (a code such as `flood`) prints only that hazard's destination;
+/// `None` prints every hazard of the plan. One registered copy listing everyone on it.
+/// `progress` gets (rows, all).
 ///
 /// # Errors
 /// [`ServiceError::NotFound`] for an unknown district; [`ServiceError::Invalid`] for a
-/// missing holder.
+/// missing holder or an unknown hazard code (naming `hazard`).
 pub fn safety_sheet_pdf(
     ctx: &AppContext,
     district: DistrictId,
     holder: &str,
+    hazard: Option<&str>,
     caller: &Caller,
     progress: &mut dyn FnMut(usize, usize),
 ) -> ServiceResult<PrintedBatch> {
     let holder = holder_of(holder)?;
+    let hazard = match hazard.map(str::trim).filter(|h| !h.is_empty()) {
+        Some(code) => {
+            Some(HazardType::parse(code).map_err(|m| ValidationErrors::one("hazard", m))?)
+        }
+        None => None,
+    };
     let mut conn = ctx.conn()?;
     let label = district_label(&mut conn, district)?;
     let mut people: Vec<(Registrant, Grant)> = district_people(ctx, &mut conn, district, caller)?
@@ -662,7 +672,7 @@ pub fn safety_sheet_pdf(
     for (person, _) in &people {
         let plan = storage::plans::find(&mut conn, person.id)?
             .filter(|p| p.data.status != PlanStatus::Draft);
-        let (helpers, destination) = match &plan {
+        let (helpers, destinations) = match &plan {
             Some(plan) => {
                 let ids: Vec<_> = plan
                     .data
@@ -677,25 +687,26 @@ pub fn safety_sheet_pdf(
                     .filter_map(|id| found.iter().find(|h| h.id == *id))
                     .map(|h| (h.data.name.clone(), h.data.phone.clone()))
                     .collect();
-                let first = plan
+                let mut destinations = Vec::new();
+                for d in plan
                     .data
                     .destinations
                     .iter()
-                    .find(|d| d.hazard_type == HazardType::Flood)
-                    .or_else(|| plan.data.destinations.first());
-                let destination = match first {
-                    Some(d) => match d.shelter_id {
+                    .filter(|d| hazard.is_none_or(|h| d.hazard_type == h))
+                {
+                    let name = match d.shelter_id {
                         Some(id) => shelters::find(&mut conn, id)?.map(|s| s.data.name),
                         None => d.place.clone(),
+                    };
+                    if let Some(name) = name {
+                        destinations.push(format!("{}：{}", short_label(d.hazard_type), name));
                     }
-                    .map(|name| format!("{}：{}", short_label(d.hazard_type), name))
-                    .unwrap_or_default(),
-                    None => String::new(),
-                };
-                (helpers, destination)
+                }
+                (helpers, destinations)
             }
-            None => (Vec::new(), String::new()),
+            None => (Vec::new(), Vec::new()),
         };
+        // What the caller's projection of the person shows, and nothing more.
         let data = &person.data;
         let mut needs: Vec<String> = data
             .support_reasons
@@ -708,7 +719,6 @@ pub fn safety_sheet_pdf(
         if let Some(mobility) = data.mobility {
             needs.push(mobility.label_ja().to_owned());
         }
-        needs.extend(data.medical_devices.iter().map(|d| d.label_ja().to_owned()));
         rows.push(SheetRow {
             name: data.name.clone(),
             name_kana: data.name_kana.clone().unwrap_or_default(),
@@ -716,8 +726,20 @@ pub fn safety_sheet_pdf(
             address: data.address.clone(),
             phone: data.phone.clone(),
             needs: needs.join("、"),
+            communication: data
+                .communication_needs
+                .iter()
+                .map(|c| c.label_ja().to_owned())
+                .collect(),
+            lives_alone: data.household == Some(Household::Alone),
+            power_dependent: data.electricity_dependent,
+            devices: data
+                .medical_devices
+                .iter()
+                .map(|d| d.label_ja().to_owned())
+                .collect(),
             supporters: helpers,
-            destination,
+            destinations,
         });
     }
     let seen: Vec<(RegistrantId, Grant)> = people.iter().map(|(p, g)| (p.id, *g)).collect();
@@ -733,6 +755,7 @@ pub fn safety_sheet_pdf(
         let sheet = SafetySheet {
             serial: serial.to_owned(),
             district: label,
+            hazard: hazard.map(|h| short_label(h).to_owned()),
             printed_on: today,
             printed_by: caller.actor().to_owned(),
             holder: holder.clone(),

@@ -44,6 +44,10 @@ pub struct TeamRequestView {
     pub work_types: Vec<WorkType>,
     pub people_needed: u32,
     pub skills_needed: Vec<VolunteerSkill>,
+    /// Tools the household asks the team to bring.
+    pub tools: Vec<String>,
+    /// The request's notes, for the roster and the slip.
+    pub notes: Option<String>,
     pub priority: u8,
     pub status: HelpRequestStatus,
     pub is_registrant: bool,
@@ -194,6 +198,8 @@ pub(super) fn views(
                         work_types: r.data.work_types.clone(),
                         people_needed: r.data.people_needed,
                         skills_needed: r.data.skills_needed.clone(),
+                        tools: r.data.tools.clone(),
+                        notes: r.data.notes.clone(),
                         priority: r.data.priority,
                         status: r.status,
                         is_registrant: r.is_registrant,

@@ -31,6 +31,7 @@ pub(super) fn roster_team(view: &TeamView) -> RosterTeam {
                 requester_name: r.requester_name.clone(),
                 address: r.address.clone(),
                 phone: r.phone.clone(),
+                registrant: r.is_registrant,
                 work: r
                     .work_types
                     .iter()
@@ -50,6 +51,8 @@ pub(super) fn roster_team(view: &TeamView) -> RosterTeam {
                             .join("・")
                     )
                 },
+                tools: r.tools.clone(),
+                notes: r.notes.clone(),
                 latitude: r.latitude,
                 longitude: r.longitude,
             })
@@ -112,6 +115,7 @@ pub fn roster_pdf(
             day,
             printed_by: actor.actor().to_owned(),
             holder,
+            centre_phone: ctx.settings.centre_phone.clone(),
             teams: views.iter().map(roster_team).collect(),
         };
         Ok::<_, ServiceError>((roster, shown))
@@ -140,6 +144,7 @@ pub fn slip_pdf(ctx: &AppContext, id: TeamId, actor: Actor<'_>) -> ServiceResult
             serial: copy.serial,
             day: view.date,
             printed_by: actor.actor().to_owned(),
+            centre_phone: ctx.settings.centre_phone.clone(),
             team: roster_team(&view),
         };
         Ok::<_, ServiceError>((slip, shown))
