@@ -1,7 +1,7 @@
-//! The demo town's printouts read back as a district team reads them: every district's batch
-//! (which holds every printable plan of the town) and plans printed one by one with the
-//! supporters' tear-off page, checked with `pdftotext -bbox` for text printed over text, and
-//! with `pdftotext -layout` for phone numbers broken across lines.
+//! The demo town's printouts read back as a district team reads them: every district's
+//! safety-check sheet and batch (which holds every printable plan of the town), and plans
+//! printed one by one with the supporters' tear-off page, checked with `pdftotext -bbox` for
+//! text printed over text, and with `pdftotext -layout` for phone numbers broken across lines.
 
 mod common;
 
@@ -85,6 +85,10 @@ fn every_district_batch_of_the_demo_town_prints_without_overlaps_or_broken_numbe
     let mut phones = 0;
     for district in &districts {
         let id = district["id"].as_i64().unwrap_or(0);
+        let sheet = format!("/api/v1/districts/{id}/safety-check-sheet.pdf?holder={HOLDER}");
+        let (status, _, _, bytes) = server.get_bytes(&sheet, "x-print-serial");
+        assert_eq!(status, 200, "{sheet}");
+        assert_no_overlaps(&bytes, &format!("sheet {}", district["code"]));
         let path = format!("/api/v1/districts/{id}/plans.pdf?holder={HOLDER}");
         let (status, _, serial, bytes) = server.get_bytes(&path, "x-print-serial");
         if status == 409 {

@@ -98,7 +98,7 @@ impl Gray {
 }
 
 fn read_pgm(path: &Path) -> Gray {
-    let bytes = std::fs::read(path).expect("read the rasterised page");
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("read the rasterised page: {e}"));
     // P5\n<w> <h>\n255\n<pixels>
     let mut fields = Vec::new();
     let mut i = 0;
@@ -113,8 +113,12 @@ fn read_pgm(path: &Path) -> Gray {
         fields.push(String::from_utf8_lossy(&bytes[start..i]).into_owned());
     }
     assert_eq!(fields[0], "P5", "pdftoppm -gray writes binary PGM");
-    let w: usize = fields[1].parse().unwrap();
-    let h: usize = fields[2].parse().unwrap();
+    let w: usize = fields[1]
+        .parse()
+        .unwrap_or_else(|e| panic!("PGM width: {e}"));
+    let h: usize = fields[2]
+        .parse()
+        .unwrap_or_else(|e| panic!("PGM height: {e}"));
     Gray {
         w,
         h,
@@ -125,9 +129,9 @@ fn read_pgm(path: &Path) -> Gray {
 /// The pages of `pdf` as greyscale rasters, or `None` (with a skip line) without pdftoppm.
 fn rasterise(pdf: &[u8], name: &str) -> Option<Vec<Gray>> {
     let dir = std::env::temp_dir().join(format!("sasaeai-maps-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let file = dir.join("plan.pdf");
-    std::fs::write(&file, pdf).unwrap();
+    std::fs::write(&file, pdf).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     let out = Command::new("pdftoppm")
         .args(["-gray", "-r", &DPI.to_string()])
         .arg(&file)
@@ -146,14 +150,14 @@ fn rasterise(pdf: &[u8], name: &str) -> Option<Vec<Gray>> {
         ),
     }
     let mut pages: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "pgm"))
         .collect();
     pages.sort();
     let rasters = pages.iter().map(|p| read_pgm(p)).collect();
-    std::fs::remove_dir_all(&dir).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
     Some(rasters)
 }
 

@@ -325,7 +325,8 @@ pub(super) fn token_char(c: char) -> bool {
 /// Breaks `text` into lines no wider than `width_mm` at `size_pt`, honouring newlines. A token
 /// (see [`token_char`]: phone numbers, numbers with their unit, Latin words) moves whole to the
 /// next line unless it is wider than a line by itself; Japanese breaks between any two
-/// characters, never before closing punctuation or small kana.
+/// characters, never before closing punctuation or small kana (the character before goes down
+/// with them), and no line is wider than `width_mm` unless one character is.
 pub(super) fn wrap(font: &Font, text: &str, size_pt: f32, width_mm: f32) -> Vec<String> {
     let max_em = width_mm / (size_pt * MM_PER_PT);
     let mut lines = Vec::new();
@@ -334,10 +335,17 @@ pub(super) fn wrap(font: &Font, text: &str, size_pt: f32, width_mm: f32) -> Vec<
         let mut em = 0.0;
         for c in paragraph.chars() {
             let adv = font.advance_em(c);
-            if em + adv > max_em && !line.is_empty() && !no_line_start(c) {
-                // Inside a token, the whole token moves down if something stands before it.
+            if em + adv > max_em && !line.is_empty() {
                 let cut = if token_char(c) {
+                    // Inside a token, the whole token moves down if something stands before it.
                     line.iter().rposition(|&ch| !token_char(ch)).map(|i| i + 1)
+                } else if no_line_start(c) {
+                    // A character that may not start a line takes the one before it down
+                    // with it (追い出し), rather than hang past the width into the next
+                    // column of a table.
+                    line.iter()
+                        .rposition(|&ch| !no_line_start(ch))
+                        .filter(|&i| i > 0)
                 } else {
                     None
                 };

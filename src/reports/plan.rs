@@ -20,9 +20,9 @@ use printpdf::{FontId, PdfPage};
 use super::map::{self, Boxed, MapContent, Marker, MarkerKind};
 use super::page::{A4_PORTRAIT, Cell, LABEL_W, Pages};
 pub use super::pdf::RenderError;
-#[cfg(test)]
-use super::pdf::wrap;
 use super::pdf::{Font, embedded_font, line_height, save, size};
+#[cfg(test)]
+use super::pdf::{no_line_start, wrap};
 use crate::domain::era::wareki_with_western;
 
 pub use super::map::{FLOOD_RANKS, LANDSLIDE_CLASSES, MapZone, ZoneKind, distance_label};
@@ -1131,14 +1131,22 @@ mod tests {
     #[test]
     fn wrapping_keeps_lines_within_the_width_and_loses_no_text() {
         let font = embedded_font().unwrap();
-        let text = "警戒レベル3「高齢者等避難」が出たら、支援者と一緒にすぐ避難する。Please call before visiting.";
-        let lines = wrap(font, text, size::BODY, 40.0);
-        assert!(lines.len() > 2);
-        for line in &lines {
-            assert!(font.width_mm(line, size::BODY) <= 40.0 + 4.0, "{line}");
+        let text = "警戒レベル3「高齢者等避難」が出たら、支援者と一緒にすぐ避難する。サンシャインハイツ、ショッピングセンター。Please call before visiting.";
+        for width in [15.0, 22.0, 31.0, 40.0, 57.0] {
+            let lines = wrap(font, text, size::BODY, width);
+            assert!(lines.len() > 2);
+            for line in &lines {
+                // Never past the width: a closing mark or small kana takes a character down
+                // with it instead of hanging out into the next column.
+                assert!(
+                    font.width_mm(line, size::BODY) <= width + 0.01,
+                    "{line} at {width}"
+                );
+                assert!(!line.starts_with(no_line_start), "{line} starts a line");
+            }
+            let joined: String = lines.concat();
+            assert_eq!(joined.replace(' ', ""), text.replace(' ', ""));
         }
-        let joined: String = lines.concat();
-        assert_eq!(joined.replace(' ', ""), text.replace(' ', ""));
     }
 
     #[test]

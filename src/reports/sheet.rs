@@ -93,15 +93,15 @@ const COLUMNS: [Column; 10] = [
     },
     Column {
         title: "住所・電話",
-        width: 38.0,
+        width: 37.0,
     },
     Column {
         title: "必要な支援",
-        width: 30.0,
+        width: 33.0,
     },
     Column {
         title: "支援者・電話",
-        width: 34.0,
+        width: 32.0,
     },
     Column {
         title: "避難先",
@@ -284,14 +284,15 @@ fn row_cells(font: &Font, table: &Table, number: usize, row: &SheetRow) -> Vec<V
         };
         needs.extend(table::lines(
             font,
-            &format!("電源が必要：{devices}"),
+            // The label on its own line, so that a device's name is never cut in two.
+            &format!("電源が必要：\n{devices}"),
             TEXT,
             w(3),
         ));
     } else if !row.devices.is_empty() {
         needs.extend(table::lines(
             font,
-            &format!("医療：{}", row.devices.join("・")),
+            &format!("医療：\n{}", row.devices.join("・")),
             TEXT,
             w(3),
         ));

@@ -88,6 +88,20 @@ pub(super) fn exposure_words(exposure: &std::collections::BTreeMap<HazardType, i
     words.join("、")
 }
 
+/// The hazard's name in two or three characters, for the sheet's narrow destination column.
+fn sheet_label(hazard: HazardType) -> &'static str {
+    match hazard {
+        HazardType::Flood => "洪水",
+        HazardType::Landslide => "土砂",
+        HazardType::StormSurge => "高潮",
+        HazardType::Earthquake => "地震",
+        HazardType::Tsunami => "津波",
+        HazardType::LargeFire => "火事",
+        HazardType::InlandFlood => "内水",
+        HazardType::Volcano => "火山",
+    }
+}
+
 fn metres(a: GeoPoint, b: Option<GeoPoint>) -> Option<u32> {
     b.map(|b| distance_m(a, b).round() as u32)
 }
@@ -687,7 +701,9 @@ pub fn safety_sheet_pdf(
                     .filter_map(|id| found.iter().find(|h| h.id == *id))
                     .map(|h| (h.data.name.clone(), h.data.phone.clone()))
                     .collect();
-                let mut destinations = Vec::new();
+                // Hazards that share a place share a line (洪水・土砂・内水：桜台公民館): one
+                // line per hazard made a row of five hazards a third of a page tall.
+                let mut groups: Vec<(Vec<&'static str>, String)> = Vec::new();
                 for d in plan
                     .data
                     .destinations
@@ -698,21 +714,26 @@ pub fn safety_sheet_pdf(
                         Some(id) => shelters::find(&mut conn, id)?.map(|s| s.data.name),
                         None => d.place.clone(),
                     };
-                    if let Some(name) = name {
-                        destinations.push(format!("{}：{}", short_label(d.hazard_type), name));
+                    let Some(name) = name else { continue };
+                    let label = sheet_label(d.hazard_type);
+                    match groups.iter_mut().find(|(_, n)| *n == name) {
+                        Some((labels, _)) => labels.push(label),
+                        None => groups.push((vec![label], name)),
                     }
                 }
+                let destinations = groups
+                    .into_iter()
+                    .map(|(labels, name)| format!("{}：{}", labels.join("・"), name))
+                    .collect();
                 (helpers, destinations)
             }
             None => (Vec::new(), Vec::new()),
         };
         // What the caller's projection of the person shows, and nothing more.
         let data = &person.data;
-        let mut needs: Vec<String> = data
-            .support_reasons
-            .iter()
-            .map(|r| r.label_ja().to_owned())
-            .collect();
+        // At the door what counts is how the person moves and their care level; why they are
+        // on the register is on their plan. Long reason lists made every row twice as tall.
+        let mut needs: Vec<String> = Vec::new();
         if let Some(level) = data.care_level {
             needs.push(format!("要介護{level}"));
         }
