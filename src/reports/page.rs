@@ -142,9 +142,38 @@ impl<'f> Pages<'f> {
     }
 
     /// Text with its baseline at `baseline` (mm from top).
+    ///
+    /// Text that follows text joins its text section: an absolute text matrix and the string,
+    /// and the size only when it changes, instead of six operators per piece. Serialising
+    /// operators is most of the time a batch of plans takes.
     pub fn text_at(&mut self, x: f32, baseline: f32, size_pt: f32, text: &str) {
-        let ops = pdf::text(&self.font_id, self.paper.h, x, baseline, size_pt, text);
-        self.ops().extend(ops);
+        let page_h = self.paper.h;
+        let font_id = self.font_id.clone();
+        let ops = self.ops();
+        if matches!(ops.last(), Some(Op::EndTextSection)) {
+            ops.pop();
+            // The section's last size: every section starts with one.
+            let current = ops.iter().rev().find_map(|op| match op {
+                Op::SetFont { size, .. } => Some(size.0),
+                _ => None,
+            });
+            if current != Some(size_pt) {
+                ops.push(Op::SetFont {
+                    font: printpdf::PdfFontHandle::External(font_id),
+                    size: printpdf::Pt(size_pt),
+                });
+            }
+            let at = pdf::pt(page_h, x, baseline);
+            ops.push(Op::SetTextMatrix {
+                matrix: printpdf::TextMatrix::Translate(at.x, at.y),
+            });
+            ops.push(Op::ShowText {
+                items: vec![printpdf::TextItem::Text(text.to_owned())],
+            });
+            ops.push(Op::EndTextSection);
+        } else {
+            ops.extend(pdf::text(&font_id, page_h, x, baseline, size_pt, text));
+        }
     }
 
     /// Text ending at `right`.
