@@ -564,11 +564,18 @@ pub fn shelter() -> Value {
 /// pdftotext is not installed (a machine with only Rust): the caller's text checks are
 /// skipped, with one line on the terminal. Under CI it must be there (`.ci/run` installs it).
 pub fn pdf_text(bytes: &[u8]) -> Option<String> {
+    pdftotext(bytes, "-layout", "the printed text is not read back")
+}
+
+/// `pdftotext FLAG file -`: its output, or `None` (with a skip line saying `unread`) when
+/// poppler is not installed. Fails on any complaint on stderr (a broken embedded font shows
+/// as one while the text still extracts).
+fn pdftotext(bytes: &[u8], flag: &str, unread: &str) -> Option<String> {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let path = std::env::temp_dir().join(format!("sasaeai-pdf-{}-{n}.pdf", std::process::id()));
     std::fs::write(&path, bytes).expect("write the PDF to a temporary file");
     let out = std::process::Command::new("pdftotext")
-        .arg("-layout")
+        .arg(flag)
         .arg(&path)
         .arg("-")
         .output();
@@ -576,9 +583,9 @@ pub fn pdf_text(bytes: &[u8]) -> Option<String> {
     let out = match out {
         Ok(out) => out,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            skipped(
-                "pdftotext (poppler-utils) is not installed; the printed text is not read back",
-            );
+            skipped(&format!(
+                "pdftotext (poppler-utils) is not installed; {unread}"
+            ));
             return None;
         }
         Err(e) => panic!("pdftotext: {e}"),
@@ -633,24 +640,7 @@ pub struct PdfWord {
 /// The words of each page of a PDF with their boxes; `None` (with a skip line) when pdftotext
 /// is not installed.
 pub fn pdf_words(bytes: &[u8]) -> Option<Vec<Vec<PdfWord>>> {
-    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let path = std::env::temp_dir().join(format!("sasaeai-bbox-{}-{n}.pdf", std::process::id()));
-    std::fs::write(&path, bytes).expect("write the PDF to a temporary file");
-    let out = std::process::Command::new("pdftotext")
-        .arg("-bbox")
-        .arg(&path)
-        .arg("-")
-        .output();
-    let _ = std::fs::remove_file(&path);
-    let out = match out {
-        Ok(out) => out,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            skipped("pdftotext (poppler-utils) is not installed; word boxes are not read back");
-            return None;
-        }
-        Err(e) => panic!("pdftotext: {e}"),
-    };
-    let html = String::from_utf8_lossy(&out.stdout);
+    let html = pdftotext(bytes, "-bbox", "word boxes are not read back")?;
     let attr = |tag: &str, name: &str| -> f32 {
         let key = format!("{name}=\"");
         let start = tag.find(&key).map(|i| i + key.len()).unwrap_or(0);
