@@ -254,15 +254,20 @@ fn hatch(p: &mut Pages<'_>, pts: &[(f32, f32)], spacing: f32, back: bool) {
     // Lines are aligned to the page grid, so that the map and the legend swatch show the
     // same pattern.
     let mut x = ((min_x - h) / spacing).floor() * spacing;
+    // All the lines as one stroked path of two-point subpaths (closing one retraces it): one
+    // operator instead of one per line.
+    let mut lines = Vec::new();
     while x < max_x {
-        let line = if back {
-            [(x, min_y), (x + h, max_y)]
+        lines.push(if back {
+            vec![(x, min_y), (x + h, max_y)]
         } else {
-            [(x, max_y), (x + h, min_y)]
-        };
-        let op = super::pdf::polyline(ph, &line, false);
-        p.ops().push(op);
+            vec![(x, max_y), (x + h, min_y)]
+        });
         x += spacing;
+    }
+    if !lines.is_empty() {
+        p.ops()
+            .push(super::pdf::polygon(ph, lines, PaintMode::Stroke));
     }
 }
 
