@@ -9,7 +9,10 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{PdfWord, pdf_words, skipped};
-use sasaeai::reports::plan::{MapZone, PlanDocument, ZoneKind, example::sample_plan, render};
+use sasaeai::reports::plan::example::{sample_plan, square};
+use sasaeai::reports::plan::{
+    FLOOD_LEGEND, LANDSLIDE_CLASSES, MapZone, PlanDocument, ZoneKind, render,
+};
 
 const DPI: f32 = 150.0;
 const PX_PER_MM: f32 = DPI / 25.4;
@@ -173,30 +176,13 @@ fn plan_with(zones: Vec<MapZone>) -> PlanDocument {
     plan
 }
 
-fn square(lat: f64, lon: f64, half: f64) -> Vec<(f64, f64)> {
-    vec![
-        (lat - half, lon - half),
-        (lat - half, lon + half),
-        (lat + half, lon + half),
-        (lat + half, lon - half),
-    ]
-}
-
 /// Every zone style the legend shows, with the label its swatch carries.
 fn styles() -> Vec<(ZoneKind, &'static str)> {
-    let flood = [
-        "0.5m未満",
-        "0.5〜3m",
-        "3〜5m",
-        "5〜10m",
-        "10〜20m",
-        "20m以上",
-    ];
     let mut all: Vec<(ZoneKind, &str)> = (1..=6u8)
-        .map(|r| (ZoneKind::Flood(r), flood[usize::from(r - 1)]))
+        .map(|r| (ZoneKind::Flood(r), FLOOD_LEGEND[usize::from(r - 1)]))
         .collect();
-    all.push((ZoneKind::Landslide(1), "土砂災害警戒区域"));
-    all.push((ZoneKind::Landslide(2), "土砂災害特別警戒区域"));
+    all.push((ZoneKind::Landslide(1), LANDSLIDE_CLASSES[0]));
+    all.push((ZoneKind::Landslide(2), LANDSLIDE_CLASSES[1]));
     all
 }
 

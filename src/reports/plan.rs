@@ -25,7 +25,9 @@ use super::pdf::{Font, embedded_font, line_height, save, size};
 use super::pdf::{no_line_start, wrap};
 use crate::domain::era::wareki_with_western;
 
-pub use super::map::{FLOOD_RANKS, LANDSLIDE_CLASSES, MapZone, ZoneKind, distance_label};
+pub use super::map::{
+    FLOOD_LEGEND, FLOOD_RANKS, LANDSLIDE_CLASSES, MapZone, ZoneKind, distance_label,
+};
 
 /// The printed no-liability statement required on every plan.
 pub const NO_LIABILITY: &str = "避難支援等関係者は、避難支援について法的な責任や義務を負うものではありません。この計画は支援を保証するものではありません（支援者の安全が前提）。支援者自身と家族の安全を確保したうえで、可能な範囲で支援します。";
@@ -754,7 +756,7 @@ pub mod example {
     }
 
     /// A small square ring of `half` degrees around (lat, lon).
-    fn square(lat: f64, lon: f64, half: f64) -> Vec<(f64, f64)> {
+    pub fn square(lat: f64, lon: f64, half: f64) -> Vec<(f64, f64)> {
         vec![
             (lat - half, lon - half),
             (lat - half, lon + half),
@@ -917,6 +919,14 @@ mod tests {
         Some(String::from_utf8(out.stdout).unwrap())
     }
 
+    /// The pages of pdftotext's output, whitespace removed.
+    fn flat_pages(text: &str) -> Vec<String> {
+        text.split('\u{c}')
+            .map(|p| p.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+            .filter(|p| !p.is_empty())
+            .collect()
+    }
+
     fn page_count(text: &str) -> usize {
         // pdftotext ends every page with a form feed.
         text.matches('\u{c}').count()
@@ -997,11 +1007,7 @@ mod tests {
             return;
         };
         std::fs::remove_file(path).unwrap();
-        let pages: Vec<String> = text
-            .split('\u{c}')
-            .map(|p| p.chars().filter(|c| !c.is_whitespace()).collect())
-            .filter(|p: &String| !p.is_empty())
-            .collect();
+        let pages = flat_pages(&text);
         let last = pages.last().unwrap();
         for expected in [
             "支援者用控え",
@@ -1067,11 +1073,7 @@ mod tests {
             return;
         };
         std::fs::remove_file(path).unwrap();
-        let pages: Vec<String> = text
-            .split('\u{c}')
-            .map(|p| p.chars().filter(|c| !c.is_whitespace()).collect())
-            .filter(|p: &String| !p.is_empty())
-            .collect();
+        let pages = flat_pages(&text);
         for expected in [
             "地区一括印刷",
             "D01城南校区",

@@ -1,8 +1,6 @@
 //! Individual evacuation plans: read and replace a registrant's plan (with If-Match), with the
 //! consents it depends on and its history.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -14,6 +12,7 @@ use crate::domain::codes::{ConsentKind, HazardType, PlanStatus};
 use crate::domain::plan::{Plan, PlanData, PlanInput};
 use crate::domain::registrant::Registrant;
 use crate::domain::{RegistrantId, ShelterId, SupporterId, ValidationErrors};
+use crate::spatial::SpatialIndex;
 use crate::storage::change_log::{self, Action, Entity, HistoryEntry};
 use crate::storage::{self, DbConnection, consents, plans, registrants, shelters, supporters};
 
@@ -132,20 +131,14 @@ fn check_references(
         match shelters::find(conn, id)? {
             None => errors.push(field, "この避難所は登録されていません"),
             Some(shelter) => {
-                let in_zone_of: Vec<HazardType> = {
-                    let spatial = ctx.spatial();
-                    HazardType::ALL
-                        .iter()
-                        .copied()
-                        .filter(|h| spatial.shelter_in_zone_of(id, *h))
-                        .collect()
-                };
-                if let Some((_, message)) = destination_problem(
+                let problem = destination_problem(
+                    &ctx.spatial(),
+                    id,
                     &shelter.data.name,
                     &shelter.data.hazards,
-                    &in_zone_of,
                     d.hazard_type,
-                ) {
+                );
+                if let Some((_, message)) = problem {
                     errors.push(field, message);
                 }
             }
@@ -266,75 +259,67 @@ pub fn check(
     })
 }
 
-/// Every confirmed person–supporter link and what each shelter may be a destination for,
-/// loaded once for checking many plans.
-pub(super) struct ConfirmedLinks {
+/// Every confirmed person–supporter link, loaded once for checking many plans, and the
+/// context whose spatial index says what each shelter may be a destination for.
+pub(super) struct ConfirmedLinks<'c> {
     links: Vec<(RegistrantId, SupporterId)>,
-    /// Per shelter: the hazards it is designated for, and those whose zones it lies in.
-    shelters: HashMap<ShelterId, ShelterFit>,
+    ctx: &'c AppContext,
 }
 
-/// Why a shelter may or may not receive people for a hazard.
-struct ShelterFit {
-    name: String,
-    designated: Vec<HazardType>,
-    in_zone_of: Vec<HazardType>,
-}
-
-impl ConfirmedLinks {
-    pub(super) fn load(ctx: &AppContext, conn: &mut DbConnection) -> ServiceResult<Self> {
+impl<'c> ConfirmedLinks<'c> {
+    pub(super) fn load(ctx: &'c AppContext, conn: &mut DbConnection) -> ServiceResult<Self> {
         let mut links: Vec<_> = storage::proposals::confirmed(conn, "supporter")?
             .into_iter()
             .filter_map(|p| Some((p.registrant_id, p.supporter_id?)))
             .collect();
         links.sort_unstable();
-        let spatial = ctx.spatial();
-        let (ids, _) = spatial.shelter_ids();
-        let shelters = ids
-            .into_iter()
-            .filter_map(|id| {
-                let data = spatial.shelter(id)?;
-                let fit = ShelterFit {
-                    name: data.name.clone(),
-                    designated: data.hazards.clone(),
-                    in_zone_of: HazardType::ALL
-                        .iter()
-                        .copied()
-                        .filter(|h| spatial.shelter_in_zone_of(id, *h))
-                        .collect(),
-                };
-                Some((id, fit))
-            })
-            .collect();
-        Ok(Self { links, shelters })
+        Ok(Self { links, ctx })
     }
 
     fn contains(&self, registrant: RegistrantId, supporter: SupporterId) -> bool {
         self.links.binary_search(&(registrant, supporter)).is_ok()
     }
+
+    /// Why shelter `id` cannot be the destination for `hazard` (see [`destination_problem`]),
+    /// read for this shelter alone.
+    fn destination(&self, id: ShelterId, hazard: HazardType) -> Option<(&'static str, String)> {
+        let spatial = self.ctx.spatial();
+        match spatial.shelter(id) {
+            Some(s) => destination_problem(&spatial, id, &s.name, &s.hazards, hazard),
+            None => Some((
+                "destination_unknown",
+                format!(
+                    "{}の避難先（避難所 {id}）が登録されていません",
+                    hazard.label_ja()
+                ),
+            )),
+        }
+    }
 }
 
-/// Why `shelter` cannot be the destination for `hazard`: `(code, Japanese message)`, or `None`
-/// when it can. The one rule for plan writes, plan checks and printing.
+/// Why shelter `id` (named `name`, designated for `designated`) cannot be the destination for
+/// `hazard`: `(code, Japanese message)`, or `None` when it can. The one rule for plan writes,
+/// plan checks and printing.
 fn destination_problem(
-    shelter: &str,
+    spatial: &SpatialIndex,
+    id: ShelterId,
+    name: &str,
     designated: &[HazardType],
-    in_zone_of: &[HazardType],
     hazard: HazardType,
 ) -> Option<(&'static str, String)> {
     if !designated.contains(&hazard) {
         return Some((
             "destination_not_designated",
             format!(
-                "「{shelter}」は{}の指定避難所・避難場所ではありません",
+                "「{name}」は{}の指定避難所・避難場所ではありません",
                 hazard.label_ja()
             ),
         ));
     }
-    if in_zone_of.contains(&hazard) {
+    if spatial.shelter_in_zone_of(id, hazard) {
         return Some((
             "destination_in_hazard_zone",
-            format!("「{shelter}」は{}の想定区域内にあります", hazard.label_ja()),
+            format!("「{name}」は{}の想定区域内にあります", hazard.label_ja()),
         ));
     }
     None
@@ -345,7 +330,7 @@ pub(super) fn issues(
     conn: &mut DbConnection,
     view: &PlanView,
     person: &Registrant,
-    links: &ConfirmedLinks,
+    links: &ConfirmedLinks<'_>,
 ) -> ServiceResult<Vec<PlanIssue>> {
     use crate::domain::codes::{RegistrantStatus, SupporterStatus};
 
@@ -400,18 +385,7 @@ pub(super) fn issues(
         .collect();
     for d in &view.plan.data.destinations {
         let Some(id) = d.shelter_id else { continue };
-        let problem = match links.shelters.get(&id) {
-            Some(fit) => {
-                destination_problem(&fit.name, &fit.designated, &fit.in_zone_of, d.hazard_type)
-            }
-            None => Some((
-                "destination_unknown",
-                format!(
-                    "{}の避難先（避難所 {id}）が登録されていません",
-                    d.hazard_type.label_ja()
-                ),
-            )),
-        };
+        let problem = links.destination(id, d.hazard_type);
         if let Some((code, message)) = problem {
             issue(code, None, message);
         }
@@ -453,7 +427,7 @@ pub(super) fn issues(
 pub(super) fn print_problems(
     conn: &mut DbConnection,
     person: &Registrant,
-    links: &ConfirmedLinks,
+    links: &ConfirmedLinks<'_>,
 ) -> ServiceResult<Option<Vec<String>>> {
     let Some(plan) = plans::find(conn, person.id)? else {
         return Ok(None);
@@ -480,7 +454,7 @@ pub(super) fn print_problems(
 pub(super) fn printable_now(
     conn: &mut DbConnection,
     person: &Registrant,
-    links: &ConfirmedLinks,
+    links: &ConfirmedLinks<'_>,
 ) -> ServiceResult<Option<bool>> {
     Ok(print_problems(conn, person, links)?.map(|codes| codes.is_empty()))
 }

@@ -284,12 +284,6 @@ impl Contended for diesel::result::Error {
     }
 }
 
-impl Contended for StorageError {
-    fn contended(&self) -> bool {
-        matches!(self, StorageError::Query(e) if e.contended())
-    }
-}
-
 /// Commits the SQLite transaction `result` ran in, or rolls it back on any error.
 fn finish<T, E>(conn: &mut DbConnection, result: Result<T, E>) -> Result<T, E>
 where
