@@ -20,7 +20,7 @@ use printpdf::{FontId, PdfPage};
 use super::map::{self, Boxed, MapContent, Marker, MarkerKind};
 use super::page::{A4_PORTRAIT, Cell, LABEL_W, Pages};
 pub use super::pdf::RenderError;
-use super::pdf::{Font, embedded_font, line_height, save, size};
+use super::pdf::{Font, embedded_font, line_height, save, size, threads};
 #[cfg(test)]
 use super::pdf::{no_line_start, wrap};
 use crate::domain::era::wareki_with_western;
@@ -239,17 +239,62 @@ pub fn render_batch(
     let font = embedded_font()?;
     let font_id = FontId::new();
     let mut pages = cover_pages(font, &font_id, cover, plans);
-    for (i, plan) in plans.iter().enumerate() {
-        // The batch is one registered copy: its serial is the one on every page, and its
-        // cover carries the one receipt.
-        let plan = PlanDocument {
-            serial: cover.serial.clone(),
-            receipt: false,
-            ..plan.clone()
+    // The batch is one registered copy: its serial is the one on every page, and its cover
+    // carries the one receipt.
+    let in_batch = |plan: &PlanDocument| {
+        plan_pages(
+            font,
+            &font_id,
+            &PlanDocument {
+                serial: cover.serial.clone(),
+                receipt: false,
+                ..plan.clone()
+            },
+        )
+    };
+    // Plans are laid out on every core (their pages are independent), in order; this thread
+    // takes the first part and reports progress for all.
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let per_thread = plans.len().div_ceil(threads()).max(1);
+    std::thread::scope(|scope| {
+        let mut parts = plans.chunks(per_thread);
+        let first = parts.next().unwrap_or_default();
+        let workers: Vec<_> = parts
+            .map(|part| {
+                let (in_batch, done) = (&in_batch, &done);
+                scope.spawn(move || {
+                    let mut laid_out = Vec::new();
+                    for plan in part {
+                        laid_out.extend(in_batch(plan));
+                        done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    laid_out
+                })
+            })
+            .collect();
+        // Every count from 1 to the total, once each and in order, whoever laid it out.
+        let mut reported = 0;
+        let mut report_up_to = |done: usize, progress: &mut dyn FnMut(usize, usize)| {
+            while reported < done {
+                reported += 1;
+                progress(reported, plans.len());
+            }
         };
-        pages.extend(plan_pages(font, &font_id, &plan));
-        progress(i + 1, plans.len());
-    }
+        for plan in first {
+            pages.extend(in_batch(plan));
+            let so_far = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            report_up_to(so_far, progress);
+        }
+        for worker in workers {
+            // A worker only panics on a bug; its plans are then missing, so fail the batch.
+            match worker.join() {
+                Ok(laid_out) => pages.extend(laid_out),
+                Err(_) => return Err(RenderError::Write),
+            }
+        }
+        report_up_to(plans.len(), progress);
+        Ok(())
+    })?;
     save(
         font,
         &format!("個別避難計画 {} {}", cover.district, cover.serial),
