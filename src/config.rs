@@ -78,6 +78,11 @@ pub struct Settings {
     /// The volunteer centre's phone number, printed on the roster and every dispatch slip so
     /// that a team can call headquarters. `None` prints a blank line to write it on.
     pub centre_phone: Option<String>,
+    /// A tile URL template for the pages' maps (`https://…/{z}/{x}/{y}.png`, e.g. 地理院タイル);
+    /// without it the maps draw their layers on a plain background and need no internet.
+    pub basemap_url: Option<String>,
+    /// Who the tiles are from, shown on the maps (e.g. 「地理院タイル」).
+    pub basemap_attribution: Option<String>,
 }
 
 impl Default for Settings {
@@ -110,6 +115,8 @@ impl Default for Settings {
             change_poll_interval: Duration::from_millis(250),
             plan_review_days: 365,
             centre_phone: None,
+            basemap_url: None,
+            basemap_attribution: None,
         }
     }
 }

@@ -5,6 +5,7 @@
 //! ```text
 //! main.rs ─ cli/ ──┐                      clap commands
 //!          http/ ──┤                      actix-web JSON API, problem+json errors, OpenAPI
+//!          web/ ───┤                      the staff pages in Japanese (askama, htmx, Leaflet)
 //!                  └─ services/           use cases; the only layer with transactions;
 //!                       │                 commits, then updates the spatial index
 //!          storage/ ────┤                 diesel over SQLite | PostgreSQL (one MultiConnection)
@@ -27,3 +28,4 @@ pub mod rng;
 pub mod services;
 pub mod spatial;
 pub mod storage;
+pub mod web;

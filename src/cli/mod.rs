@@ -62,6 +62,14 @@ pub enum Command {
         /// Under `presumed`: days on the register without an answer before sharing.
         #[arg(long, env = "SASAEAI_PRESUMED_CONSENT_DAYS")]
         presumed_consent_days: Option<i64>,
+        /// A tile URL for the pages' maps, e.g.
+        /// https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png (地理院タイル); without it
+        /// the maps need no internet and draw on a plain background.
+        #[arg(long, env = "SASAEAI_BASEMAP_URL", value_parser = basemap_url)]
+        basemap_url: Option<String>,
+        /// Who the tiles are from, shown on the maps (e.g. 地理院タイル).
+        #[arg(long, env = "SASAEAI_BASEMAP_ATTRIBUTION")]
+        basemap_attribution: Option<String>,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -355,6 +363,17 @@ fn import_options(
     })
 }
 
+/// A tile URL template: http(s), with the {z}, {x} and {y} the map fills in.
+fn basemap_url(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    let scheme_ok = value.starts_with("https://") || value.starts_with("http://");
+    if scheme_ok && ["{z}", "{x}", "{y}"].iter().all(|p| value.contains(p)) {
+        Ok(value.to_owned())
+    } else {
+        Err("a tile URL such as https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png".into())
+    }
+}
+
 impl Cli {
     fn settings(&self) -> Settings {
         let mut settings = Settings::default();
@@ -378,9 +397,13 @@ impl Cli {
             workers,
             consent_model,
             presumed_consent_days,
+            basemap_url,
+            basemap_attribution,
             ..
         } = &self.command
         {
+            settings.basemap_url.clone_from(basemap_url);
+            settings.basemap_attribution.clone_from(basemap_attribution);
             if let Some(model) = consent_model
                 .as_deref()
                 .and_then(|m| crate::domain::codes::ConsentModel::parse(m).ok())

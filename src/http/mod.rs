@@ -229,6 +229,10 @@ pub fn serve(ctx: Arc<AppContext>, listener: TcpListener) -> std::io::Result<Ser
             .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NoRoute.into()));
         routes(app, data.settings.import_limit_bytes)
             .into_app()
+            // The staff pages: outside /api/v1, so the bearer check passes them by; each page
+            // signs its user in from the session cookie (crate::web::session).
+            .configure(crate::web::routes)
+            .wrap(actix_web::middleware::from_fn(crate::web::security_headers))
             .wrap(actix_web::middleware::from_fn(auth::authorize))
             .wrap(
                 // Paths only: query strings may hold names being searched for.

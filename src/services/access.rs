@@ -433,6 +433,62 @@ pub fn set_password(
     })
 }
 
+/// Changes the caller's own password, when `current` is right and `new` keeps the password
+/// rule; every session of the user ends, this one too, so the new password is used at once
+/// everywhere. Recorded in the audit log (never the passwords).
+///
+/// # Errors
+/// [`ServiceError::Invalid`] under `current_password` for a wrong current password (counted
+/// as a failed login, so guessing through this form is throttled like the login) and under
+/// `new_password` for one that breaks the rules.
+pub fn change_own_password(
+    ctx: &AppContext,
+    caller: &Caller,
+    current: &str,
+    new: &str,
+) -> ServiceResult<()> {
+    let username = caller.actor().to_owned();
+    let mut conn = ctx.conn()?;
+    let now = storage::now();
+    if let Some(wait) = login_wait(&mut conn, &ctx.settings, &username, None, now)? {
+        let secs = u64::try_from(wait.as_millis().div_ceil(1000)).unwrap_or(u64::MAX);
+        return Err(ServiceError::Throttled {
+            retry_after_secs: secs.max(1),
+        });
+    }
+    let matches = users::find_by_name(&mut conn, &username)?
+        .is_some_and(|(user, hash)| user.active && password_matches(current, &hash));
+    if !matches {
+        login_failures::insert(&mut conn, &username, None, storage::now())?;
+        drop(conn);
+        record(ctx, failed_login(&username, "wrong_current_password"))?;
+        return Err(ValidationErrors::one("current_password", "今のパスワードが違います").into());
+    }
+    if current == new {
+        return Err(ValidationErrors::one(
+            "new_password",
+            "今のパスワードとは違うパスワードにしてください",
+        )
+        .into());
+    }
+    if let Some(message) = crate::domain::access::password_problem(&username, new) {
+        return Err(ValidationErrors::one("new_password", message).into());
+    }
+    let hash = hash_password(new)?;
+    storage::write_transaction(&mut conn, |conn| {
+        if !users::set_password(conn, &username, &hash, storage::now())? {
+            return Err(ServiceError::NotFound("user"));
+        }
+        audit_change(
+            ctx,
+            conn,
+            caller,
+            &format!("user {username} changed own password"),
+            &[],
+        )
+    })
+}
+
 /// Every user.
 ///
 /// # Errors

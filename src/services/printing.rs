@@ -66,7 +66,7 @@ fn short_label(hazard: HazardType) -> &'static str {
 
 /// The home's exposure in words, as printed beside the map: the flood depth band, the
 /// landslide class, and any other zone the home lies in.
-pub(super) fn exposure_words(exposure: &std::collections::BTreeMap<HazardType, i32>) -> String {
+pub fn exposure_words(exposure: &std::collections::BTreeMap<HazardType, i32>) -> String {
     let flood = match exposure.get(&HazardType::Flood) {
         Some(&rank) => {
             let i = usize::try_from(rank.clamp(1, 6) - 1).unwrap_or(0);

@@ -12,7 +12,9 @@
     reason = "a harness step that fails should stop the test at once"
 )]
 
+pub mod pages;
 pub mod process;
+pub mod webdriver;
 
 use std::net::TcpListener;
 use std::path::PathBuf;
