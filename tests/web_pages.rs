@@ -526,3 +526,83 @@ fn field_value_of_option(html: &str, label: &str) -> String {
     let start = html[..at].rfind("value=\"").expect("its value") + 7;
     html[start..start + html[start..].find('"').expect("end")].to_owned()
 }
+
+#[test]
+fn an_administrator_adds_a_user_from_the_page_and_others_may_not_see_it() {
+    let server = server();
+    assert!(server.add_user("boss", "admin", &[]));
+    let admin = Browser::signed_in(&server, "boss");
+    let page = admin.get("/users");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("west") && page.body.contains("D1 西校区"),
+        "{}",
+        page.body
+    );
+    let token = page.csrf();
+    let weak = admin.post(
+        "/users",
+        &[
+            ("csrf", &token),
+            ("username", "east"),
+            ("role", "district"),
+            ("districts", "D2"),
+            ("password", "short"),
+        ],
+    );
+    assert_eq!(weak.status, 422, "{}", weak.body);
+    assert!(
+        weak.body.contains("id=\"f-password-error\""),
+        "{}",
+        weak.body
+    );
+    assert_eq!(field_value(&weak.body, "username").as_deref(), Some("east"));
+    let added = admin.post(
+        "/users",
+        &[
+            ("csrf", &token),
+            ("username", "east"),
+            ("role", "district"),
+            ("districts", "D2"),
+            ("password", PASSWORD),
+        ],
+    );
+    assert_eq!(added.status, 303, "{}", added.body);
+    let east = Browser::signed_in(&server, "east");
+    assert_eq!(east.get("/").status, 200);
+    for who in ["staff1", "west"] {
+        let other = Browser::signed_in(&server, who);
+        assert_eq!(other.get("/users").status, 403, "{who}");
+        assert_eq!(other.get("/audit").status, 403, "{who}");
+    }
+}
+
+#[test]
+fn the_auditor_reads_the_log_and_checks_its_chain_from_the_page() {
+    let server = server();
+    assert!(server.add_user("inspector", "auditor", &[]));
+    let id = person(&server, "久留米 花子", "くるめ はなこ", true);
+    let staff = Browser::signed_in(&server, "staff1");
+    assert_eq!(staff.get(&format!("/registrants/{id}")).status, 200);
+    let auditor = Browser::signed_in(&server, "inspector");
+    assert_eq!(
+        auditor.get("/registrants").status,
+        403,
+        "the auditor does not read the register"
+    );
+    let log = auditor.get("/audit");
+    assert_eq!(log.status, 200, "{}", log.body);
+    assert!(log.body.contains("staff1"), "the staff's read is listed");
+    assert!(
+        log.body.contains(&format!("/api/v1/registrants/{id}")),
+        "{}",
+        log.body
+    );
+    let checked = auditor.post("/audit/verify", &[("csrf", &log.csrf())]);
+    assert_eq!(checked.status, 200, "{}", checked.body);
+    assert!(
+        checked.body.contains("すべてつながっています"),
+        "{}",
+        checked.body
+    );
+}

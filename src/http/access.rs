@@ -83,8 +83,8 @@ async fn delete_session(
 /// Every user (admin only).
 #[utoipa::path(tag = "access", responses((status = 200, body = Items<User>)))]
 #[get("/users")]
-async fn list_users(ctx: web::Data<AppContext>) -> Result<HttpResponse, ApiError> {
-    let items = block(&ctx, access::list_users).await?;
+async fn list_users(ctx: web::Data<AppContext>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let items = block(&ctx, move |ctx| access::list_users_for(ctx, &caller)).await?;
     Ok(HttpResponse::Ok().json(Items { items }))
 }
 
@@ -174,10 +174,14 @@ struct AuditQuery {
 #[get("/audit")]
 async fn list_audit(
     ctx: web::Data<AppContext>,
+    caller: Caller,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (after, limit) = (query.after.unwrap_or(0), query.limit.unwrap_or(200));
-    let items = block(&ctx, move |ctx| access::audit_page(ctx, after, limit)).await?;
+    let items = block(&ctx, move |ctx| {
+        access::audit_page_for(ctx, &caller, after, limit)
+    })
+    .await?;
     let next_after = items.last().map(|e| e.id);
     Ok(HttpResponse::Ok().json(AuditPage { items, next_after }))
 }

@@ -786,6 +786,45 @@ pub fn audit_page(ctx: &AppContext, after: i64, limit: i64) -> ServiceResult<Vec
     Ok(audit::page(&mut *ctx.conn()?, after, limit)?)
 }
 
+/// [`audit_page`] for the auditor, the one role that reads the log (API and pages alike).
+///
+/// # Errors
+/// [`ServiceError::Forbidden`] for any other role.
+pub fn audit_page_for(
+    ctx: &AppContext,
+    caller: &Caller,
+    after: i64,
+    limit: i64,
+) -> ServiceResult<Vec<AuditEntry>> {
+    if caller.role() != Role::Auditor {
+        return Err(ServiceError::Forbidden);
+    }
+    audit_page(ctx, after, limit)
+}
+
+/// [`verify_audit`] for the auditor (the command line's `audit verify` runs on the server
+/// itself).
+///
+/// # Errors
+/// [`ServiceError::Forbidden`] for any other role; as [`verify_audit`].
+pub fn verify_audit_for(ctx: &AppContext, caller: &Caller) -> ServiceResult<ChainCheck> {
+    if caller.role() != Role::Auditor {
+        return Err(ServiceError::Forbidden);
+    }
+    verify_audit(ctx)
+}
+
+/// [`list_users`] for an administrator, the one role that manages accounts.
+///
+/// # Errors
+/// [`ServiceError::Forbidden`] for any other role.
+pub fn list_users_for(ctx: &AppContext, caller: &Caller) -> ServiceResult<Vec<User>> {
+    if caller.role() != Role::Admin {
+        return Err(ServiceError::Forbidden);
+    }
+    list_users(ctx)
+}
+
 // The chain check lives beside the key and anchor files it needs.
 pub use super::audit_chain::{ChainCheck, anchor_now, verify_audit};
 

@@ -25,6 +25,7 @@ pub const REACH_M: f64 = 2_000.0;
 /// # Errors
 /// [`super::ServiceError::NotFound`] for an unknown person or one the caller may not see.
 pub fn person_layers(ctx: &AppContext, caller: &Caller, id: RegistrantId) -> ServiceResult<Value> {
+    super::registrants::require_register_reader(caller)?;
     let mut conn = ctx.conn()?;
     storage::audited_read(&mut conn, |conn| {
         let (record, grant) = see(ctx, conn, caller, id)?;

@@ -37,6 +37,7 @@ pub fn by_district(
     ctx: &AppContext,
     caller: &Caller,
 ) -> ServiceResult<(Vec<DistrictProgress>, DistrictProgress)> {
+    super::registrants::require_register_reader(caller)?;
     let mut conn = ctx.conn()?;
     let conn = &mut conn;
     let scope = Scope::of(ctx, conn, caller)?;

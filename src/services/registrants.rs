@@ -131,6 +131,7 @@ pub fn get(
     caller: &Caller,
     id: RegistrantId,
 ) -> ServiceResult<Seen<RegistrantView>> {
+    require_register_reader(caller)?;
     let mut conn = ctx.conn()?;
     storage::audited_read(&mut conn, |conn| {
         let (record, grant) = see(ctx, conn, caller, id)?;
@@ -154,6 +155,18 @@ pub fn get(
 /// administrators may; the route table says the same for HTTP).
 pub(super) fn require_register(caller: &Caller) -> ServiceResult<()> {
     if caller.sees_register() {
+        Ok(())
+    } else {
+        Err(ServiceError::Forbidden)
+    }
+}
+
+/// The register's staff, or a district user (who sees what their scope lets them); the
+/// auditor and the volunteer centre do not read the register (their scope would show no one,
+/// but a face must not offer them an empty register as if it were the city's).
+pub(super) fn require_register_reader(caller: &Caller) -> ServiceResult<()> {
+    use crate::domain::codes::Role;
+    if matches!(caller.role(), Role::Admin | Role::Staff | Role::District) {
         Ok(())
     } else {
         Err(ServiceError::Forbidden)
@@ -313,6 +326,7 @@ pub fn list(
     caller: &Caller,
     query: &ListQuery,
 ) -> ServiceResult<Page<Seen<RegistrantView>>> {
+    require_register_reader(caller)?;
     let mut errors = ValidationErrors::new();
     let status = match query.status.as_deref().map(str::trim) {
         None | Some("") => Some(RegistrantStatus::Active),

@@ -12,6 +12,7 @@
 //! (see [`session`]); every form carries a CSRF token derived from it; every response carries
 //! a strict Content-Security-Policy with no inline script ([`security_headers`]).
 
+mod admin;
 mod assets;
 mod error;
 mod forms;
@@ -38,7 +39,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(session::routes)
         .configure(home::routes)
         .configure(registrants::routes)
-        .configure(prints::routes);
+        .configure(prints::routes)
+        .configure(admin::routes);
 }
 
 /// Renders a template as a page (200).

@@ -85,17 +85,28 @@ pub enum Section {
     Home,
     Register,
     Prints,
+    Users,
+    Audit,
     Account,
 }
 
 impl Section {
-    const ALL: &'static [Self] = &[Self::Home, Self::Register, Self::Prints, Self::Account];
+    const ALL: &'static [Self] = &[
+        Self::Home,
+        Self::Register,
+        Self::Prints,
+        Self::Users,
+        Self::Audit,
+        Self::Account,
+    ];
 
     fn href(self) -> &'static str {
         match self {
             Self::Home => "/",
             Self::Register => "/registrants",
             Self::Prints => "/prints",
+            Self::Users => "/users",
+            Self::Audit => "/audit",
             Self::Account => "/account/password",
         }
     }
@@ -105,6 +116,8 @@ impl Section {
             Self::Home => "ホーム",
             Self::Register => "名簿",
             Self::Prints => "印刷",
+            Self::Users => "利用者",
+            Self::Audit => "監査",
             Self::Account => "パスワード変更",
         }
     }
@@ -114,6 +127,8 @@ impl Section {
         match self {
             Self::Home | Self::Account => &[Admin, Staff, District, VolunteerCentre, Auditor],
             Self::Register | Self::Prints => &[Admin, Staff, District],
+            Self::Users => &[Admin],
+            Self::Audit => &[Auditor],
         }
     }
 }
