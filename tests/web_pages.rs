@@ -606,3 +606,70 @@ fn the_auditor_reads_the_log_and_checks_its_chain_from_the_page() {
         checked.body
     );
 }
+
+#[test]
+fn the_register_is_filtered_by_support_reason_and_by_the_hazard_at_home_on_the_api_and_the_page() {
+    let server = server();
+    let ring = vec![
+        (130.495, 33.305),
+        (130.505, 33.305),
+        (130.505, 33.315),
+        (130.495, 33.315),
+        (130.495, 33.305),
+    ];
+    let zone = sasaeai::domain::hazard::NewHazardZone {
+        hazard_type: sasaeai::domain::codes::HazardType::Flood,
+        level: 3,
+        phenomenon: None,
+        name: "本川 洪水浸水想定区域".into(),
+        area: geo::MultiPolygon(vec![geo::Polygon::new(geo::LineString::from(ring), vec![])]),
+    };
+    sasaeai::services::districts::add_geodata(
+        &server.ctx,
+        &sasaeai::services::access::Caller::local("test-setup"),
+        &[],
+        &[zone],
+    )
+    .expect("add the flood zone");
+    // Inside the zone, with care_level; outside it, physical_disability only.
+    let wet = person(&server, "久留米 花子", "くるめ はなこ", true);
+    let mut dry = registrant();
+    dry["name"] = json!("筑後 次郎");
+    dry["latitude"] = json!(33.318);
+    dry["longitude"] = json!(130.492);
+    dry["support_reasons"] = json!(["physical_disability"]);
+    let dry = server.post("/api/v1/registrants", &dry).json["id"]
+        .as_i64()
+        .expect("id");
+    let ids = |path: &str| -> Vec<i64> {
+        let page = server.get(path);
+        assert_eq!(page.status, 200, "{path}: {}", page.text);
+        page.json["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| p["id"].as_i64())
+            .collect()
+    };
+    assert_eq!(ids("/api/v1/registrants?hazard=flood"), [wet]);
+    assert_eq!(ids("/api/v1/registrants?reason=physical_disability"), [dry]);
+    assert_eq!(
+        ids("/api/v1/registrants?reason=care_level&hazard=flood"),
+        [wet]
+    );
+    assert!(ids("/api/v1/registrants?reason=physical_disability&hazard=flood").is_empty());
+    server
+        .get("/api/v1/registrants?hazard=typhoon")
+        .assert_problem(422, "validation_failed");
+    let browser = Browser::signed_in(&server, "staff1");
+    let page = browser.get("/registrants?hazard=flood");
+    assert!(
+        page.body.contains("<option value=\"flood\" selected>"),
+        "the filter shows as chosen"
+    );
+    assert!(page.body.contains(&format!("/registrants/{wet}\"")));
+    assert!(!page.body.contains(&format!("/registrants/{dry}\"")));
+    let page = browser.get("/registrants?reason=physical_disability");
+    assert!(page.body.contains(&format!("/registrants/{dry}\"")));
+    assert!(!page.body.contains(&format!("/registrants/{wet}\"")));
+}

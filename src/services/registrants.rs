@@ -34,6 +34,10 @@ pub struct ListQuery {
     /// `true`: only people whose plan can be printed now (confirmed, supporters linked and
     /// consented, plan consents given, home located); `false`: people with a plan that cannot.
     pub printable: Option<bool>,
+    /// Only people with this support reason (`care_level`, `physical_disability`…).
+    pub reason: Option<String>,
+    /// Only people whose home lies in a zone of this hazard (`flood`, `landslide`…).
+    pub hazard: Option<String>,
     /// Items per page; capped by the server's maximum.
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
@@ -346,6 +350,14 @@ pub fn list(
             .check("plan_status", PlanStatus::parse(code))
             .map(PlanFilter::Status),
     };
+    let reason = match query.reason.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(code) => errors.check("reason", crate::domain::codes::SupportReason::parse(code)),
+    };
+    let hazard = match query.hazard.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(code) => errors.check("hazard", crate::domain::codes::HazardType::parse(code)),
+    };
     if query.printable.is_some() && plan == Some(PlanFilter::None) {
         errors.push(
             "printable",
@@ -391,11 +403,18 @@ pub fn list(
             Ok(registrants::list(conn, &batch)?)
         };
         // Printability is decided per plan (links, consents, home), not by a column.
-        let keep = |conn: &mut DbConnection, person: &Registrant| match (&links, query.printable) {
-            (Some(links), Some(wanted)) => {
-                Ok(super::plans::printable_now(conn, person, links)? == Some(wanted))
+        let keep = |conn: &mut DbConnection, person: &Registrant| {
+            if reason.is_some_and(|r| !person.data.support_reasons.contains(&r))
+                || hazard.is_some_and(|h| !person.facts.hazard_exposure.contains_key(&h))
+            {
+                return Ok(false);
             }
-            _ => Ok(true),
+            match (&links, query.printable) {
+                (Some(links), Some(wanted)) => {
+                    Ok(super::plans::printable_now(conn, person, links)? == Some(wanted))
+                }
+                _ => Ok(true),
+            }
         };
         let page = visible_page(
             ctx,

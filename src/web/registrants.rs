@@ -17,8 +17,8 @@ use super::session::{Chrome, Section, Signed};
 use super::{page, page_with, see_other};
 use crate::domain::access::Grant;
 use crate::domain::codes::{
-    BuildingType, CommunicationNeed, ConsentKind, Household, MedicalDevice, Mobility, PlanStatus,
-    RegistrantStatus, Sex, SupportReason,
+    BuildingType, CommunicationNeed, ConsentKind, HazardType, Household, MedicalDevice, Mobility,
+    PlanStatus, RegistrantStatus, Sex, SupportReason,
 };
 use crate::domain::consent::{Consent, ConsentInput};
 use crate::domain::registrant::{RegistrantInput, StatusChangeInput};
@@ -130,6 +130,8 @@ struct ListPage {
     districts: Vec<Choice>,
     plan_statuses: Vec<Choice>,
     statuses: Vec<Choice>,
+    reasons: Vec<Choice>,
+    hazards: Vec<Choice>,
     printable: bool,
     rows: Vec<ListRow>,
     errors: FieldErrors,
@@ -145,6 +147,8 @@ struct ListParams {
     plan_status: Option<String>,
     status: Option<String>,
     printable: Option<String>,
+    reason: Option<String>,
+    hazard: Option<String>,
     cursor: Option<String>,
 }
 
@@ -204,6 +208,8 @@ async fn list(
         q: blank(&params.q),
         plan_status: blank(&params.plan_status),
         printable: printable.then_some(true),
+        reason: blank(&params.reason),
+        hazard: blank(&params.hazard),
         limit: None,
         cursor: blank(&params.cursor),
     };
@@ -243,6 +249,8 @@ async fn list(
             ("district_id", &query.district_id.map(|d| d.to_string())),
             ("plan_status", &query.plan_status),
             ("status", &query.status),
+            ("reason", &query.reason),
+            ("hazard", &query.hazard),
         ] {
             if let Some(v) = value {
                 parts.push(format!("{key}={}", encode(v)));
@@ -306,6 +314,18 @@ async fn list(
                 .collect(),
             plan_statuses,
             statuses,
+            reasons: choices(
+                SupportReason::ALL,
+                SupportReason::as_str,
+                SupportReason::label_ja,
+                &query.reason.iter().cloned().collect::<Vec<_>>(),
+            ),
+            hazards: choices(
+                HazardType::ALL,
+                HazardType::as_str,
+                HazardType::label_ja,
+                &query.hazard.iter().cloned().collect::<Vec<_>>(),
+            ),
             printable,
             rows,
             errors,
