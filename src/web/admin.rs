@@ -8,7 +8,7 @@ use askama::Template;
 use super::error::PageError;
 use super::forms::{FieldErrors, Form};
 use super::session::{Chrome, Section, Signed};
-use super::{page, page_with, see_other};
+use super::{Choice, japan_time, page, page_with, run, see_other};
 use crate::domain::codes::Role;
 use crate::services::access::{self, NewUser};
 use crate::services::{AppContext, ServiceError, districts};
@@ -20,37 +20,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(verify_chain);
 }
 
-async fn run<T, F>(ctx: &web::Data<AppContext>, f: F) -> Result<T, PageError>
-where
-    F: FnOnce(&AppContext) -> Result<T, ServiceError> + Send + 'static,
-    T: Send + 'static,
-{
-    let ctx = ctx.clone();
-    web::block(move || f(&ctx))
-        .await
-        .map_err(|e| PageError::Service(ServiceError::System(e.to_string())))?
-        .map_err(PageError::Service)
-}
-
-fn japan_time(at: chrono::NaiveDateTime) -> String {
-    (at + chrono::Duration::hours(9))
-        .format("%Y年%-m月%-d日 %H:%M:%S")
-        .to_string()
-}
-
 /// A user as the table shows them.
 pub struct UserRow {
     pub username: String,
     pub role: &'static str,
     pub districts: String,
     pub active: &'static str,
-}
-
-/// A choice of a select.
-pub struct Choice {
-    pub value: &'static str,
-    pub label: &'static str,
-    pub selected: bool,
 }
 
 #[derive(Template)]
@@ -103,8 +78,8 @@ async fn users_view(
         roles: Role::ALL
             .iter()
             .map(|r| Choice {
-                value: r.as_str(),
-                label: r.label_ja(),
+                value: r.as_str().to_owned(),
+                label: r.label_ja().to_owned(),
                 selected: r.as_str() == role,
             })
             .collect(),

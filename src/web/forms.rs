@@ -39,6 +39,29 @@ impl Form {
             .collect()
     }
 
+    /// A date typed as 令和8年4月1日, R8.4.1 or 2026-04-01, as the API's `YYYY-MM-DD`; `None`
+    /// when blank, and also when unreadable, with the reason recorded under `field`.
+    pub fn era_date(
+        &self,
+        name: &str,
+        field: &str,
+        errors: &mut ValidationErrors,
+    ) -> Option<String> {
+        match crate::domain::era::parse_date(self.text(name)?) {
+            Ok(date) => Some(date.to_string()),
+            Err(message) => {
+                errors.push(field, message);
+                None
+            }
+        }
+    }
+
+    /// The record version the form was opened on (0 when missing: the service then answers
+    /// with a conflict, never a silent overwrite).
+    pub fn version(&self, name: &str) -> i64 {
+        self.text(name).and_then(|v| v.parse().ok()).unwrap_or(0)
+    }
+
     /// Whether a checkbox was ticked.
     pub fn ticked(&self, name: &str) -> bool {
         self.text(name).is_some()

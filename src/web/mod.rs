@@ -43,6 +43,34 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(admin::routes);
 }
 
+/// Runs a service call on the blocking pool (diesel is synchronous); a refusal or failure
+/// becomes the page's error.
+async fn run<T, F>(ctx: &web::Data<AppContext>, f: F) -> Result<T, PageError>
+where
+    F: FnOnce(&AppContext) -> Result<T, crate::services::ServiceError> + Send + 'static,
+    T: Send + 'static,
+{
+    let ctx = ctx.clone();
+    web::block(move || f(&ctx))
+        .await
+        .map_err(|e| PageError::Service(crate::services::ServiceError::System(e.to_string())))?
+        .map_err(PageError::Service)
+}
+
+/// A UTC time as Japan's clock shows it (2026年12月2日 15:04).
+fn japan_time(at: chrono::NaiveDateTime) -> String {
+    (at + chrono::Duration::hours(9))
+        .format("%Y年%-m月%-d日 %H:%M")
+        .to_string()
+}
+
+/// One choice of a select or a set of checkboxes.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
 /// Renders a template as a page (200).
 fn page(template: &impl Template) -> Result<HttpResponse, PageError> {
     page_with(actix_web::http::StatusCode::OK, template)

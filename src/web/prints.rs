@@ -13,7 +13,7 @@ use askama::Template;
 use super::error::PageError;
 use super::forms::{FieldErrors, Form};
 use super::session::{Chrome, Section, Signed};
-use super::{page, page_with, see_other};
+use super::{Choice, japan_time, page, page_with, run, see_other};
 use crate::domain::codes::HazardType;
 use crate::domain::{DistrictId, RegistrantId, ValidationErrors};
 use crate::services::printing::{self, BatchQuery, PrintOptions};
@@ -26,24 +26,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(print_sheet)
         .service(print_one_plan)
         .service(return_copy);
-}
-
-async fn run<T, F>(ctx: &web::Data<AppContext>, f: F) -> Result<T, PageError>
-where
-    F: FnOnce(&AppContext) -> Result<T, ServiceError> + Send + 'static,
-    T: Send + 'static,
-{
-    let ctx = ctx.clone();
-    web::block(move || f(&ctx))
-        .await
-        .map_err(|e| PageError::Service(ServiceError::System(e.to_string())))?
-        .map_err(PageError::Service)
-}
-
-/// A choice of a select.
-pub struct Choice {
-    pub value: String,
-    pub label: String,
 }
 
 /// A copy of the register.
@@ -75,12 +57,6 @@ struct PrintsPage {
 struct PrintsParams {
     all: Option<String>,
     done: Option<String>,
-}
-
-fn japan_time(at: chrono::NaiveDateTime) -> String {
-    (at + chrono::Duration::hours(9))
-        .format("%Y年%-m月%-d日 %H:%M")
-        .to_string()
 }
 
 fn kind_label(kind: &str) -> &'static str {
@@ -130,6 +106,7 @@ async fn prints_view(
             .map(|d| Choice {
                 value: d.id.0.to_string(),
                 label: format!("{} {}", d.code, d.name),
+                selected: false,
             })
             .collect(),
         hazards: HazardType::ALL
@@ -137,6 +114,7 @@ async fn prints_view(
             .map(|h| Choice {
                 value: h.as_str().to_owned(),
                 label: h.label_ja().to_owned(),
+                selected: false,
             })
             .collect(),
         staff,

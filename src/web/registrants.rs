@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 use super::error::PageError;
 use super::forms::{FieldErrors, Form, encode};
 use super::session::{Chrome, Section, Signed};
-use super::{page, page_with, see_other};
+use super::{Choice, japan_time, page, page_with, run, see_other};
 use crate::domain::access::Grant;
 use crate::domain::codes::{
     BuildingType, CommunicationNeed, ConsentKind, HazardType, Household, MedicalDevice, Mobility,
@@ -37,19 +37,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(update)
         .service(add_consent)
         .service(change_status);
-}
-
-/// Runs a service call on the blocking pool (diesel is synchronous).
-async fn run<T, F>(ctx: &web::Data<AppContext>, f: F) -> Result<T, PageError>
-where
-    F: FnOnce(&AppContext) -> Result<T, ServiceError> + Send + 'static,
-    T: Send + 'static,
-{
-    let ctx = ctx.clone();
-    web::block(move || f(&ctx))
-        .await
-        .map_err(|e| PageError::Service(ServiceError::System(e.to_string())))?
-        .map_err(PageError::Service)
 }
 
 /// The Japanese names of the record's fields, for errors and the conflict view.
@@ -87,13 +74,6 @@ fn field_label(field: &str) -> &str {
 
 // ---------------------------------------------------------------------------------------------
 // 名簿 (the list)
-
-/// One choice of a select or a set of checkboxes.
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
 
 fn choices<T: Copy>(
     all: &[T],
@@ -532,12 +512,6 @@ fn history_row(h: &HistoryEntry) -> HistoryRow {
                 .join("、")
         },
     }
-}
-
-/// A UTC time as Japan's clock shows it (2026年12月2日 15:04).
-fn japan_time(at: chrono::NaiveDateTime) -> String {
-    let local = at + chrono::Duration::hours(9);
-    local.format("%Y年%-m月%-d日 %H:%M").to_string()
 }
 
 #[derive(Template)]
@@ -1240,10 +1214,7 @@ async fn update(
 ) -> Result<HttpResponse, PageError> {
     signed.check(&form)?;
     let id = RegistrantId(*path);
-    let version = form
-        .text("version")
-        .and_then(|v| v.parse::<i64>().ok())
-        .unwrap_or(0);
+    let version = form.version("version");
     let typed = PersonForm::from_form(&form);
     let mut errors = ValidationErrors::new();
     let patch = typed.to_json(&mut errors);
@@ -1265,10 +1236,10 @@ async fn update(
     }
     // The version the user's edits were made on: after a conflict the form is on the newer
     // version, but the user's changes are still those against what they first opened.
-    let base = form
-        .text("base_version")
-        .and_then(|v| v.parse::<i64>().ok())
-        .unwrap_or(version);
+    let base = match form.version("base_version") {
+        0 => version,
+        opened => opened,
+    };
     let caller = signed.caller.clone();
     let outcome = run(&ctx, move |ctx| {
         // Only what the user changed goes into the patch, so that saving after a conflict
@@ -1324,6 +1295,28 @@ async fn update(
     }
 }
 
+/// The person's page again, with a form's problems beside its fields (`prefix.field`: the
+/// page holds several forms).
+async fn refused_on_person_page(
+    ctx: &web::Data<AppContext>,
+    signed: &Signed,
+    id: RegistrantId,
+    prefix: &str,
+    invalid: &ValidationErrors,
+) -> Result<HttpResponse, PageError> {
+    let mut errors = FieldErrors::default();
+    for e in invalid.errors() {
+        let field = e
+            .field
+            .strip_prefix(&format!("{prefix}."))
+            .unwrap_or(&e.field)
+            .to_owned();
+        errors.add(&format!("{prefix}.{field}"), &e.message);
+    }
+    let person = person_page(ctx, signed, id, errors, None).await?;
+    page_with(StatusCode::UNPROCESSABLE_ENTITY, &person)
+}
+
 #[post("/registrants/{id}/consents")]
 async fn add_consent(
     ctx: web::Data<AppContext>,
@@ -1334,15 +1327,7 @@ async fn add_consent(
     signed.check(&form)?;
     let id = RegistrantId(*path);
     let mut errors = ValidationErrors::new();
-    let date = form
-        .text("date")
-        .and_then(|d| match crate::domain::era::parse_date(d) {
-            Ok(date) => Some(date.to_string()),
-            Err(message) => {
-                errors.push("consent.date", message);
-                None
-            }
-        });
+    let date = form.era_date("date", "consent.date", &mut errors);
     let input = ConsentInput {
         kind: form.text("consent.kind").map(str::to_owned),
         given: match form.text("given") {
@@ -1371,15 +1356,7 @@ async fn add_consent(
             "/registrants/{}?done=consent#consents",
             id.0
         ))),
-        Err(invalid) => {
-            let mut errors = FieldErrors::default();
-            for e in invalid.errors() {
-                let field = e.field.strip_prefix("consent.").unwrap_or(&e.field);
-                errors.add(&format!("consent.{field}"), &e.message);
-            }
-            let person = person_page(&ctx, &signed, id, errors, None).await?;
-            page_with(StatusCode::UNPROCESSABLE_ENTITY, &person)
-        }
+        Err(invalid) => refused_on_person_page(&ctx, &signed, id, "consent", &invalid).await,
     }
 }
 
@@ -1392,10 +1369,7 @@ async fn change_status(
 ) -> Result<HttpResponse, PageError> {
     signed.check(&form)?;
     let id = RegistrantId(*path);
-    let version = form
-        .text("version")
-        .and_then(|v| v.parse::<i64>().ok())
-        .unwrap_or(0);
+    let version = form.version("version");
     let mut errors = ValidationErrors::new();
     if !form.ticked("confirm") {
         errors.push(
@@ -1403,15 +1377,7 @@ async fn change_status(
             "この変更は名簿の扱いを変えます。確認の欄にチェックを入れてください",
         );
     }
-    let date = form
-        .text("date")
-        .and_then(|d| match crate::domain::era::parse_date(d) {
-            Ok(date) => Some(date.to_string()),
-            Err(message) => {
-                errors.push("status.date", message);
-                None
-            }
-        });
+    let date = form.era_date("date", "status.date", &mut errors);
     let input = StatusChangeInput {
         status: form.text("status.status").map(str::to_owned),
         reason: form.text("reason").map(str::to_owned),
@@ -1432,14 +1398,6 @@ async fn change_status(
     };
     match result {
         Ok(()) => Ok(see_other(&format!("/registrants/{}?done=status", id.0))),
-        Err(invalid) => {
-            let mut errors = FieldErrors::default();
-            for e in invalid.errors() {
-                let field = e.field.strip_prefix("status.").unwrap_or(&e.field);
-                errors.add(&format!("status.{field}"), &e.message);
-            }
-            let person = person_page(&ctx, &signed, id, errors, None).await?;
-            page_with(StatusCode::UNPROCESSABLE_ENTITY, &person)
-        }
+        Err(invalid) => refused_on_person_page(&ctx, &signed, id, "status", &invalid).await,
     }
 }
