@@ -8,7 +8,7 @@
 mod common;
 
 use common::pages::{Browser, as_pairs, form_fields, set_field};
-use common::webdriver::{Chromium, ENTER};
+use common::webdriver::{Chromium, ENTER, TAB};
 use common::{TestServer, registrant};
 use serde_json::{Value, json};
 
@@ -192,4 +192,81 @@ fn server_district(server: &TestServer, code: &str) -> i64 {
         .find(|d| d["code"] == code)
         .and_then(|d| d["id"].as_i64())
         .unwrap_or_else(|| panic!("no district {code}: {}", all.text))
+}
+
+#[test]
+fn the_pages_work_by_keyboard_alone_and_at_twice_the_size() {
+    // 640 CSS pixels wide: a 1280-pixel screen at 200 % zoom.
+    let Some(browser) = Chromium::start(640, 900) else {
+        return;
+    };
+    let server = TestServer::start().with_districts();
+    assert!(server.add_user("officer", "staff", &[]));
+    let mut body = registrant();
+    body["name"] = json!("久留米 花子");
+    let id = server.post("/api/v1/registrants", &body).json["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("a registrant"));
+
+    // Sign in with the keyboard only: the name field has the focus, Tab to the password,
+    // Enter to send.
+    browser.open(&server.url("/login"));
+    browser.wait_for(
+        "the login form",
+        "return document.activeElement && document.activeElement.id === 'username'",
+    );
+    browser.keys("officer");
+    browser.keys(TAB);
+    browser.keys(common::PASSWORD);
+    browser.keys(ENTER);
+    browser.wait_for("the home page", "return location.pathname === '/'");
+
+    // The first Tab reaches the skip link, which is then visible, and the focus is drawn.
+    browser.keys(TAB);
+    let focused = browser.script(
+        "const a = document.activeElement; const s = getComputedStyle(a); \
+         return [a.className, s.outlineStyle, a.getBoundingClientRect().height > 0];",
+    );
+    assert_eq!(focused[0], "skip-link", "{focused}");
+    assert_ne!(focused[1], "none", "the focus is not drawn: {focused}");
+    assert_eq!(focused[2], true, "the skip link stays hidden when focused");
+    browser.keys(ENTER);
+    browser.wait_for(
+        "the focus in the main part",
+        "return document.activeElement.id === 'main'",
+    );
+
+    for path in [
+        "/".to_owned(),
+        "/registrants".to_owned(),
+        format!("/registrants/{id}"),
+        format!("/registrants/{id}/edit"),
+        "/prints".to_owned(),
+    ] {
+        browser.open(&server.url(&path));
+        browser.wait_for("the page", "return document.readyState === 'complete'");
+        check_page(&browser);
+        let overflow =
+            browser.script("return document.documentElement.scrollWidth - window.innerWidth;");
+        assert!(
+            overflow.as_i64().is_some_and(|o| o <= 1),
+            "{path} scrolls sideways at 200 %: {overflow} px"
+        );
+        shot(&browser, &format!("zoom{}", path.replace('/', "_")));
+    }
+
+    // The edit form saves with the keyboard alone: Enter in a text field sends it.
+    browser.open(&server.url(&format!("/registrants/{id}/edit")));
+    browser.find("#f-phone").click();
+    browser.script("document.getElementById('f-phone').select(); return true;");
+    browser.keys("0942-11-2222");
+    browser.keys(ENTER);
+    browser.wait_for(
+        "the saved record",
+        "return location.search.includes('done=saved')",
+    );
+    assert_eq!(
+        server.get(&format!("/api/v1/registrants/{id}")).json["phone"],
+        "0942-11-2222"
+    );
 }
