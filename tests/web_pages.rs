@@ -384,6 +384,30 @@ fn the_home_page_counts_each_district_as_the_register_holds_it() {
 }
 
 #[test]
+fn the_home_page_says_when_an_incident_is_open_and_what_it_opens() {
+    let server = server();
+    let browser = Browser::signed_in(&server, "west");
+    assert!(!browser.get("/").body.contains("災害対応中"));
+    let d1 = server.get("/api/v1/districts").json["items"]
+        .as_array()
+        .and_then(|all| {
+            all.iter()
+                .find(|d| d["code"] == "D1")
+                .and_then(|d| d["id"].as_i64())
+        })
+        .expect("D1");
+    let declared = server.post(
+        "/api/v1/incidents",
+        &json!({"name": "西部の豪雨", "hazard_type": "flood", "district_ids": [d1]}),
+    );
+    assert_eq!(declared.status, 201, "{}", declared.text);
+    let home = browser.get("/");
+    assert!(home.body.contains("災害対応中"), "{}", home.body);
+    assert!(home.body.contains("西部の豪雨（洪水、"), "{}", home.body);
+    assert!(home.body.contains("D1 西校区"));
+}
+
+#[test]
 fn the_assets_are_served_from_the_binary() {
     let server = server();
     let browser = Browser::new(&server);

@@ -4,11 +4,11 @@ use actix_web::{HttpResponse, get, web};
 use askama::Template;
 
 use super::error::PageError;
-use super::page;
 use super::session::{Chrome, Section, Signed};
+use super::{japan_time, page, run};
 use crate::domain::codes::Role;
 use crate::services::overview::{self, DistrictProgress};
-use crate::services::{AppContext, ServiceError};
+use crate::services::{AppContext, districts, incidents};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(home);
@@ -61,10 +61,19 @@ fn row(p: &DistrictProgress) -> ProgressRow {
     }
 }
 
+/// An open incident, in words.
+pub struct IncidentRow {
+    pub name: String,
+    pub hazard: &'static str,
+    pub since: String,
+    pub districts: String,
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
     chrome: Chrome,
+    incidents: Vec<IncidentRow>,
     register: bool,
     rows: Vec<ProgressRow>,
     total: Option<ProgressRow>,
@@ -76,18 +85,42 @@ async fn home(ctx: web::Data<AppContext>, signed: Signed) -> Result<HttpResponse
         signed.caller.role(),
         Role::Admin | Role::Staff | Role::District
     );
-    let (rows, total) = if register {
+    let (rows, total, incidents) = if register {
         let caller = signed.caller.clone();
-        let ctx = ctx.clone();
-        let (rows, total) = web::block(move || overview::by_district(&ctx, &caller))
-            .await
-            .map_err(|e| PageError::Service(ServiceError::System(e.to_string())))??;
-        (rows.iter().map(row).collect(), Some(row(&total)))
+        let ((rows, total), incidents, all) = run(&ctx, move |ctx| {
+            Ok((
+                overview::by_district(ctx, &caller)?,
+                incidents::list(ctx)?,
+                districts::list(ctx)?,
+            ))
+        })
+        .await?;
+        let open = incidents
+            .iter()
+            .filter(|i| i.open)
+            .map(|i| IncidentRow {
+                name: i.name.clone(),
+                hazard: i.hazard_type.label_ja(),
+                since: japan_time(i.starts_at),
+                districts: if i.districts.is_empty() {
+                    "区域で指定".to_owned()
+                } else {
+                    i.districts
+                        .iter()
+                        .filter_map(|d| all.iter().find(|x| x.id == *d))
+                        .map(|d| format!("{} {}", d.code, d.name))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                },
+            })
+            .collect();
+        (rows.iter().map(row).collect(), Some(row(&total)), open)
     } else {
-        (Vec::new(), None)
+        (Vec::new(), None, Vec::new())
     };
     page(&HomePage {
         chrome: signed.chrome(Section::Home),
+        incidents,
         register,
         rows,
         total,
