@@ -39,6 +39,24 @@ fn check_page(browser: &Chromium) {
         "#,
     );
     assert_eq!(report, json!([]), "page {}", browser.url());
+    check_accessibility(browser);
+}
+
+/// axe-core (vendored for the tests, tests/assets/axe) finds no serious or critical
+/// violation on the page as it stands.
+fn check_accessibility(browser: &Chromium) {
+    const AXE: &str = include_str!("assets/axe/axe.min.js");
+    browser.script(&format!("{AXE}\nreturn true;"));
+    let violations = browser.script_async(
+        "const done = arguments[arguments.length - 1];
+         axe.run(document, {resultTypes: ['violations']}).then(r => done(
+             r.violations
+                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — '
+                     + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))
+         )).catch(e => done(['axe failed: ' + e]));",
+    );
+    assert_eq!(violations, json!([]), "accessibility of {}", browser.url());
 }
 
 fn shot(browser: &Chromium, name: &str) {

@@ -200,6 +200,8 @@
       const node = l.getElement && l.getElement();
       if (node) {
         node.setAttribute('tabindex', '0');
+        // A name needs a role: a bare SVG path may not carry aria-label (axe: aria-prohibited-attr).
+        node.setAttribute('role', 'img');
         node.setAttribute('aria-label', label);
       }
     });

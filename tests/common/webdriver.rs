@@ -196,6 +196,15 @@ impl Chromium {
         )
     }
 
+    /// Runs `script` asynchronously: it ends by calling its last argument with the result.
+    pub fn script_async(&self, script: &str) -> Value {
+        self.session_call(
+            "POST",
+            "/execute/async",
+            Some(json!({"script": script, "args": []})),
+        )
+    }
+
     /// Waits until `script` returns true (up to 10 s).
     pub fn wait_for(&self, what: &str, script: &str) {
         let started = Instant::now();
