@@ -1,6 +1,6 @@
 //! The pages in headless Chromium, as a welfare officer uses them: sign in, find a person by
-//! kana, edit them and meet a colleague's change made meanwhile, register a new person with a
-//! birth date in the Japanese era and the home placed by a click on the map. Each page visited
+//! kana, add a consent, edit them and meet a colleague's change made meanwhile, register a new
+//! person with a birth date in the Japanese era and the home placed by a click on the map. Each page visited
 //! is checked for what every page must have: Japanese, labelled inputs, 16 px text or more.
 //!
 //! Skipped, with a line saying so, where Chromium or chromedriver is not installed.
@@ -114,6 +114,26 @@ fn a_welfare_officer_finds_edits_and_registers_people_in_the_browser() {
         "return !!(window.sasaeaiMap && window.sasaeaiMap.maps.length && window.sasaeaiMap.maps[0].counts.home === 1)",
     );
     shot(&browser, "person");
+
+    // Add a consent, the date typed in the era; it is listed on her page.
+    browser
+        .script("document.getElementById('f-consent.kind').value = 'plan_creation'; return true;");
+    browser.find("#consent-date").type_text("R8.4.1");
+    browser.find("#consent-evidence").type_text("訪問で確認");
+    browser
+        .find("form[action$='/consents'] button[type=submit]")
+        .click();
+    browser.wait_for(
+        "the recorded consent",
+        "return location.search.includes('done=consent')",
+    );
+    check_page(&browser);
+    let consents = browser.text("#consents");
+    assert!(consents.contains("個別避難計画の作成"), "{consents}");
+    assert!(
+        consents.contains("令和8年4月1日") && consents.contains("訪問で確認"),
+        "{consents}"
+    );
 
     // Edit: a colleague saves a change first; the officer meets it, then saves again.
     browser.find("a[href$='/edit']").click();
