@@ -420,9 +420,24 @@ fn the_assets_are_served_from_the_binary() {
     ] {
         let answer = browser.get(path);
         assert_eq!(answer.status, 200, "{path}");
-        assert!(!answer.body.is_empty() || kind == "image/png", "{path}");
+        assert!(
+            answer.content_type.starts_with(kind),
+            "{path}: {}",
+            answer.content_type
+        );
+        assert!(
+            answer.bytes.len() > 100,
+            "{path}: {} bytes",
+            answer.bytes.len()
+        );
     }
+    let png = browser.get("/assets/leaflet/images/marker-icon.png");
+    assert!(
+        png.bytes.starts_with(b"\x89PNG"),
+        "the image is sent as bytes, unchanged"
+    );
     assert_eq!(browser.get("/assets/../Cargo.toml").status, 404);
+    assert_eq!(browser.get("/assets/nothing.js").status, 404);
 }
 
 #[test]
@@ -618,6 +633,10 @@ fn the_auditor_reads_the_log_and_checks_its_chain_from_the_page() {
     assert_eq!(log.status, 200, "{}", log.body);
     assert!(log.body.contains("staff1"), "the staff's read is listed");
     assert!(
+        log.body.contains("<td>閲覧</td>"),
+        "actions in the auditor's words"
+    );
+    assert!(
         log.body.contains(&format!("/api/v1/registrants/{id}")),
         "{}",
         log.body
@@ -696,4 +715,91 @@ fn the_register_is_filtered_by_support_reason_and_by_the_hazard_at_home_on_the_a
     let page = browser.get("/registrants?reason=physical_disability");
     assert!(page.body.contains(&format!("/registrants/{dry}\"")));
     assert!(!page.body.contains(&format!("/registrants/{wet}\"")));
+}
+
+#[test]
+fn a_user_changes_their_own_password_and_every_session_ends() {
+    let server = server();
+    let mut browser = Browser::signed_in(&server, "staff1");
+    let other = Browser::signed_in(&server, "staff1");
+    let token = browser.get("/account/password").csrf();
+    let new = "tsuyu-no-hare-ma-2026";
+    let wrong = browser.post(
+        "/account/password",
+        &[
+            ("csrf", &token),
+            ("current_password", "not-mine-at-all"),
+            ("new_password", new),
+            ("new_password_again", new),
+        ],
+    );
+    assert_eq!(wrong.status, 422, "{}", wrong.body);
+    assert!(
+        wrong.body.contains("id=\"f-current_password-error\""),
+        "{}",
+        wrong.body
+    );
+    let mismatch = browser.post(
+        "/account/password",
+        &[
+            ("csrf", &token),
+            ("current_password", PASSWORD),
+            ("new_password", new),
+            ("new_password_again", "something-else-2026"),
+        ],
+    );
+    assert_eq!(mismatch.status, 422);
+    assert!(mismatch.body.contains("id=\"f-new_password_again-error\""));
+    let changed = browser.post(
+        "/account/password",
+        &[
+            ("csrf", &token),
+            ("current_password", PASSWORD),
+            ("new_password", new),
+            ("new_password_again", new),
+        ],
+    );
+    assert_eq!(changed.status, 303, "{}", changed.body);
+    assert_eq!(
+        changed.location.as_deref(),
+        Some("/login?password_changed=true")
+    );
+    // Both sessions ended; the old password no longer opens one, the new one does.
+    assert_eq!(other.get("/").status, 303);
+    assert_eq!(browser.login("staff1", PASSWORD).status, 401);
+    assert_eq!(browser.login("staff1", new).status, 303);
+    assert_eq!(browser.get("/").status, 200);
+}
+
+#[test]
+fn a_status_change_needs_the_confirmation_tick_and_keeps_the_person_on_record() {
+    let server = server();
+    let id = person(&server, "久留米 花子", "くるめ はなこ", true);
+    let browser = Browser::signed_in(&server, "staff1");
+    let page = browser.get(&format!("/registrants/{id}"));
+    let (token, version) = (
+        page.csrf(),
+        field_value(&page.body, "version").expect("version"),
+    );
+    let path = format!("/registrants/{id}/status");
+    let fields = [
+        ("csrf", token.as_str()),
+        ("version", version.as_str()),
+        ("status.status", "moved"),
+        ("reason", "市外へ転出"),
+        ("date", "R8.11.30"),
+    ];
+    let unconfirmed = browser.post(&path, &fields);
+    assert_eq!(unconfirmed.status, 422, "{}", unconfirmed.body);
+    assert!(unconfirmed.body.contains("id=\"status-confirm-error\""));
+    assert_eq!(
+        server.get(&format!("/api/v1/registrants/{id}")).json["status"],
+        "active"
+    );
+    let mut confirmed = fields.to_vec();
+    confirmed.push(("confirm", "yes"));
+    assert_eq!(browser.post(&path, &confirmed).status, 303);
+    let record = server.get(&format!("/api/v1/registrants/{id}"));
+    assert_eq!(record.json["status"], "moved");
+    assert_eq!(record.json["status_date"], "2026-11-30");
 }

@@ -8,7 +8,7 @@ use askama::Template;
 use super::error::PageError;
 use super::forms::{FieldErrors, Form};
 use super::session::{Chrome, Section, Signed};
-use super::{Choice, japan_time, page, page_with, run, see_other};
+use super::{Choice, attempt, japan_time, page, page_with, run, see_other};
 use crate::domain::codes::Role;
 use crate::services::access::{self, NewUser};
 use crate::services::{AppContext, ServiceError, districts};
@@ -125,12 +125,7 @@ async fn add_user(
         password: form.raw("password").map(str::to_owned),
     };
     let caller = signed.caller.clone();
-    let result = web::block({
-        let ctx = ctx.clone();
-        move || access::add_user(&ctx, &caller, &new)
-    })
-    .await
-    .map_err(|e| PageError::Service(ServiceError::System(e.to_string())))?;
+    let result = attempt(&ctx, move |ctx| access::add_user(ctx, &caller, &new)).await?;
     let errors = match result {
         Ok(_) => return Ok(see_other("/users?done=added")),
         Err(ServiceError::Invalid(invalid)) => FieldErrors::from(&invalid),
@@ -154,6 +149,21 @@ pub struct AuditRow {
     pub target: String,
     pub people: String,
     pub outcome: String,
+}
+
+/// What an audit entry records, in the auditor's words (the code itself when unknown).
+fn action_label(action: &str) -> &str {
+    match action {
+        "login" => "ログイン",
+        "login_failed" => "ログイン失敗",
+        "logout" => "ログアウト",
+        "read" => "閲覧",
+        "list" => "一覧",
+        "export" => "出力",
+        "print" => "印刷",
+        "change" => "変更",
+        other => other,
+    }
 }
 
 /// The chain check in words.
@@ -204,7 +214,7 @@ async fn audit_view(
                 id: e.id,
                 at: japan_time(e.at),
                 actor: e.record.actor.clone(),
-                action: e.record.action.clone(),
+                action: action_label(&e.record.action).to_owned(),
                 target: e.record.target.clone(),
                 people: e
                     .record

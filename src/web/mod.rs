@@ -43,18 +43,30 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(admin::routes);
 }
 
-/// Runs a service call on the blocking pool (diesel is synchronous); a refusal or failure
-/// becomes the page's error.
-async fn run<T, F>(ctx: &web::Data<AppContext>, f: F) -> Result<T, PageError>
+/// Runs a service call on the blocking pool (diesel is synchronous) and hands back the
+/// service's own answer, for a page that shows some refusals beside its fields; only a failure
+/// of the pool itself is the page's error.
+async fn attempt<T, F>(
+    ctx: &web::Data<AppContext>,
+    f: F,
+) -> Result<crate::services::ServiceResult<T>, PageError>
 where
-    F: FnOnce(&AppContext) -> Result<T, crate::services::ServiceError> + Send + 'static,
+    F: FnOnce(&AppContext) -> crate::services::ServiceResult<T> + Send + 'static,
     T: Send + 'static,
 {
     let ctx = ctx.clone();
     web::block(move || f(&ctx))
         .await
-        .map_err(|e| PageError::Service(crate::services::ServiceError::System(e.to_string())))?
-        .map_err(PageError::Service)
+        .map_err(|e| PageError::Service(crate::services::ServiceError::System(e.to_string())))
+}
+
+/// As [`attempt`], every refusal or failure being the page's error.
+async fn run<T, F>(ctx: &web::Data<AppContext>, f: F) -> Result<T, PageError>
+where
+    F: FnOnce(&AppContext) -> crate::services::ServiceResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    attempt(ctx, f).await?.map_err(PageError::Service)
 }
 
 /// A UTC time as Japan's clock shows it (2026年12月2日 15:04).

@@ -13,7 +13,7 @@ use askama::Template;
 use super::error::PageError;
 use super::forms::{FieldErrors, Form};
 use super::session::{Chrome, Section, Signed};
-use super::{Choice, japan_time, page, page_with, run, see_other};
+use super::{Choice, attempt, japan_time, page, page_with, run, see_other};
 use crate::domain::codes::HazardType;
 use crate::domain::{DistrictId, RegistrantId, ValidationErrors};
 use crate::services::printing::{self, BatchQuery, PrintOptions};
@@ -239,12 +239,10 @@ async fn print_plans(
         tear_off: Some(form.ticked("tear_off")),
     };
     let caller = signed.caller.clone();
-    let result = web::block({
-        let ctx = ctx.clone();
-        move || printing::district_plans_pdf(&ctx, district, &query, &caller, &mut |_, _| {})
+    let result = attempt(&ctx, move |ctx| {
+        printing::district_plans_pdf(ctx, district, &query, &caller, &mut |_, _| {})
     })
-    .await
-    .map_err(|e| PageError::Service(ServiceError::System(e.to_string())))?;
+    .await?;
     match result {
         Ok(batch) => Ok(pdf(batch.bytes, &batch.serial, "plans")),
         Err(e) => refused(&ctx, &signed, "plans", e).await,
@@ -265,21 +263,17 @@ async fn print_sheet(
     let holder = form.text("holder").unwrap_or_default().to_owned();
     let hazard = form.text("hazard").map(str::to_owned);
     let caller = signed.caller.clone();
-    let result = web::block({
-        let ctx = ctx.clone();
-        move || {
-            printing::safety_sheet_pdf(
-                &ctx,
-                district,
-                &holder,
-                hazard.as_deref(),
-                &caller,
-                &mut |_, _| {},
-            )
-        }
+    let result = attempt(&ctx, move |ctx| {
+        printing::safety_sheet_pdf(
+            ctx,
+            district,
+            &holder,
+            hazard.as_deref(),
+            &caller,
+            &mut |_, _| {},
+        )
     })
-    .await
-    .map_err(|e| PageError::Service(ServiceError::System(e.to_string())))?;
+    .await?;
     match result {
         Ok(sheet) => Ok(pdf(sheet.bytes, &sheet.serial, "safety-check-sheet")),
         Err(e) => refused(&ctx, &signed, "sheet", e).await,

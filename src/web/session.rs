@@ -17,7 +17,7 @@ use sha2::Digest;
 
 use super::error::PageError;
 use super::forms::Form;
-use super::{page, page_with};
+use super::{attempt, page, page_with, run};
 use crate::domain::codes::Role;
 use crate::services::access::{self, Caller, Credentials};
 use crate::services::{AppContext, ServiceError};
@@ -198,9 +198,7 @@ impl FromRequest for Signed {
                 });
             };
             let lookup = token.clone();
-            let caller = web::block(move || access::authenticate(&ctx, &lookup))
-                .await
-                .map_err(|e| PageError::Service(ServiceError::System(e.to_string())))??;
+            let caller = run(&ctx, move |ctx| access::authenticate(ctx, &lookup)).await?;
             match caller {
                 Some(caller) => Ok(Self { caller, token }),
                 None => Err(PageError::SignIn {
@@ -271,9 +269,7 @@ async fn login(
     // The TCP peer, never a forwarding header, as for the API's login.
     let client = req.peer_addr().map(|a| a.ip());
     let secure = req.connection_info().scheme() == "https";
-    let result = web::block(move || access::login(&ctx, &credentials, client))
-        .await
-        .map_err(|e| PageError::Service(ServiceError::System(e.to_string())))?;
+    let result = attempt(&ctx, move |ctx| access::login(ctx, &credentials, client)).await?;
     let message = match result {
         Ok(session) => {
             let max_age = (session.expires_at - chrono::Utc::now().naive_utc())
@@ -321,10 +317,7 @@ async fn logout(
     signed.check(&form)?;
     let Signed { caller, token } = signed;
     // A session that already ended is as good as ended now.
-    match web::block(move || access::logout(&ctx, &caller, &token))
-        .await
-        .map_err(|e| PageError::Service(ServiceError::System(e.to_string())))?
-    {
+    match attempt(&ctx, move |ctx| access::logout(ctx, &caller, &token)).await? {
         Ok(()) | Err(ServiceError::Unauthenticated) => {}
         Err(e) => return Err(PageError::Service(e)),
     }
@@ -372,9 +365,10 @@ async fn change_password(
         );
     }
     let caller = signed.caller;
-    let result = web::block(move || access::change_own_password(&ctx, &caller, &current, &new))
-        .await
-        .map_err(|e| PageError::Service(ServiceError::System(e.to_string())))?;
+    let result = attempt(&ctx, move |ctx| {
+        access::change_own_password(ctx, &caller, &current, &new)
+    })
+    .await?;
     match result {
         // Every session ended with the old password, this one too.
         Ok(()) => Ok(HttpResponse::SeeOther()
