@@ -32,6 +32,7 @@ fn plan(helper: i64, site: i64) -> Value {
             {"hazard_type": "flood", "place": "長男宅（久留米市東町）"}
         ],
         "route_note": "県道を避け、公民館前を通る",
+        "route": {"type": "LineString", "coordinates": [[130.52, 33.31], [130.521, 33.31], [130.521, 33.306]]},
         "items_to_take": "お薬手帳、常備薬、眼鏡",
         "notes_for_supporters": "玄関の鍵は郵便受けの中"
     })
@@ -71,6 +72,11 @@ fn a_plan_is_written_once_then_replaced_only_with_the_version_read() {
     assert!(
         created.json["consents"]["plan_creation"].is_null(),
         "not recorded yet"
+    );
+    assert_eq!(
+        created.json["route"]["coordinates"][2],
+        json!([130.521, 33.306]),
+        "the drawn route is stored with the plan"
     );
     assert_eq!(server.get(&path).json, created.json);
 
@@ -167,6 +173,14 @@ fn bad_plans_name_their_fields_and_write_nothing() {
         (
             json!({"author": "x", "destinations": [{"hazard_type": "flood", "shelter_id": site}, {"hazard_type": "flood", "place": "y"}]}),
             vec!["destinations[1].hazard_type"],
+        ),
+        (
+            json!({"author": "x", "route": {"type": "LineString", "coordinates": [[130.52, 33.31], [130.52, 95.0]]}}),
+            vec!["route.coordinates[1]"],
+        ),
+        (
+            json!({"author": "x", "route": {"type": "LineString", "coordinates": [[130.52, 33.31]]}}),
+            vec!["route.coordinates"],
         ),
     ];
     for (body, fields) in cases {
@@ -336,6 +350,7 @@ fn a_consistent_plan_prints_with_its_serial_and_an_inconsistent_one_is_refused()
             "長男宅",
             "令和8年4月1日",
             "P-000001",
+            "地図の太線の道順",
         ] {
             assert!(
                 text.contains(expected),

@@ -53,6 +53,87 @@ pub struct PlanDestination {
     pub place: Option<String>,
 }
 
+/// Most points of a drawn route.
+pub const MAX_ROUTE_POINTS: usize = 500;
+/// Longest drawn route, metres: a walk to a shelter, not a drive across the prefecture.
+pub const MAX_ROUTE_M: f64 = 20_000.0;
+
+/// The way to walk, drawn on the map by staff: a GeoJSON LineString of `[longitude, latitude]`
+/// points (WGS84 degrees), from the home towards the destination.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PlanRoute {
+    /// Always `LineString`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `[longitude, latitude]` pairs, 2 to 500 of them.
+    pub coordinates: Vec<[f64; 2]>,
+}
+
+impl PlanRoute {
+    /// The points as `(latitude, longitude)`, the order the maps and distances use.
+    pub fn lat_lon(&self) -> Vec<(f64, f64)> {
+        self.coordinates
+            .iter()
+            .map(|&[lon, lat]| (lat, lon))
+            .collect()
+    }
+
+    /// The length along the line, metres (great-circle between points).
+    pub fn length_m(&self) -> f64 {
+        self.lat_lon()
+            .windows(2)
+            .map(|w| super::location::distance_m(w[0], w[1]))
+            .sum()
+    }
+
+    /// Checks a client's route: a LineString of 2–500 points in range, at most 20 km long.
+    /// `None` (no route) is fine; errors are pushed on `field`.
+    fn parse(input: &PlanRouteInput, field: &str, e: &mut ValidationErrors) -> Option<Self> {
+        if input.kind.as_deref().map(str::trim) != Some("LineString") {
+            e.push(
+                format!("{field}.type"),
+                "経路は LineString で指定してください",
+            );
+            return None;
+        }
+        let points = input.coordinates.as_deref().unwrap_or_default();
+        if points.len() < 2 || points.len() > MAX_ROUTE_POINTS {
+            e.push(
+                format!("{field}.coordinates"),
+                format!("経路の点は2〜{MAX_ROUTE_POINTS}個にしてください"),
+            );
+            return None;
+        }
+        let mut coordinates = Vec::with_capacity(points.len());
+        for (i, point) in points.iter().enumerate() {
+            match point.as_slice() {
+                [lon, lat] if super::GeoPoint::new(*lat, *lon).is_ok() => {
+                    coordinates.push([*lon, *lat]);
+                }
+                _ => {
+                    e.push(
+                        format!("{field}.coordinates[{i}]"),
+                        "経度・緯度の組が正しくありません（経度 -180〜180、緯度 -90〜90）",
+                    );
+                    return None;
+                }
+            }
+        }
+        let route = Self {
+            kind: "LineString".to_owned(),
+            coordinates,
+        };
+        if route.length_m() > MAX_ROUTE_M {
+            e.push(
+                format!("{field}.coordinates"),
+                "経路が長すぎます（20km まで）。地図の点を確かめてください",
+            );
+            return None;
+        }
+        Some(route)
+    }
+}
+
 /// The validated content of a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PlanData {
@@ -69,6 +150,9 @@ pub struct PlanData {
     pub supporters: Vec<PlanSupporter>,
     pub destinations: Vec<PlanDestination>,
     pub route_note: Option<String>,
+    /// The route drawn on the map, printed on the plan's map with its length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route: Option<PlanRoute>,
     pub when_to_leave: String,
     pub items_to_take: Option<String>,
     pub notes_for_supporters: Option<String>,
@@ -93,6 +177,8 @@ pub struct PlanInput {
     pub supporters: Option<Vec<PlanSupporterInput>>,
     pub destinations: Option<Vec<PlanDestinationInput>>,
     pub route_note: Option<String>,
+    /// The route drawn on the map: a GeoJSON LineString of `[longitude, latitude]` points.
+    pub route: Option<PlanRouteInput>,
     pub when_to_leave: Option<String>,
     pub items_to_take: Option<String>,
     pub notes_for_supporters: Option<String>,
@@ -112,6 +198,15 @@ pub struct PlanDestinationInput {
     pub hazard_type: Option<String>,
     pub shelter_id: Option<i64>,
     pub place: Option<String>,
+}
+
+/// A route as sent by a client.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRouteInput {
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub coordinates: Option<Vec<Vec<f64>>>,
 }
 
 impl PlanData {
@@ -245,6 +340,10 @@ impl PlanData {
             supporters,
             destinations,
             route_note: note(&mut e, "route_note", input.route_note.as_deref()),
+            route: input
+                .route
+                .as_ref()
+                .and_then(|r| PlanRoute::parse(r, "route", &mut e)),
             when_to_leave: note(&mut e, "when_to_leave", input.when_to_leave.as_deref())
                 .unwrap_or_else(|| DEFAULT_WHEN_TO_LEAVE.to_owned()),
             items_to_take: note(&mut e, "items_to_take", input.items_to_take.as_deref()),
@@ -260,5 +359,97 @@ impl PlanData {
             ),
         };
         e.into_result(|| plan)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_route(route: serde_json::Value) -> Result<PlanData, ValidationErrors> {
+        let input: PlanInput = serde_json::from_value(serde_json::json!({
+            "author": "山田 花子",
+            "route": route,
+        }))
+        .unwrap();
+        PlanData::parse(&input, NaiveDate::from_ymd_opt(2026, 12, 1).unwrap())
+    }
+
+    fn fields(e: &ValidationErrors) -> Vec<String> {
+        e.errors().iter().map(|e| e.field.clone()).collect()
+    }
+
+    #[test]
+    fn a_route_is_kept_as_drawn_with_its_length() {
+        let plan = parse_route(serde_json::json!({
+            "type": "LineString",
+            "coordinates": [[130.5083, 33.3192], [130.5115, 33.3192], [130.5115, 33.3228]],
+        }))
+        .unwrap();
+        let route = plan.route.expect("route");
+        assert_eq!(route.coordinates.len(), 3);
+        assert_eq!(route.lat_lon()[0], (33.3192, 130.5083));
+        // 0.0032° of longitude at 33.3° (≈ 297 m) and 0.0036° of latitude (≈ 400 m).
+        assert!(
+            (route.length_m() - 697.0).abs() < 5.0,
+            "{}",
+            route.length_m()
+        );
+        // The stored form reads back the same.
+        let text = serde_json::to_string(&route).unwrap();
+        assert!(text.starts_with(r#"{"type":"LineString","coordinates":[[130.5083,33.3192]"#));
+    }
+
+    #[test]
+    fn a_plan_without_a_route_stores_none_and_reads_old_rows() {
+        assert_eq!(parse_route(serde_json::Value::Null).unwrap().route, None);
+        let old = serde_json::json!({
+            "status": "draft", "author": "a", "author_relation": null,
+            "written_on": "2026-01-01", "next_review_on": null,
+            "community_association": null, "neighbourhood_group": null,
+            "welfare_commissioner": null, "supporters": [], "destinations": [],
+            "route_note": null, "when_to_leave": "x", "items_to_take": null,
+            "notes_for_supporters": null, "notes_for_shelter_staff": null,
+        });
+        let data: PlanData = serde_json::from_value(old).unwrap();
+        assert_eq!(data.route, None);
+        assert!(!serde_json::to_string(&data).unwrap().contains("route\""));
+    }
+
+    #[test]
+    fn bad_routes_name_their_field() {
+        let cases = [
+            (
+                serde_json::json!({"type": "Point", "coordinates": [[130.5, 33.3], [130.6, 33.3]]}),
+                "route.type",
+            ),
+            (
+                serde_json::json!({"type": "LineString", "coordinates": [[130.5, 33.3]]}),
+                "route.coordinates",
+            ),
+            (
+                serde_json::json!({"type": "LineString", "coordinates": [[130.5, 33.3], [33.3, 130.5]]}),
+                "route.coordinates[1]",
+            ),
+            (
+                serde_json::json!({"type": "LineString", "coordinates": [[130.5, 33.3], [130.5]]}),
+                "route.coordinates[1]",
+            ),
+            // Tokyo from Kurume: a slip of the mouse, not a walk.
+            (
+                serde_json::json!({"type": "LineString", "coordinates": [[130.5, 33.3], [139.7, 35.7]]}),
+                "route.coordinates",
+            ),
+        ];
+        for (route, field) in cases {
+            let e = parse_route(route.clone()).unwrap_err();
+            assert_eq!(fields(&e), vec![field.to_owned()], "{route}");
+        }
+        let many: Vec<[f64; 2]> = (0..=MAX_ROUTE_POINTS)
+            .map(|i| [130.5 + i as f64 * 1e-6, 33.3])
+            .collect();
+        let e = parse_route(serde_json::json!({"type": "LineString", "coordinates": many}))
+            .unwrap_err();
+        assert_eq!(fields(&e), vec!["route.coordinates".to_owned()]);
     }
 }

@@ -95,6 +95,9 @@ pub struct MapContent {
     pub lines: Vec<((f64, f64), (f64, f64))>,
     /// Label each line with its length.
     pub label_lines: bool,
+    /// The route drawn by staff, `(latitude, longitude)` points: a heavy line labelled with its
+    /// length along the way. With a route, the straight lines are thin and dashed.
+    pub path: Vec<(f64, f64)>,
     pub zones: Vec<MapZone>,
     /// A district boundary's rings.
     pub boundary: Vec<Vec<(f64, f64)>>,
@@ -347,13 +350,21 @@ fn candidates(x: f32, y: f32, w: f32, h: f32) -> Vec<(f32, f32)> {
 pub struct Drawn {
     pub kinds: Vec<MarkerKind>,
     pub boundary: bool,
+    /// A drawn route, and straight lines beside it.
+    pub path: bool,
+    pub straight: bool,
     /// Labels that found no free place and were left off (none on any realistic map).
     pub unplaced: Vec<String>,
 }
 
 /// Draws `content` in the frame at (`x0`, `y0`), `w` × `h` mm, titled `title` in its corner.
 pub fn draw(p: &mut Pages<'_>, frame: Boxed, title: &str, content: &MapContent) -> Drawn {
-    let points: Vec<(f64, f64)> = content.markers.iter().map(|m| m.at).collect();
+    let points: Vec<(f64, f64)> = content
+        .markers
+        .iter()
+        .map(|m| m.at)
+        .chain(content.path.iter().copied())
+        .collect();
     let proj = Projection::fit(&points, frame.w, frame.h);
     let to_page = |pt: (f64, f64)| {
         let (x, y) = proj.mm(pt);
@@ -388,11 +399,16 @@ pub fn draw(p: &mut Pages<'_>, frame: Boxed, title: &str, content: &MapContent) 
             p.ops().push(op);
         }
     }
-    // Routes.
+    // Routes: straight lines to each destination, then the drawn route over them.
+    let has_path = content.path.len() >= 2;
     let mut line_labels = Vec::new();
     for &(from, to) in &content.lines {
         let (a, b) = (to_page(from), to_page(to));
-        p.line(&[a, b], 1.6, &[]);
+        if has_path {
+            p.line(&[a, b], STRAIGHT_W, STRAIGHT_DASH);
+        } else {
+            p.line(&[a, b], 1.6, &[]);
+        }
         if !content.label_lines {
             continue;
         }
@@ -401,6 +417,24 @@ pub fn draw(p: &mut Pages<'_>, frame: Boxed, title: &str, content: &MapContent) 
             ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0),
             format!("直線 {}", distance_label(metres)),
         ));
+    }
+
+    if has_path {
+        let pts: Vec<(f32, f32)> = content.path.iter().map(|&pt| to_page(pt)).collect();
+        path_line(p, &pts);
+        let metres: f64 = content
+            .path
+            .windows(2)
+            .map(|w| crate::domain::location::distance_m(w[0], w[1]))
+            .sum();
+        // The label sits at the middle of the longest leg, where there is room.
+        let leg = pts
+            .windows(2)
+            .max_by(|a, b| seg_len(a).total_cmp(&seg_len(b)))
+            .map_or(pts[0], |w| {
+                ((w[0].0 + w[1].0) / 2.0, (w[0].1 + w[1].1) / 2.0)
+            });
+        line_labels.insert(0, (leg, format!("経路 {}", distance_label(metres))));
     }
 
     // The furniture: title, north arrow and scale bar, each an obstacle for labels.
@@ -503,8 +537,34 @@ pub fn draw(p: &mut Pages<'_>, frame: Boxed, title: &str, content: &MapContent) 
     Drawn {
         kinds,
         boundary: !content.boundary.is_empty(),
+        path: has_path,
+        straight: has_path && !content.lines.is_empty(),
         unplaced,
     }
+}
+
+/// Width of a drawn route, pt: a white casing under a black line, so that it reads over the
+/// flood greys and the hatching.
+const PATH_W: f32 = 2.6;
+const PATH_CASING_W: f32 = 4.6;
+/// A straight line beside a drawn route: thin and dashed, a guide only.
+const STRAIGHT_W: f32 = 0.7;
+const STRAIGHT_DASH: &[f32] = &[3.0, 2.0];
+
+fn seg_len(w: &[(f32, f32)]) -> f32 {
+    (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1)
+}
+
+/// A drawn route: black over a white casing, round joins.
+fn path_line(p: &mut Pages<'_>, pts: &[(f32, f32)]) {
+    p.ops().extend(stroke_style(PATH_CASING_W, &[]));
+    p.ops().push(Op::SetOutlineColor { col: grey(1.0) });
+    p.ops().push(Op::SetLineJoinStyle {
+        join: printpdf::LineJoinStyle::Round,
+    });
+    let op = super::pdf::polyline(p.paper.h, pts, false);
+    p.ops().push(op);
+    p.line(pts, PATH_W, &[]);
 }
 
 /// A round length (10 m … 20 km) no longer than 40 mm on paper, and its length in mm.
@@ -578,6 +638,20 @@ pub fn legend(p: &mut Pages<'_>, x0: f32, width: f32, drawn: &Drawn, names: &[(M
                 draw_marker(p, *kind, b.x + b.w / 2.0, b.y + b.h / 2.0)
             });
         }
+    }
+    if drawn.path {
+        row.entry(p, "避難経路", &|p, b| {
+            path_line(p, &[(b.x, b.y + b.h / 2.0), (b.x + b.w, b.y + b.h / 2.0)]);
+        });
+    }
+    if drawn.straight {
+        row.entry(p, "直線", &|p, b| {
+            p.line(
+                &[(b.x, b.y + b.h / 2.0), (b.x + b.w, b.y + b.h / 2.0)],
+                STRAIGHT_W,
+                STRAIGHT_DASH,
+            );
+        });
     }
     if drawn.boundary {
         row.entry(p, "地区境界", &|p, b| {

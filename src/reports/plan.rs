@@ -183,6 +183,8 @@ pub struct PlanMap {
     pub zones: Vec<MapZone>,
     /// District boundary rings.
     pub district_boundary: Vec<Vec<(f64, f64)>>,
+    /// The route drawn by staff, from the home: drawn on the map and its length printed.
+    pub route: Vec<(f64, f64)>,
 }
 
 /// Renders the plan as an A4 portrait PDF and returns its bytes.
@@ -551,7 +553,7 @@ fn body(p: &mut Pages<'_>, plan: &PlanDocument) {
         );
         p.field(&format!("避難先{}", i + 1), &place, size::BODY);
     }
-    p.optional_field("避難経路", plan.route_note.as_deref());
+    p.optional_field("避難経路", route_text(plan).as_deref());
     p.field("避難のタイミング", &plan.when_to_leave, size::BODY);
     p.field("持ち出す物", &plan.items_to_take, size::BODY);
     p.optional_field("申し送り", plan.notes_for_supporters.as_deref());
@@ -569,6 +571,23 @@ fn body(p: &mut Pages<'_>, plan: &PlanDocument) {
     p.boxed(NO_LIABILITY);
     if plan.receipt {
         p.receipt();
+    }
+}
+
+/// The route note, and the drawn route's length when there is one.
+fn route_text(plan: &PlanDocument) -> Option<String> {
+    let route = &plan.map.route;
+    let drawn = (route.len() >= 2).then(|| {
+        let metres: f64 = route
+            .windows(2)
+            .map(|w| crate::domain::location::distance_m(w[0], w[1]))
+            .sum();
+        format!("地図の太線の道順（{}）", distance_label(metres))
+    });
+    match (plan.route_note.as_deref(), drawn) {
+        (Some(note), Some(drawn)) => Some(format!("{drawn}。{note}")),
+        (Some(note), None) => Some(note.to_owned()),
+        (None, drawn) => drawn,
     }
 }
 
@@ -623,6 +642,7 @@ fn route_map(
         boundary: m.district_boundary.clone(),
         lines: Vec::new(),
         label_lines: true,
+        path: m.route.clone(),
     };
     for (i, (_, d)) in groups.iter().enumerate() {
         if let Some(at) = d.at {
@@ -777,6 +797,7 @@ fn validate_map(plan: &PlanDocument) -> Result<(), RenderError> {
     let map = &plan.map;
     check(std::iter::once(&map.home), "home")?;
     check(map.supporters.iter(), "supporter")?;
+    check(map.route.iter(), "route")?;
     check(
         plan.destinations.iter().filter_map(|d| d.at.as_ref()),
         "destination",
@@ -926,6 +947,7 @@ pub mod example {
                     },
                 ],
                 district_boundary: vec![square(33.3205, 130.5090, 0.0038)],
+                route: Vec::new(),
             },
             tear_off: false,
             receipt: true,
@@ -1240,6 +1262,62 @@ mod tests {
         assert_eq!(distance_label(644.6), distance_label(645.0));
         assert_eq!(distance_label(644.6), "約650 m");
         assert_eq!(distance_label(1_234.0), "約1.2 km");
+    }
+
+    fn with_route() -> PlanDocument {
+        let mut plan = sample_plan();
+        let home = plan.map.home;
+        // East 300 m, then north 400 m: about 700 m along the way.
+        let corner = (
+            home.0,
+            home.1 + 300.0 / (111_195.0 * home.0.to_radians().cos()),
+        );
+        let end = (corner.0 + 400.0 / 111_195.0, corner.1);
+        plan.map.route = vec![home, corner, end];
+        plan
+    }
+
+    #[test]
+    fn a_drawn_route_is_on_the_map_with_its_length_and_in_the_legend() {
+        let plan = with_route();
+        let bytes = render(&plan).unwrap();
+        std::fs::write(std::env::temp_dir().join("sasaeai-route-plan.pdf"), &bytes).unwrap();
+        let Some(pages) = crate::reports::testing::pdf_text(&bytes) else {
+            eprintln!("note: pdftotext not installed; route checks skipped");
+            return;
+        };
+        let all: String = pages
+            .iter()
+            .map(|p| crate::reports::testing::flat(p))
+            .collect();
+        assert!(all.contains("地図の太線の道順（約700m）"), "{all}");
+        assert!(all.contains("経路約700m"), "the map's label: {all}");
+        assert!(
+            all.contains("避難経路") && all.contains("直線"),
+            "legend: {all}"
+        );
+        // The note staff wrote is kept after the length.
+        assert!(all.contains(&crate::reports::testing::flat(
+            plan.route_note.as_deref().unwrap()
+        )));
+
+        let without = render(&sample_plan()).unwrap();
+        let pages = crate::reports::testing::pdf_text(&without).unwrap();
+        let all: String = pages
+            .iter()
+            .map(|p| crate::reports::testing::flat(p))
+            .collect();
+        assert!(!all.contains("経路約") && !all.contains("太線"), "{all}");
+    }
+
+    #[test]
+    fn a_route_with_a_bad_point_is_refused() {
+        let mut plan = with_route();
+        plan.map.route.push((f64::NAN, 130.5));
+        assert!(matches!(
+            render(&plan),
+            Err(RenderError::InvalidCoordinate { what: "route" })
+        ));
     }
 
     #[test]

@@ -339,6 +339,7 @@ fn plan_document(
                 .collect(),
             zones: layers.near(&reach),
             district_boundary: layers.boundary(person.facts.district_id),
+            route: plan.route.as_ref().map(|r| r.lat_lon()).unwrap_or_default(),
         },
         tear_off: options.tear_off,
         receipt: true,

@@ -244,6 +244,28 @@ pub fn load(ctx: &AppContext) -> ServiceResult<Option<DemoSummary>> {
     }))
 }
 
+/// A walk along the street grid, from the home to the first proposed shelter: east or west
+/// first, then north or south.
+fn demo_route(
+    conn: &mut storage::DbConnection,
+    registrant: crate::domain::RegistrantId,
+    items: &[crate::storage::proposals::Proposal],
+) -> ServiceResult<Option<crate::domain::plan::PlanRoute>> {
+    let Some(shelter) = items.iter().find_map(|p| p.shelter_id) else {
+        return Ok(None);
+    };
+    let home = storage::registrants::find(conn, registrant)?.and_then(|r| r.data.location);
+    let to = storage::shelters::find(conn, shelter)?.map(|s| s.data.location);
+    let (Some(home), Some(to)) = (home, to) else {
+        return Ok(None);
+    };
+    let corner = [to.lon(), home.lat()];
+    Ok(Some(crate::domain::plan::PlanRoute {
+        kind: "LineString".to_owned(),
+        coordinates: vec![[home.lon(), home.lat()], corner, [to.lon(), to.lat()]],
+    }))
+}
+
 /// Runs matching for the whole town and, for every third registrant whose supporters and
 /// shelters were all found, confirms the proposals, records the plan consents and writes a
 /// confirmed plan, so that a newcomer can print one at once. Returns how many plans were written.
@@ -322,6 +344,7 @@ fn confirmed_plans(
                     })
                     .collect(),
                 route_note: Some("支援者と一緒に、明るく広い道を通って避難する".to_owned()),
+                route: demo_route(conn, *registrant, items)?,
                 when_to_leave: crate::domain::plan::DEFAULT_WHEN_TO_LEAVE.to_owned(),
                 items_to_take: Some("お薬手帳、常備薬、眼鏡、保険証の写し、懐中電灯".to_owned()),
                 notes_for_supporters: Some("声をかけてから玄関を開けてください".to_owned()),
