@@ -219,6 +219,79 @@ fn a_welfare_officer_finds_edits_and_registers_people_in_the_browser() {
     );
 }
 
+#[test]
+fn a_plan_is_made_from_the_proposals_with_a_route_drawn_on_the_map() {
+    let Some(browser) = Chromium::start(1280, 1000) else {
+        return;
+    };
+    let server = TestServer::start().with_districts();
+    assert!(server.add_user("officer", "staff", &[]));
+    let id = |v: &Value| v["id"].as_i64().unwrap_or_else(|| panic!("an id in {v}"));
+    let person = id(&server.post("/api/v1/registrants", &registrant()).json);
+    let helper = id(&server.post("/api/v1/supporters", &common::supporter()).json);
+    let site = id(&server.post("/api/v1/shelters", &common::shelter()).json);
+    assert_eq!(server.post("/api/v1/matching/runs", &json!({})).status, 201);
+
+    browser.open(&server.url(&format!("/registrants/{person}/plan")));
+    browser.find("#username").type_text("officer");
+    browser.find("#password").type_text(common::PASSWORD);
+    browser.keys(ENTER);
+    browser.wait_for(
+        "the plan page",
+        "return location.pathname.endsWith('/plan')",
+    );
+    browser.wait_for(
+        "the route map",
+        "return !!(window.sasaeaiMap && window.sasaeaiMap.maps.length && window.sasaeaiMap.maps[0].map)",
+    );
+    check_page(&browser);
+    assert!(
+        browser.find(&format!("#sup-{helper}")).is_selected(),
+        "the proposed supporter comes ticked"
+    );
+    // Two clicks on the map, the second after moving it: a route of two points.
+    browser.find("#plan-map").click();
+    browser.script(
+        "const m = window.sasaeaiMap.maps[0].map; m.panBy([0, 150], {animate: false}); return true;",
+    );
+    browser.find("#plan-map").click();
+    let length = browser.text("#f-route-length");
+    assert!(length.contains("経路の長さ: 約"), "{length}");
+    let route: Value =
+        serde_json::from_str(&browser.find("#f-route").value()).unwrap_or(Value::Null);
+    assert_eq!(route["type"], "LineString", "{route}");
+    assert_eq!(
+        route["coordinates"].as_array().map(Vec::len),
+        Some(2),
+        "{route}"
+    );
+    shot(&browser, "plan");
+    browser.find("form.stack button[type=submit]").click();
+    browser.wait_for(
+        "the saved plan",
+        "return location.search.includes('done=saved')",
+    );
+    check_page(&browser);
+    let plan = server.get(&format!("/api/v1/registrants/{person}/plan"));
+    assert_eq!(
+        plan.json["route"], route,
+        "the drawn route is stored as drawn"
+    );
+    assert_eq!(plan.json["supporters"][0]["supporter_id"], helper);
+    assert!(
+        plan.json["destinations"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|d| d["shelter_id"] == site)),
+        "{}",
+        plan.text
+    );
+    // The saved route is drawn again when the page opens.
+    browser.wait_for(
+        "the route redrawn",
+        "return document.getElementById('f-route-length').textContent.includes('約')",
+    );
+}
+
 /// The id of the district with `code`.
 fn server_district(server: &TestServer, code: &str) -> i64 {
     let all = server.get("/api/v1/districts");
@@ -279,6 +352,7 @@ fn the_pages_work_by_keyboard_alone_and_at_twice_the_size() {
         "/registrants".to_owned(),
         format!("/registrants/{id}"),
         format!("/registrants/{id}/edit"),
+        format!("/registrants/{id}/plan"),
         "/prints".to_owned(),
     ] {
         browser.open(&server.url(&path));

@@ -601,3 +601,304 @@ pub(super) fn confirmed_plans_failing_check(
     }
     Ok(failing)
 }
+
+/// How far the plan page looks for consenting supporters beyond the proposals, metres.
+pub const EDITOR_SUPPORTER_RADIUS_M: f64 = 1_000.0;
+/// Most nearby supporters the plan page offers beyond those named and proposed.
+pub const EDITOR_NEARBY_SUPPORTERS: usize = 8;
+/// Most eligible shelters offered per hazard type, nearest first.
+pub const EDITOR_SHELTERS: usize = 8;
+
+/// Where a supporter on the plan page comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SupporterSource {
+    /// Named in the plan as it stands.
+    Named,
+    /// An open proposal of a matching run.
+    Proposed,
+    /// Active, consenting and within walking distance.
+    Nearby,
+}
+
+/// A supporter the plan page offers to name.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct SupporterOption {
+    pub supporter: crate::domain::supporter::Supporter,
+    pub source: SupporterSource,
+    /// Great-circle metres from the home, when it is placed.
+    pub distance_m: Option<f64>,
+    /// The open proposal, when there is one.
+    pub proposal_id: Option<i64>,
+    /// The relation the plan gives (e.g. 「近所の方」).
+    pub relation: Option<String>,
+}
+
+/// A shelter the plan page offers for one hazard type.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ShelterOption {
+    pub id: ShelterId,
+    pub name: String,
+    pub kind: crate::domain::codes::ShelterKind,
+    pub distance_m: Option<f64>,
+    /// Why it may not be chosen (only for the plan's present choice, kept so that staff see it).
+    pub problem: Option<String>,
+}
+
+/// The choices for one hazard type: eligible shelters nearest first, the present one first.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct DestinationOptions {
+    pub hazard_type: HazardType,
+    pub shelters: Vec<ShelterOption>,
+    /// The shelter an open proposal suggests.
+    pub proposed: Option<ShelterId>,
+}
+
+/// What the plan page needs: the person, the plan as it stands with its check, and the
+/// choices of supporters and shelters.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct PlanEditor {
+    pub registrant: Registrant,
+    pub plan: Option<PlanView>,
+    /// The check's findings (empty without a plan or when it may be printed).
+    pub issues: Vec<PlanIssue>,
+    pub supporters: Vec<SupporterOption>,
+    pub destinations: Vec<DestinationOptions>,
+}
+
+/// The plan of a registrant with everything needed to write it: the supporters named,
+/// proposed or nearby (active and consenting), and per hazard type the eligible shelters; the
+/// read is recorded, naming the supporters shown. For the register's staff.
+///
+/// # Errors
+/// [`ServiceError::Forbidden`] for other roles; [`ServiceError::NotFound`] for an unknown
+/// registrant.
+pub fn editor(
+    ctx: &AppContext,
+    caller: &Caller,
+    registrant: RegistrantId,
+) -> ServiceResult<PlanEditor> {
+    super::registrants::require_register(caller)?;
+    let mut conn = ctx.conn()?;
+    storage::audited_read(&mut conn, |conn| {
+        let (person, grant) = see(ctx, conn, caller, registrant)?;
+        let plan = plans::find(conn, registrant)?
+            .map(|p| view(conn, p))
+            .transpose()?;
+        let issues = match &plan {
+            Some(plan) => {
+                let links = ConfirmedLinks::load(ctx, conn)?;
+                issues(conn, plan, &person, &links)?
+            }
+            None => Vec::new(),
+        };
+        let open = crate::storage::proposals::open_for(conn, registrant)?;
+        let supporters = supporter_options(ctx, conn, &person, plan.as_ref(), &open)?;
+        let destinations = destination_options(ctx, conn, &person, plan.as_ref(), &open)?;
+        let target = super::access::ids_target(
+            &format!("/registrants/{registrant}/plan/edit supporters"),
+            supporters.iter().map(|s| s.supporter.id.0),
+        );
+        audit_in(ctx, conn, caller, "read", &target, &[(registrant, grant)])?;
+        Ok(PlanEditor {
+            registrant: person,
+            plan,
+            issues,
+            supporters,
+            destinations,
+        })
+    })
+}
+
+fn supporter_options(
+    ctx: &AppContext,
+    conn: &mut DbConnection,
+    person: &Registrant,
+    plan: Option<&PlanView>,
+    open: &[crate::storage::proposals::Proposal],
+) -> ServiceResult<Vec<SupporterOption>> {
+    use crate::domain::codes::SupporterStatus;
+
+    let home = person.data.location;
+    let named = plan
+        .map(|p| p.plan.data.supporters.as_slice())
+        .unwrap_or_default();
+    let mut wanted: Vec<(SupporterId, SupporterSource, Option<i64>)> = named
+        .iter()
+        .map(|s| (s.supporter_id, SupporterSource::Named, None))
+        .collect();
+    for p in open {
+        let Some(id) = p.supporter_id else { continue };
+        match wanted.iter_mut().find(|w| w.0 == id) {
+            Some(w) => w.2 = Some(p.id),
+            None => wanted.push((id, SupporterSource::Proposed, Some(p.id))),
+        }
+    }
+    let mut nearby: Vec<(SupporterId, f64)> = home
+        .map(|at| {
+            ctx.spatial()
+                .supporters
+                .within(at, EDITOR_SUPPORTER_RADIUS_M)
+        })
+        .unwrap_or_default();
+    nearby.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    let ids: Vec<SupporterId> = wanted
+        .iter()
+        .map(|w| w.0)
+        .chain(nearby.iter().map(|n| n.0))
+        .collect();
+    let records = supporters::find_many(conn, &ids)?;
+    let find = |id: SupporterId| records.iter().find(|s| s.id == id).cloned();
+    let distance = |s: &crate::domain::supporter::Supporter| {
+        home.map(|h| crate::spatial::points::distance_m(h, s.data.location).round())
+    };
+    let mut options: Vec<SupporterOption> = wanted
+        .iter()
+        .filter_map(|&(id, source, proposal_id)| {
+            let supporter = find(id)?;
+            Some(SupporterOption {
+                distance_m: distance(&supporter),
+                relation: named
+                    .iter()
+                    .find(|n| n.supporter_id == id)
+                    .and_then(|n| n.relation.clone()),
+                supporter,
+                source,
+                proposal_id,
+            })
+        })
+        .collect();
+    let mut added = 0;
+    for (id, _) in nearby {
+        if added >= EDITOR_NEARBY_SUPPORTERS {
+            break;
+        }
+        let Some(supporter) = find(id) else { continue };
+        let usable =
+            supporter.data.status == SupporterStatus::Active && supporter.data.consent_given;
+        if !usable || options.iter().any(|o| o.supporter.id == id) {
+            continue;
+        }
+        options.push(SupporterOption {
+            distance_m: distance(&supporter),
+            supporter,
+            source: SupporterSource::Nearby,
+            proposal_id: None,
+            relation: None,
+        });
+        added += 1;
+    }
+    Ok(options)
+}
+
+fn destination_options(
+    ctx: &AppContext,
+    conn: &mut DbConnection,
+    person: &Registrant,
+    plan: Option<&PlanView>,
+    open: &[crate::storage::proposals::Proposal],
+) -> ServiceResult<Vec<DestinationOptions>> {
+    let spatial = ctx.spatial();
+    let home = person.data.location;
+    let present = plan
+        .map(|p| p.plan.data.destinations.as_slice())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for &hazard in HazardType::ALL {
+        let chosen = present
+            .iter()
+            .find(|d| d.hazard_type == hazard)
+            .and_then(|d| d.shelter_id);
+        if !spatial.has_eligible_shelters(hazard) && chosen.is_none() {
+            continue;
+        }
+        let mut ids: Vec<(ShelterId, Option<f64>)> = match home {
+            Some(at) => spatial
+                .nearest_shelters(at, hazard)
+                .take(EDITOR_SHELTERS)
+                .map(|(id, m)| (id, Some(m.round())))
+                .collect(),
+            None => Vec::new(),
+        };
+        let proposed = open
+            .iter()
+            .find(|p| p.hazard_type == Some(hazard) && p.shelter_id.is_some())
+            .and_then(|p| p.shelter_id);
+        for extra in [proposed, chosen].into_iter().flatten() {
+            if !ids.iter().any(|(id, _)| *id == extra) {
+                let metres = spatial
+                    .shelter(extra)
+                    .zip(home)
+                    .map(|(s, h)| crate::spatial::points::distance_m(h, s.location).round());
+                ids.insert(0, (extra, metres));
+            }
+        }
+        let records = shelters::find_many(conn, &ids.iter().map(|i| i.0).collect::<Vec<_>>())?;
+        let shelters = ids
+            .iter()
+            .filter_map(|&(id, distance_m)| {
+                let s = records.iter().find(|s| s.id == id)?;
+                Some(ShelterOption {
+                    id,
+                    name: s.data.name.clone(),
+                    kind: s.data.kind,
+                    distance_m,
+                    problem: destination_problem(
+                        &spatial,
+                        id,
+                        &s.data.name,
+                        &s.data.hazards,
+                        hazard,
+                    )
+                    .map(|(_, message)| message),
+                })
+            })
+            .collect();
+        out.push(DestinationOptions {
+            hazard_type: hazard,
+            shelters,
+            proposed,
+        });
+    }
+    Ok(out)
+}
+
+/// Writes a plan from the plan page: as [`put`], then confirms the open proposals the plan now
+/// follows (a proposed supporter it names, a proposed shelter it chose for that hazard), so
+/// that choosing a proposal on the page is confirming it, as on the matching page. Proposals
+/// not taken stay open. Returns the plan and the proposals confirmed.
+///
+/// # Errors
+/// As [`put`]; a proposal decided meanwhile by someone else is left as they decided it.
+pub fn save_from_page(
+    ctx: &AppContext,
+    registrant: RegistrantId,
+    expected_version: Option<i64>,
+    input: &PlanInput,
+    actor: Actor<'_>,
+) -> ServiceResult<(PlanView, Vec<i64>)> {
+    let (plan, _) = put(ctx, registrant, expected_version, input, actor)?;
+    let open = crate::storage::proposals::open_for(&mut *ctx.conn()?, registrant)?;
+    let data = &plan.plan.data;
+    let followed = open
+        .iter()
+        .filter(|p| match (p.supporter_id, p.shelter_id) {
+            (Some(s), _) => data.supporters.iter().any(|n| n.supporter_id == s),
+            (None, Some(shelter)) => data
+                .destinations
+                .iter()
+                .any(|d| Some(d.hazard_type) == p.hazard_type && d.shelter_id == Some(shelter)),
+            (None, None) => false,
+        });
+    let mut confirmed = Vec::new();
+    for p in followed {
+        match super::matching::decide(ctx, p.id, true, actor) {
+            Ok(_) => confirmed.push(p.id),
+            Err(ServiceError::NotPending(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    // A confirmation writes into the plan only what it does not say yet, so the plan is as
+    // written.
+    Ok((plan, confirmed))
+}

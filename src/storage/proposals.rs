@@ -276,3 +276,16 @@ pub fn with_confirmed_supporter(
     found.sort_unstable();
     Ok(found)
 }
+
+/// A registrant's proposals still open (`proposed`), in id order.
+pub fn open_for(conn: &mut DbConnection, registrant: RegistrantId) -> StorageResult<Vec<Proposal>> {
+    proposals::table
+        .filter(proposals::registrant_id.eq(registrant.0))
+        .filter(proposals::status.eq("proposed"))
+        .order(proposals::id.asc())
+        .select(Row::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Proposal::try_from)
+        .collect()
+}

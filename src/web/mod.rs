@@ -17,6 +17,7 @@ mod assets;
 mod error;
 mod forms;
 mod home;
+mod plans;
 mod prints;
 mod registrants;
 mod session;
@@ -39,6 +40,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(session::routes)
         .configure(home::routes)
         .configure(registrants::routes)
+        .configure(plans::routes)
         .configure(prints::routes)
         .configure(admin::routes);
 }

@@ -75,7 +75,7 @@ fn field_label(field: &str) -> &str {
 // ---------------------------------------------------------------------------------------------
 // 名簿 (the list)
 
-fn choices<T: Copy>(
+pub(super) fn choices<T: Copy>(
     all: &[T],
     code: impl Fn(T) -> &'static str,
     label: impl Fn(T) -> &'static str,
@@ -324,7 +324,7 @@ pub struct Basemap {
     pub attribution: String,
 }
 
-fn basemap(ctx: &AppContext) -> Option<Basemap> {
+pub(super) fn basemap(ctx: &AppContext) -> Option<Basemap> {
     ctx.settings.basemap_url.clone().map(|url| Basemap {
         url,
         attribution: ctx.settings.basemap_attribution.clone().unwrap_or_default(),

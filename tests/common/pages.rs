@@ -59,6 +59,9 @@ pub fn form_fields(html: &str, action: &str) -> Vec<(String, String)> {
                 continue;
             }
             fields.push((name, attr(rest, "value").unwrap_or_default()));
+        } else if let Some(rest) = tag.strip_prefix("textarea") {
+            let content = part.split_once('>').map_or("", |(_, c)| c);
+            fields.push((attr(rest, "name").unwrap_or_default(), unescape(content)));
         } else if let Some(rest) = tag.strip_prefix("select") {
             // The select's value is its selected option's, else blank.
             in_select = true;

@@ -290,6 +290,13 @@ impl Element<'_> {
             .to_owned()
     }
 
+    /// Whether a checkbox or radio button is ticked, or an option chosen.
+    pub fn is_selected(&self) -> bool {
+        self.call("GET", "/selected", None)
+            .as_bool()
+            .unwrap_or(false)
+    }
+
     /// The element's current `value` property (what an input holds now).
     pub fn value(&self) -> String {
         self.call("GET", "/property/value", None)
