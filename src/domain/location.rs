@@ -24,6 +24,12 @@ pub fn distance_m((lat1, lon1): (f64, f64), (lat2, lon2): (f64, f64)) -> f64 {
     2.0 * EARTH_RADIUS_M * a.sqrt().min(1.0).asin()
 }
 
+/// Metres along a line of `(latitude, longitude)` points: [`distance_m`] leg by leg, so that a
+/// drawn route has one length on the page, on the map and in the record.
+pub fn path_length_m(points: &[(f64, f64)]) -> f64 {
+    points.windows(2).map(|w| distance_m(w[0], w[1])).sum()
+}
+
 /// A validated WGS84 position: latitude in [-90, 90], longitude in [-180, 180] degrees.
 ///
 /// The domain's records hold places only as this type, so a place that exists is a valid one;

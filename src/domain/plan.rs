@@ -80,10 +80,7 @@ impl PlanRoute {
 
     /// The length along the line, metres (great-circle between points).
     pub fn length_m(&self) -> f64 {
-        self.lat_lon()
-            .windows(2)
-            .map(|w| super::location::distance_m(w[0], w[1]))
-            .sum()
+        super::location::path_length_m(&self.lat_lon())
     }
 
     /// Checks a client's route: a LineString of 2–500 points in range, at most 20 km long.

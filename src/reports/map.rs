@@ -422,11 +422,7 @@ pub fn draw(p: &mut Pages<'_>, frame: Boxed, title: &str, content: &MapContent) 
     if has_path {
         let pts: Vec<(f32, f32)> = content.path.iter().map(|&pt| to_page(pt)).collect();
         path_line(p, &pts);
-        let metres: f64 = content
-            .path
-            .windows(2)
-            .map(|w| crate::domain::location::distance_m(w[0], w[1]))
-            .sum();
+        let metres = crate::domain::location::path_length_m(&content.path);
         // The label sits at the middle of the longest leg, where there is room.
         let leg = pts
             .windows(2)
@@ -565,6 +561,10 @@ fn path_line(p: &mut Pages<'_>, pts: &[(f32, f32)]) {
     let op = super::pdf::polyline(p.paper.h, pts, false);
     p.ops().push(op);
     p.line(pts, PATH_W, &[]);
+    // Back to the default, so that the legend's boxes drawn after keep square corners.
+    p.ops().push(Op::SetLineJoinStyle {
+        join: printpdf::LineJoinStyle::Miter,
+    });
 }
 
 /// A round length (10 m … 20 km) no longer than 40 mm on paper, and its length in mm.

@@ -578,10 +578,7 @@ fn body(p: &mut Pages<'_>, plan: &PlanDocument) {
 fn route_text(plan: &PlanDocument) -> Option<String> {
     let route = &plan.map.route;
     let drawn = (route.len() >= 2).then(|| {
-        let metres: f64 = route
-            .windows(2)
-            .map(|w| crate::domain::location::distance_m(w[0], w[1]))
-            .sum();
+        let metres = crate::domain::location::path_length_m(route);
         format!("地図の太線の道順（{}）", distance_label(metres))
     });
     match (plan.route_note.as_deref(), drawn) {
